@@ -1,0 +1,150 @@
+"""Open, cancel and submit a rights request (the request form's surrounding actions)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.handoff import record_handoff
+from actions.settings import case_repository, settings
+from bot import council
+from bot.deadlines import due_date, received_on
+from bot.request_form import (
+    ALL_FORM_SLOTS,
+    REQUEST_TYPES,
+    documents_to_send,
+    needs_id,
+    type_specific_answers,
+)
+from bot.wording import case_logged_message
+
+log = logging.getLogger(__name__)
+
+FORM_STATE_SLOTS = (*ALL_FORM_SLOTS, "failed_attempts")
+
+
+def clear_form_slots() -> list[dict[str, Any]]:
+    return [SlotSet(slot, None) for slot in FORM_STATE_SLOTS]
+
+
+class ActionStartRequest(Action):
+    """Start a fresh request of the kind the resident asked for, explaining its conditions."""
+
+    def name(self) -> str:
+        return "action_start_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        request_type = intent if intent in REQUEST_TYPES else tracker.get_slot("request_type")
+        if request_type not in REQUEST_TYPES:
+            request_type = "request_access"
+        dispatcher.utter_message(response=f"utter_explain_{request_type}")
+        return [*clear_form_slots(), SlotSet("request_type", request_type)]
+
+
+class ActionCancelRequest(Action):
+    """The resident confirmed they want to stop: forget every answer, log nothing."""
+
+    def name(self) -> str:
+        return "action_cancel_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_request_cancelled")
+        return [*clear_form_slots(), SlotSet("request_type", None)]
+
+
+def case_fields(slots: dict[str, Any]) -> dict[str, Any]:
+    """Map the form's answers onto the case store's fields."""
+    request_type = slots["request_type"]
+    on_behalf = slots.get("subject") == "other"
+
+    def given(name: str) -> Any:
+        value = slots.get(name)
+        return None if value in (None, "", "none", "not given") else value
+
+    dob = given("date_of_birth")
+    return {
+        "request_type": request_type,
+        "full_name": slots.get("full_name") or "not given",
+        "previous_names": given("previous_names"),
+        "date_of_birth": date.fromisoformat(dob) if dob else None,
+        "address": given("address"),
+        "postcode": given("postcode"),
+        "previous_addresses": given("previous_addresses"),
+        "email": given("email"),
+        "phone": given("phone"),
+        "on_behalf": on_behalf,
+        "subject_name": given("subject_name") if on_behalf else None,
+        "relationship": given("relationship") if on_behalf else None,
+        "authority": given("authority") if on_behalf else None,
+        "answers": type_specific_answers(request_type, slots),
+        "period": given("access_period"),
+        "services": given("access_what"),
+        "response_format": "portable" if request_type == "request_portability"
+        else given("response_format"),
+        "id_document": given("id_document"),
+        "address_document": given("address_document"),
+        "requires_id": needs_id(request_type),
+    }
+
+
+class ActionSubmitRequest(Action):
+    """Log the confirmed request as a case and tell the resident what happens next.
+
+    The case is written in one transaction by the case store; if that fails the resident
+    is told honestly, given the DPO's contact details, and the conversation is handed to
+    staff, so a request is never silently lost.
+    """
+
+    def name(self) -> str:
+        return "action_submit_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        slots = dict(tracker.slots)
+        if slots.get("request_type") not in REQUEST_TYPES or slots.get("confirmed") is not True:
+            dispatcher.utter_message(response="utter_request_not_sent")
+            return []
+        fields = case_fields(slots)
+        try:
+            summary = await asyncio.to_thread(
+                case_repository().create_case,
+                received_at=datetime.now(timezone.utc),
+                conversation_id=tracker.sender_id,
+                **fields,
+            )
+        except Exception as exc:  # noqa: BLE001 (any failure must reach the resident)
+            log.error("could not log a case: %s", type(exc).__name__)
+            if await record_handoff(tracker.sender_id, "case_logging_failed"):
+                dispatcher.utter_message(response="utter_case_logging_failed")
+                return [SlotSet("confirmed", None), ConversationPaused()]
+            dispatcher.utter_message(response="utter_case_logging_failed_no_staff")
+            return [SlotSet("confirmed", None)]
+
+        nation = settings().council_nation
+        today = received_on(datetime.now(timezone.utc))
+        documents = documents_to_send(fields["request_type"], slots)
+        dispatcher.utter_message(
+            text=case_logged_message(
+                reference=summary.reference,
+                on_behalf=fields["on_behalf"],
+                documents=documents,
+                due_on=summary.due_on,
+                due_if_documents_today=due_date(today, nation) if documents else None,
+                dpo_email=council.DPO_EMAIL,
+                dpo_postal_address=council.DPO_POSTAL_ADDRESS,
+            )
+        )
+        return [*clear_form_slots(), SlotSet("request_type", None),
+                SlotSet("case_reference", summary.reference)]

@@ -1,0 +1,144 @@
+"""Engines and units of work for the case store, on SQLite or PostgreSQL.
+
+By default the Rasa server, the action server and the web app share one SQLite file, so every
+SQLite connection uses WAL (readers never block the writer), enforces foreign keys and waits
+for a lock instead of failing at once. Write units of work start with ``BEGIN IMMEDIATE`` so
+that two processes never both read and then both try to upgrade to a write lock (SQLite would
+fail one of them at once, without waiting). On PostgreSQL the same code runs unchanged.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
+
+# Execution option asking the SQLite begin hook for a write transaction (BEGIN IMMEDIATE).
+WRITE_OPTION = "dpa_write"
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse ``url``, accepting the ``postgres://`` spelling some hosts hand out."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgres", "postgres+psycopg2"):
+        parsed = parsed.set(drivername=parsed.drivername.replace("postgres", "postgresql", 1))
+    return parsed
+
+
+def mask_url(url: str | URL) -> str:
+    """The URL with any password replaced by ``***``, safe to print or log."""
+    return normalise_url(url).render_as_string(hide_password=True)
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return normalise_url(url).get_backend_name() == "sqlite"
+
+
+def get_engine(url: str | URL) -> Engine:
+    """The process-wide engine for ``url`` (one per URL: engines own connection pools)."""
+    parsed = normalise_url(url)
+    key = parsed.render_as_string(hide_password=False)
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = build_engine(parsed)
+        return engine
+
+
+def dispose_engine(url: str | URL) -> None:
+    """Close and forget the cached engine for ``url`` (tests, and before deleting a file)."""
+    key = normalise_url(url).render_as_string(hide_password=False)
+    with _engines_lock:
+        engine = _engines.pop(key, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def dispose_all_engines() -> None:
+    with _engines_lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        engine.dispose()
+
+
+def build_engine(url: str | URL) -> Engine:
+    """A new engine for ``url`` (uncached; most callers want :func:`get_engine`)."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, future=True, pool_pre_ping=True)
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or "mode=memory" in database
+    if not in_memory and not database.startswith("file:"):
+        _create_private_file(Path(database).expanduser())
+    engine = create_engine(
+        parsed, future=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+    )
+    _install_sqlite_hooks(engine, wal=not in_memory)
+    return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file readable by its owner only: it holds residents' personal data.
+
+    SQLite gives its -wal and -shm files the same permissions as the database file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.touch(mode=0o600, exist_ok=True)
+
+
+def _install_sqlite_hooks(engine: Engine, *, wal: bool) -> None:
+    """Pragmas on every new connection, and our own BEGIN (the recipe in SQLAlchemy's docs).
+
+    pysqlite's own transaction handling is switched off (``isolation_level = None``) because
+    it delays BEGIN until the first write, which breaks both SAVEPOINT and BEGIN IMMEDIATE.
+    """
+    busy_ms = int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if wal:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                # NORMAL is durable across application crashes in WAL mode and much faster.
+                cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker:
+    """Sessions in 2.0 style whose loaded objects stay readable after commit."""
+    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker, *, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back on any error, always close.
+
+    ``write=True`` takes SQLite's write lock at the start (waiting up to the busy timeout)
+    rather than at the first write; elsewhere it changes nothing.
+    """
+    with factory() as session:
+        with session.begin():
+            if write:
+                session.connection(execution_options={WRITE_OPTION: True})
+            yield session

@@ -1,0 +1,164 @@
+"""The case tables: one row per rights request, and its audit trail of events.
+
+Table names carry a ``dpa_`` prefix because the cases share a database with Rasa's tracker
+store (whose table is called ``events``). The clock columns of ``dpa_cases`` (status, dates,
+extension) are a cache of what :func:`bot.clock.compute_clock` derives from the case's events;
+they exist so that staff can filter and sort in SQL, and only the repository writes them,
+always from a fresh replay of the events. Change these models only together with a migration
+in ``bot/migrations/versions`` (a test compares the two).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, List, Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    orm,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, declarative_base
+from sqlalchemy.types import TypeDecorator
+
+CASES_TABLE = "dpa_cases"
+CASE_EVENTS_TABLE = "dpa_case_events"
+
+# Explicit constraint names, so migrations (and SQLite's batch mode) can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always an aware UTC datetime in Python, on every database.
+
+    SQLite has no time zones, so values are stored there as naive UTC; PostgreSQL stores
+    ``timestamp with time zone``. Naive values are refused rather than guessed at.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("timestamps must be timezone-aware (use datetime.now(timezone.utc))")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Optional[datetime], dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Case(Base):
+    """A rights request a resident made, with what the council needs to answer it."""
+
+    __tablename__ = CASES_TABLE
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    reference: Mapped[str] = Column(String(16), nullable=False, unique=True)
+    request_type: Mapped[str] = Column(String(40), nullable=False, index=True)
+    nation: Mapped[str] = Column(String(32), nullable=False)
+    conversation_id: Mapped[Optional[str]] = Column(String(128), index=True)
+    received_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+    received_on: Mapped[date] = Column(Date, nullable=False)
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+
+    # What the clock waits for (bot.clock.Requirements).
+    requires_id: Mapped[bool] = Column(Boolean, nullable=False)
+    requires_authority: Mapped[bool] = Column(Boolean, nullable=False)
+
+    # The requester.
+    full_name: Mapped[str] = Column(String(200), nullable=False)
+    previous_names: Mapped[Optional[str]] = Column(Text)
+    date_of_birth: Mapped[Optional[date]] = Column(Date)
+    address: Mapped[Optional[str]] = Column(Text)
+    postcode: Mapped[Optional[str]] = Column(String(16))
+    previous_addresses: Mapped[Optional[str]] = Column(Text)
+    email: Mapped[Optional[str]] = Column(String(320))
+    phone: Mapped[Optional[str]] = Column(String(40))
+
+    # Someone asking for another person (a child, a relative, a client).
+    on_behalf: Mapped[bool] = Column(Boolean, nullable=False)
+    subject_name: Mapped[Optional[str]] = Column(String(200))
+    relationship: Mapped[Optional[str]] = Column(String(60))
+    authority: Mapped[Optional[str]] = Column(String(60))
+
+    # The request itself.
+    details: Mapped[Optional[str]] = Column(Text)
+    answers: Mapped[dict] = Column(JSON, nullable=False)
+    period: Mapped[Optional[str]] = Column(Text)
+    services: Mapped[Optional[str]] = Column(Text)
+    response_format: Mapped[Optional[str]] = Column(String(20))
+    id_document: Mapped[Optional[str]] = Column(String(100))
+    address_document: Mapped[Optional[str]] = Column(String(100))
+
+    # Cache of bot.clock.compute_clock over the events (see the module docstring).
+    status: Mapped[str] = Column(String(32), nullable=False, index=True)
+    clock_started_on: Mapped[Optional[date]] = Column(Date)
+    due_on: Mapped[Optional[date]] = Column(Date, index=True)
+    extended: Mapped[bool] = Column(Boolean, nullable=False)
+    extension_reason: Mapped[Optional[str]] = Column(Text)
+    extension_notice_by: Mapped[Optional[date]] = Column(Date)
+    paused_days: Mapped[int] = Column(Integer, nullable=False)
+    waiting_for: Mapped[str] = Column(String(100), nullable=False)  # e.g. "id,authority"
+    closed_on: Mapped[Optional[date]] = Column(Date)
+
+    events: Mapped[List["CaseEvent"]] = orm.relationship(
+        "CaseEvent",
+        back_populates="case",
+        order_by="CaseEvent.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __repr__(self) -> str:  # no personal data: reprs end up in logs and tracebacks
+        return f"<Case {self.reference} {self.request_type} {self.status}>"
+
+
+class CaseEvent(Base):
+    """One entry in a case's history: a clock event or an audit entry, with who and why.
+
+    Rows are only ever added. ``on`` is the council's local date a clock event took effect
+    (it may be earlier than ``at``, when staff record ID that arrived yesterday); ``at`` is
+    when the row was written.
+    """
+
+    __tablename__ = CASE_EVENTS_TABLE
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    case_id: Mapped[int] = Column(
+        Integer, ForeignKey(f"{CASES_TABLE}.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[str] = Column(String(40), nullable=False)
+    on: Mapped[Optional[date]] = Column("on_date", Date)
+    at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+    actor: Mapped[str] = Column(String(100), nullable=False)
+    reason: Mapped[Optional[str]] = Column(Text)
+    data: Mapped[Optional[dict]] = Column(JSON)
+
+    case: Mapped[Case] = orm.relationship(Case, back_populates="events")
+
+    def __repr__(self) -> str:
+        return f"<CaseEvent {self.kind} on={self.on} by={self.actor}>"

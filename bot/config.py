@@ -1,0 +1,151 @@
+"""Settings from environment variables, with safe local defaults.
+
+Every process (web app, action server, CLI, the runner that starts Rasa) reads its
+configuration here, so one variable means the same thing everywhere. Secrets that have
+no value in the environment are generated once into ``var/secrets.json`` (never committed),
+so a fresh checkout runs without anyone inventing a token.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+NATIONS = ("england-and-wales", "scotland", "northern-ireland")
+
+
+def _var_dir() -> Path:
+    return Path(os.environ.get("DPA_VAR_DIR", PROJECT_ROOT / "var")).resolve()
+
+
+def _load_or_create_secrets(var_dir: Path) -> dict[str, str]:
+    """Read the generated local secrets, creating them (mode 0600) on first use."""
+    path = var_dir / "secrets.json"
+    if path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        stored = {}
+    changed = False
+    for name in ("rasa_token", "session_secret"):
+        if not stored.get(name):
+            stored[name] = secrets.token_hex(32)
+            changed = True
+    if changed:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(stored, indent=2), encoding="utf-8")
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return stored
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a number, not {raw!r}") from exc
+
+
+def _positive(name: str, value: float) -> None:
+    if value <= 0:
+        raise SystemExit(f"{name} must be greater than zero, not {value!r}")
+
+
+def _origins(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+# The widget may connect from the web app's own pages ("self") and from local development.
+DEFAULT_CHAT_ORIGINS = ("self", "http://localhost:*", "http://127.0.0.1:*")
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a running process needs to know about its environment."""
+
+    var_dir: Path
+    database_url: str
+    rasa_url: str
+    action_server_url: str
+    rasa_token: str
+    session_secret: str
+    council_nation: str
+    web_host: str
+    web_port: int
+    rasa_port: int
+    action_port: int
+    model_dir: Path
+    # The chat hub (docs/chat-protocol.md). Defaults here so code building Settings by hand
+    # (tests) need not name them.
+    chat_allowed_origins: tuple[str, ...] = DEFAULT_CHAT_ORIGINS
+    chat_max_message_chars: int = 1000
+    chat_rate_per_minute: int = 30
+    chat_rate_burst: int = 5
+    chat_rasa_timeout_seconds: float = 30.0
+
+    @property
+    def action_webhook_url(self) -> str:
+        return self.action_server_url.rstrip("/") + "/webhook"
+
+
+def load_settings() -> Settings:
+    """Build the settings from the environment (called per process, cheap)."""
+    var_dir = _var_dir()
+    stored = _load_or_create_secrets(var_dir)
+    rasa_port = _int("RASA_PORT", 5005)
+    action_port = _int("ACTION_PORT", 5055)
+    web_port = _int("WEB_PORT", 8080)
+    nation = os.environ.get("COUNCIL_NATION", "england-and-wales").strip().lower()
+    if nation not in NATIONS:
+        raise SystemExit(
+            f"COUNCIL_NATION must be one of {', '.join(NATIONS)}, not {nation!r}"
+        )
+    chat_limits = {
+        "CHAT_MAX_MESSAGE_CHARS": _int("CHAT_MAX_MESSAGE_CHARS", 1000),
+        "CHAT_RATE_PER_MINUTE": _int("CHAT_RATE_PER_MINUTE", 30),
+        "CHAT_RATE_BURST": _int("CHAT_RATE_BURST", 5),
+        "CHAT_RASA_TIMEOUT_SECONDS": _float("CHAT_RASA_TIMEOUT_SECONDS", 30.0),
+    }
+    for name, value in chat_limits.items():
+        _positive(name, value)
+    return Settings(
+        var_dir=var_dir,
+        database_url=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{var_dir / 'dpa.sqlite3'}",
+        rasa_url=os.environ.get("RASA_URL") or f"http://localhost:{rasa_port}",
+        action_server_url=os.environ.get("ACTION_SERVER_URL")
+        or f"http://localhost:{action_port}",
+        rasa_token=os.environ.get("RASA_TOKEN") or stored["rasa_token"],
+        session_secret=os.environ.get("SESSION_SECRET") or stored["session_secret"],
+        council_nation=nation,
+        web_host=os.environ.get("WEB_HOST", "127.0.0.1"),
+        web_port=web_port,
+        rasa_port=rasa_port,
+        action_port=action_port,
+        model_dir=Path(os.environ.get("DPA_MODEL_DIR", PROJECT_ROOT / "models")).resolve(),
+        chat_allowed_origins=_origins("CHAT_ALLOWED_ORIGINS", DEFAULT_CHAT_ORIGINS),
+        chat_max_message_chars=chat_limits["CHAT_MAX_MESSAGE_CHARS"],
+        chat_rate_per_minute=chat_limits["CHAT_RATE_PER_MINUTE"],
+        chat_rate_burst=chat_limits["CHAT_RATE_BURST"],
+        chat_rasa_timeout_seconds=chat_limits["CHAT_RASA_TIMEOUT_SECONDS"],
+    )

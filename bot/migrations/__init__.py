@@ -1,0 +1,1 @@
+"""Alembic migrations for the case tables (run them with ``dpa db upgrade``)."""

@@ -1,0 +1,1 @@
+"""The web app: chat hub for the widget, staff console, JSON API, health."""

@@ -1,0 +1,112 @@
+"""The aiohttp application: health, the chat hub and the widget; the staff console plugs in here."""
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+from aiohttp import web
+
+from bot.config import Settings, load_settings
+from bot.transcripts import TranscriptStore
+from bot.web.chat import add_chat_routes
+from bot.web.database import HubDatabase
+from bot.web.handoff_state import HandoffState
+from bot.web.hub import ChatHub
+from bot.web.keys import (
+    CLIENT_KEY,
+    DATABASE_KEY,
+    HUB_KEY,
+    ORIGINS_KEY,
+    READINESS_KEY,
+    SETTINGS_KEY,
+)
+from bot.web.origins import OriginPolicy
+from bot.web.rasa_client import RasaClient
+from bot.web.readiness import DatabaseReadiness
+from bot.web.static import add_static_routes
+from bot.web.understanding import read_understanding
+
+__all__ = ["CLIENT_KEY", "HUB_KEY", "SETTINGS_KEY", "create_app"]
+
+PROBE_TIMEOUT = aiohttp.ClientTimeout(total=2)
+
+
+async def _probe(client: aiohttp.ClientSession, url: str) -> str:
+    try:
+        async with client.get(url, timeout=PROBE_TIMEOUT) as response:
+            return "ok" if response.status < 300 else f"error: HTTP {response.status}"
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        return f"unreachable: {type(exc).__name__}"
+
+
+async def health(request: web.Request) -> web.Response:
+    """The hub (and its database), Rasa and the action server, each with its state."""
+    settings = request.app[SETTINGS_KEY]
+    client = request.app[CLIENT_KEY]
+    hub, rasa, actions = await asyncio.gather(
+        request.app[READINESS_KEY].status(),
+        _probe(client, settings.rasa_url.rstrip("/") + "/"),
+        _probe(client, settings.action_server_url.rstrip("/") + "/health"),
+    )
+    overall = "ok" if hub == rasa == actions == "ok" else "degraded"
+    return web.json_response(
+        {"status": overall, "hub": hub, "rasa": rasa, "action_server": actions}
+    )
+
+
+def _build_hub(
+    settings: Settings, client: aiohttp.ClientSession, database: HubDatabase
+) -> ChatHub:
+    engine = database.engine
+    return ChatHub(
+        transcripts=TranscriptStore(database.sessions),
+        handoffs=HandoffState(database.sessions),
+        rasa=RasaClient(
+            client, settings.rasa_url, settings.rasa_token, settings.chat_rasa_timeout_seconds
+        ),
+        understand=lambda conversation_id, message_id: read_understanding(
+            engine, conversation_id, message_id
+        ),
+        run_db=database.run,
+    )
+
+
+async def _database(app: web.Application):
+    database = HubDatabase(app[SETTINGS_KEY].database_url)
+    app[DATABASE_KEY] = database
+    yield
+    await database.close()
+
+
+async def _client_and_hub(app: web.Application):
+    # No connection limit per host: a turn holds its connection to Rasa for its whole
+    # duration, and aiohttp's default (100 in all) would queue busy residents behind others.
+    client = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    app[CLIENT_KEY] = client
+    app[HUB_KEY] = _build_hub(app[SETTINGS_KEY], client, app[DATABASE_KEY])
+    yield
+    await client.close()
+
+
+async def _close_chats(app: web.Application) -> None:
+    """On shutdown, before cleanup closes the HTTP client the turns in flight use."""
+    if HUB_KEY in app:
+        await app[HUB_KEY].shutdown()
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    app = web.Application()
+    settings = settings or load_settings()
+    app[SETTINGS_KEY] = settings
+    try:
+        app[ORIGINS_KEY] = OriginPolicy(settings.chat_allowed_origins)
+    except ValueError as exc:  # a configuration mistake: say so, without a traceback
+        raise SystemExit(str(exc)) from exc
+    app[READINESS_KEY] = DatabaseReadiness(settings.database_url)
+    app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_client_and_hub)
+    app.on_shutdown.append(_close_chats)
+    app.router.add_get("/health", health)
+    add_chat_routes(app)
+    add_static_routes(app)
+    return app

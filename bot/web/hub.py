@@ -1,0 +1,527 @@
+"""The chat hub: one conversation per resident, relayed to the assistant or to staff.
+
+Every message is stored in the transcript first and then sent to everyone watching the
+conversation: each of the resident's open tabs (sockets) and each staff subscriber. Two
+locks per conversation keep that orderly:
+
+- ``lock`` covers "store, then send": whoever stores message ``seq`` n sends it before
+  anyone can store n+1, so every socket receives the conversation in seq order (and a
+  resident's acknowledgement always precedes the replies to it);
+- ``relay_lock`` sends the resident's messages to Rasa one at a time, in the order they
+  were stored, without holding up acknowledgements (Rasa turns take seconds; storing takes
+  milliseconds).
+
+Who answers is decided per message from the handoff queue (``dpa_handoffs``): while a
+handoff is open (waiting or claimed) the resident's messages go to staff only. The staff
+console uses :meth:`ChatHub.subscribe_staff`, :meth:`post_staff_message`, :meth:`notify`,
+:meth:`hand_back` and :meth:`close_handoff`.
+
+State in memory is per process. Several web app instances would need a shared channel
+(PostgreSQL LISTEN/NOTIFY or Redis) for the fan-out: the design's "Growing past one machine".
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine, TypeVar
+
+from aiohttp import WSCloseCode, web
+
+from bot.transcripts import (
+    ASSISTANT,
+    RESIDENT,
+    STAFF,
+    SYSTEM,
+    NewMessage,
+    TranscriptMessage,
+    TranscriptStore,
+    Understanding,
+    message_payload,
+)
+from bot.web import notices
+from bot.web.handoff_state import ASSISTANT_MODE, HandoffState
+from bot.web.rasa_client import RasaClient, RasaUnavailable, Reply
+from bot.web.understanding import MESSAGE_ID_KEY
+
+log = logging.getLogger(__name__)
+
+# A staff console that stops reading loses its subscription rather than growing memory
+# without bound; it re-subscribes and reloads the transcript.
+STAFF_QUEUE_LIMIT = 1000
+# How long shutdown waits for turns in flight before cancelling them.
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+Understand = Callable[[str, int], "Understanding | None"]
+T = TypeVar("T")
+RunDb = Callable[..., Awaitable[Any]]
+
+
+class StaffSubscription:
+    """A member of staff's live view of one conversation: an async iterator of events.
+
+    Events are dicts: ``{"type": "message", ...}`` for every stored message (with
+    ``intent``, ``confidence`` and ``page``), ``{"type": "understanding", "id", "intent",
+    "confidence"}`` once Rasa's parse of a resident message is known, ``{"type": "mode",
+    "mode"}``, ``{"type": "resident_ended"}``. Iteration ends when the subscription is
+    closed, or when it fell :data:`STAFF_QUEUE_LIMIT` events behind (``overflowed``).
+    """
+
+    _CLOSED = object()
+
+    def __init__(self, hub: "ChatHub", conversation_id: str) -> None:
+        self.conversation_id = conversation_id
+        self.overflowed = False
+        self._hub = hub
+        self._queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=STAFF_QUEUE_LIMIT + 1)
+        self._closed = False
+
+    def put(self, event: dict[str, Any]) -> None:
+        if self._closed:
+            return
+        if self._queue.qsize() >= STAFF_QUEUE_LIMIT:
+            self.overflowed = True
+            self.close()
+            return
+        self._queue.put_nowait(event)
+
+    async def get(self) -> dict[str, Any]:
+        """The next event; raises StopAsyncIteration once closed and drained."""
+        if self._closed and self._queue.empty():
+            raise StopAsyncIteration
+        item = await self._queue.get()
+        if item is self._CLOSED:
+            raise StopAsyncIteration
+        return item
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._queue.put_nowait(self._CLOSED)
+            self._hub._unsubscribe(self)  # noqa: SLF001 (the hub's own bookkeeping)
+
+    def __aiter__(self) -> "StaffSubscription":
+        return self
+
+    async def __anext__(self) -> dict[str, Any]:
+        return await self.get()
+
+    async def __aenter__(self) -> "StaffSubscription":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass(eq=False)
+class _Conversation:
+    id: str
+    sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    staff: set[StaffSubscription] = field(default_factory=set)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    relay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    mode: str | None = None
+    busy: int = 0  # operations and relay tasks in flight
+
+
+class ChatHub:
+    """Conversations in this process: sockets, staff subscribers, turns in flight."""
+
+    def __init__(
+        self,
+        transcripts: TranscriptStore,
+        handoffs: HandoffState,
+        rasa: RasaClient,
+        understand: Understand | None = None,
+        run_db: RunDb | None = None,
+    ) -> None:
+        self.transcripts = transcripts
+        self.handoffs = handoffs
+        self.rasa = rasa
+        self._understand = understand
+        self._conversations: dict[str, _Conversation] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._run_db = run_db
+
+    async def _db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Blocking database work, off the event loop (:class:`bot.web.database.HubDatabase`
+        in the app; a worker thread otherwise)."""
+        if self._run_db is not None:
+            return await self._run_db(work, *args, **kwargs)
+        return await asyncio.to_thread(work, *args, **kwargs)
+
+    # -- residents -----------------------------------------------------------------------
+
+    async def connect(self, conversation_id: str, ws: web.WebSocketResponse) -> None:
+        """Send the transcript so far, then add ``ws`` to the conversation's fan-out.
+
+        Both happen under the conversation's lock, so nothing stored meanwhile is missed
+        or sent twice.
+        """
+        async with self._conversation(conversation_id) as conv:
+            async with conv.lock:
+                history, mode = await self._db(self._snapshot, conversation_id)
+                await self._set_mode(conv, mode)  # other tabs may hold an older one
+                await self._send(conv, ws, json.dumps(history_payload(history, mode)))
+                if not ws.closed:
+                    conv.sockets.add(ws)
+
+    def disconnect(self, conversation_id: str, ws: web.WebSocketResponse) -> None:
+        conv = self._conversations.get(conversation_id)
+        if conv is not None:
+            conv.sockets.discard(ws)
+            self._forget_if_idle(conv)
+
+    async def transcript(
+        self, conversation_id: str, *, for_staff: bool = False
+    ) -> dict[str, Any]:
+        """The ``history`` payload: every message so far and who has the conversation."""
+        history, mode = await self._db(self._snapshot, conversation_id)
+        return history_payload(history, mode, for_staff=for_staff)
+
+    async def resident_message(
+        self,
+        conversation_id: str,
+        ws: web.WebSocketResponse | None,
+        *,
+        text: str,
+        display: str | None = None,
+        client_id: str | None = None,
+        page: str | None = None,
+    ) -> TranscriptMessage:
+        """Store a resident's message, acknowledge it, and start relaying it.
+
+        ``text`` goes to Rasa (a button's payload); ``display`` (the button's title) is what
+        the transcript shows. A ``client_id`` already stored is acknowledged again to the
+        sender only, and neither stored nor relayed again.
+
+        Shielded: once stored, a message is relayed even if the tab's handler is cancelled
+        meanwhile (a resend would only find it stored, and never relay it).
+        """
+        return await asyncio.shield(
+            self._resident_message(conversation_id, ws, text, display, client_id, page)
+        )
+
+    async def _resident_message(
+        self,
+        conversation_id: str,
+        ws: web.WebSocketResponse | None,
+        text: str,
+        display: str | None,
+        client_id: str | None,
+        page: str | None,
+    ) -> TranscriptMessage:
+        async with self._conversation(conversation_id) as conv:
+            async with conv.lock:
+                record, created = await self._db(
+                    self.transcripts.append,
+                    conversation_id,
+                    NewMessage(RESIDENT, display or text, client_id=client_id, page=page),
+                )
+                if not created:
+                    if ws is not None:
+                        await self._send(conv, ws, json.dumps(message_payload(record)))
+                    return record
+                await self._fan_out(conv, [record])
+                # Created under the lock: relay tasks start, and queue for relay_lock, in
+                # the order their messages were stored.
+                self._spawn(conv, self._relay(conv, record, text, page))
+            return record
+
+    async def resident_ended(self, conversation_id: str) -> None:
+        """The resident pressed "End chat": record it, tell every tab and staff, close tabs."""
+        async with self._conversation(conversation_id) as conv:
+            await self._store_and_send(
+                conv, [NewMessage(SYSTEM, notices.ENDED_BY_RESIDENT_TEXT, kind=notices.CLOSED)]
+            )
+            self._to_staff(conv, {"type": "resident_ended"})
+            sockets, conv.sockets = list(conv.sockets), set()
+            await asyncio.gather(
+                *(ws.close(code=WSCloseCode.OK, message=b"ended") for ws in sockets),
+                return_exceptions=True,
+            )
+
+    # -- staff (the console plugs in here) -----------------------------------------------
+
+    def subscribe_staff(self, conversation_id: str) -> StaffSubscription:
+        """Every event of the conversation from now on (read the transcript for the past).
+
+        Subscribe first, then read :meth:`transcript`, and drop duplicates by ``seq``.
+        """
+        conv = self._conversations.setdefault(conversation_id, _Conversation(conversation_id))
+        subscription = StaffSubscription(self, conversation_id)
+        conv.staff.add(subscription)
+        return subscription
+
+    def resident_connected(self, conversation_id: str) -> bool:
+        conv = self._conversations.get(conversation_id)
+        return bool(conv and conv.sockets)
+
+    async def post_staff_message(
+        self, conversation_id: str, author: str, text: str
+    ) -> TranscriptMessage:
+        """A member of staff's message: stored, then shown to the resident with ``author``."""
+        async with self._conversation(conversation_id) as conv:
+            [record] = await self._store_and_send(
+                conv, [NewMessage(STAFF, text, author=author)]
+            )
+            return record
+
+    async def notify(
+        self, conversation_id: str, kind: str, text: str, author: str | None = None
+    ) -> TranscriptMessage:
+        """Tell the resident that staff joined, left, handed back or closed the chat.
+
+        The line is kept in the transcript (a ``system`` message) so it is still there after
+        a reload; the widget gets a ``notice``. Who has the conversation is then re-read from
+        the handoff queue (the console changes it first) and sent as ``mode`` if it changed.
+        """
+        if kind not in notices.STAFF_NOTICE_KINDS:
+            raise ValueError(f"unknown notice kind {kind!r}")
+        async with self._conversation(conversation_id) as conv:
+            [record] = await self._store_and_send(
+                conv, [NewMessage(SYSTEM, text, kind=kind, author=author)]
+            )
+            mode = await self._db(self.handoffs.mode, conversation_id)
+            await self._set_mode(conv, mode)
+            return record
+
+    async def set_typing(self, conversation_id: str, on: bool) -> None:
+        """Show (or stop showing) the resident that staff are typing."""
+        conv = self._conversations.get(conversation_id)
+        if conv is not None:
+            await self._broadcast(conv, {"type": "typing", "on": bool(on)})
+
+    async def hand_back(
+        self, conversation_id: str, *, author: str | None = None, text: str | None = None
+    ) -> TranscriptMessage:
+        """Give the conversation back to the assistant: resume Rasa, end the handoff, tell.
+
+        Rasa is resumed first: if it cannot be reached this raises :class:`RasaUnavailable`
+        and the conversation stays with staff (otherwise the resident's next message would
+        go to a paused assistant and get no answer).
+        """
+        return await self._end_handoff(
+            conversation_id, returned=True, author=author,
+            text=text or notices.HANDED_BACK_TEXT, kind=notices.HANDED_BACK,
+        )
+
+    async def close_handoff(
+        self, conversation_id: str, *, author: str | None = None, text: str | None = None
+    ) -> TranscriptMessage:
+        """Staff closed the chat; the assistant answers if the resident writes again."""
+        return await self._end_handoff(
+            conversation_id, returned=False, author=author,
+            text=text or notices.CLOSED_BY_STAFF_TEXT, kind=notices.CLOSED,
+        )
+
+    async def _end_handoff(
+        self, conversation_id: str, *, returned: bool, author: str | None, text: str, kind: str
+    ) -> TranscriptMessage:
+        async with self._conversation(conversation_id) as conv:
+            # Not while a resident message is being routed: it would be judged by the old mode.
+            async with conv.relay_lock:
+                await self.rasa.resume(conversation_id)
+                await self._db(self.handoffs.end, conversation_id, returned=returned)
+                [record] = await self._store_and_send(
+                    conv, [NewMessage(SYSTEM, text, kind=kind, author=author)]
+                )
+                await self._set_mode(conv, ASSISTANT_MODE)
+            return record
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def shutdown(self) -> None:
+        """Let turns in flight finish briefly, then close every socket and subscription."""
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_GRACE_SECONDS)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        for conv in list(self._conversations.values()):
+            for subscription in list(conv.staff):
+                subscription.close()
+            await asyncio.gather(
+                *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
+                  for ws in list(conv.sockets)),
+                return_exceptions=True,
+            )
+        self._conversations.clear()
+
+    # -- relaying a turn -----------------------------------------------------------------
+
+    async def _relay(
+        self, conv: _Conversation, record: TranscriptMessage, text: str, page: str | None
+    ) -> None:
+        async with conv.relay_lock:
+            # Who has the conversation was read when the tab connected, after the previous
+            # turn's replies (the assistant may have handed off), and on every staff call.
+            mode = conv.mode
+            if mode is None:
+                mode = await self._db(self.handoffs.mode, conv.id)
+                await self._set_mode(conv, mode)
+            if mode != ASSISTANT_MODE:
+                return  # staff already have it: every stored message is sent to them
+            await self._broadcast(conv, {"type": "typing", "on": True})
+            try:
+                try:
+                    metadata = {"page": page, MESSAGE_ID_KEY: record.id}
+                    replies = await self.rasa.send(conv.id, text, metadata)
+                except RasaUnavailable as exc:
+                    log.warning("assistant unavailable for a turn: %s", exc)
+                    await self._store_and_send(conv, [_unavailable()])
+                    return
+                async with conv.lock:
+                    stored, mode, understood = await self._db(
+                        self._record_turn, conv.id, record.id, replies
+                    )
+                    if understood is not None:  # staff see it before the answer to it
+                        self._to_staff(conv, {"type": "understanding", "id": record.id,
+                                              "intent": understood.intent,
+                                              "confidence": understood.confidence})
+                    await self._fan_out(conv, stored)
+                if not stored and mode == ASSISTANT_MODE:
+                    # Rasa answered nothing: typically a custom action failed (the action
+                    # server is down) and its reply was lost.
+                    log.warning("assistant returned no reply for a turn")
+                    await self._store_and_send(conv, [_unavailable()])
+            finally:
+                await self._broadcast(conv, {"type": "typing", "on": False})
+            # The assistant may have handed the conversation to staff during this turn.
+            await self._set_mode(conv, mode)
+
+    def _record_turn(
+        self, conversation_id: str, message_id: int, replies: list[Reply]
+    ) -> tuple[list[TranscriptMessage], str, Understanding | None]:
+        """One worker-thread trip after Rasa answered: read the parse, store the replies with
+        it (one write transaction), read who has the conversation now."""
+        understood = None
+        if self._understand is not None:
+            try:
+                understood = self._understand(conversation_id, message_id)
+            except Exception as exc:  # noqa: BLE001 (nice to have; the replies matter more)
+                log.warning("could not read what the model understood: %s", type(exc).__name__)
+        stored = self.transcripts.append_many(
+            conversation_id,
+            [NewMessage(ASSISTANT, reply.text, buttons=reply.buttons) for reply in replies],
+            understanding=None if understood is None else (message_id, understood),
+        )
+        return stored, self.handoffs.mode(conversation_id), understood
+
+    def _snapshot(self, conversation_id: str) -> tuple[list[TranscriptMessage], str]:
+        return self.transcripts.history(conversation_id), self.handoffs.mode(conversation_id)
+
+    # -- sending -------------------------------------------------------------------------
+
+    async def _store_and_send(
+        self, conv: _Conversation, messages: list[NewMessage]
+    ) -> list[TranscriptMessage]:
+        async with conv.lock:
+            stored = await self._db(self.transcripts.append_many, conv.id, messages)
+            await self._fan_out(conv, stored)
+            return stored
+
+    async def _fan_out(self, conv: _Conversation, records: list[TranscriptMessage]) -> None:
+        """Send stored messages to every tab (system lines as notices) and to staff."""
+        for record in records:
+            if conv.staff:
+                self._to_staff(conv, message_payload(record, for_staff=True))
+            if record.role == SYSTEM and record.kind:
+                message = message_payload(record)
+                payload = {"type": "notice", "kind": record.kind, "text": record.text,
+                           "id": record.id, "seq": record.seq, "at": message["at"],
+                           "author": record.author}
+            else:
+                payload = message_payload(record)
+            await self._broadcast(conv, payload)
+
+    async def _broadcast(self, conv: _Conversation, payload: dict[str, Any]) -> None:
+        if not conv.sockets:
+            return
+        data = json.dumps(payload)
+        await asyncio.gather(*(self._send(conv, ws, data) for ws in list(conv.sockets)))
+
+    async def _send(self, conv: _Conversation, ws: web.WebSocketResponse, data: str) -> None:
+        """Send to one tab; a tab that has gone is dropped (it will reconnect and resend)."""
+        try:
+            await ws.send_str(data)
+        except (ConnectionError, RuntimeError):
+            conv.sockets.discard(ws)
+
+    def _to_staff(self, conv: _Conversation, event: dict[str, Any]) -> None:
+        for subscription in list(conv.staff):
+            subscription.put(event)
+
+    async def _set_mode(self, conv: _Conversation, mode: str) -> None:
+        """Tell everyone when who-has-the-conversation changes (the first look is no change:
+        tabs get the mode in ``history``, staff with the transcript)."""
+        previous, conv.mode = conv.mode, mode
+        if previous is not None and previous != mode:
+            await self._broadcast(conv, {"type": "mode", "mode": mode})
+            self._to_staff(conv, {"type": "mode", "mode": mode})
+
+    # -- bookkeeping ---------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _conversation(self, conversation_id: str) -> AsyncIterator[_Conversation]:
+        conv = self._conversations.setdefault(conversation_id, _Conversation(conversation_id))
+        conv.busy += 1
+        try:
+            yield conv
+        finally:
+            conv.busy -= 1
+            self._forget_if_idle(conv)
+
+    def _spawn(self, conv: _Conversation, work: Coroutine[Any, Any, None]) -> None:
+        """Run a turn on its own, so a tab closing mid-turn does not cancel the reply."""
+        conv.busy += 1
+
+        async def run() -> None:
+            try:
+                await work
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 (a turn must not take the hub down)
+                # The type only: database errors quote the parameters, i.e. what was said.
+                log.error("chat turn failed: %s", type(exc).__name__)
+                await self._broadcast(conv, {"type": "notice", "kind": notices.UNAVAILABLE,
+                                             "text": notices.UNAVAILABLE_TEXT})
+            finally:
+                conv.busy -= 1
+                self._forget_if_idle(conv)
+
+        task = asyncio.create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _unsubscribe(self, subscription: StaffSubscription) -> None:
+        conv = self._conversations.get(subscription.conversation_id)
+        if conv is not None:
+            conv.staff.discard(subscription)
+            self._forget_if_idle(conv)
+
+    def _forget_if_idle(self, conv: _Conversation) -> None:
+        if not (conv.sockets or conv.staff or conv.busy):
+            if self._conversations.get(conv.id) is conv:
+                del self._conversations[conv.id]
+
+    @property
+    def active_conversations(self) -> int:
+        return len(self._conversations)
+
+
+def _unavailable() -> NewMessage:
+    """The line telling a resident the assistant is unreachable, with the DPO's contacts."""
+    return NewMessage(SYSTEM, notices.UNAVAILABLE_TEXT, kind=notices.UNAVAILABLE)
+
+
+def history_payload(
+    history: list[TranscriptMessage], mode: str, *, for_staff: bool = False
+) -> dict[str, Any]:
+    return {
+        "type": "history",
+        "messages": [message_payload(m, for_staff=for_staff) for m in history],
+        "mode": mode,
+    }

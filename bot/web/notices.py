@@ -1,0 +1,34 @@
+"""What the hub itself tells residents (the assistant's words live in Rasa's domain)."""
+from __future__ import annotations
+
+from bot.council import DPO_EMAIL, DPO_PHONE, DPO_POSTAL_ADDRESS
+
+# Notice kinds (docs/chat-protocol.md).
+STAFF_JOINED = "staff_joined"
+STAFF_LEFT = "staff_left"
+HANDED_BACK = "handed_back"
+CLOSED = "closed"
+UNAVAILABLE = "unavailable"
+TOO_LONG = "too_long"
+RATE_LIMITED = "rate_limited"
+
+# What staff may announce through ChatHub.notify.
+STAFF_NOTICE_KINDS = (STAFF_JOINED, STAFF_LEFT, HANDED_BACK, CLOSED)
+
+UNAVAILABLE_TEXT = (
+    "Sorry, the assistant is not available at the moment. Your message has been kept and "
+    "our team can see it. If your question cannot wait, please contact our Data Protection "
+    f"Officer: email {DPO_EMAIL}, phone {DPO_PHONE}, or write to {DPO_POSTAL_ADDRESS}."
+)
+HANDED_BACK_TEXT = "You are now talking to the automated assistant again."
+CLOSED_BY_STAFF_TEXT = (
+    "The member of staff has closed this chat. The automated assistant can still help."
+)
+ENDED_BY_RESIDENT_TEXT = "You ended the chat."
+
+
+def too_long_text(limit: int) -> str:
+    return f"That message is too long to send. Please keep it under {limit} characters."
+
+
+RATE_LIMITED_TEXT = "You are sending messages very quickly. Please wait a moment and try again."

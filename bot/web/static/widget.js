@@ -1,0 +1,838 @@
+/*
+ * The council's data-protection live-chat widget.
+ *
+ * Embedded with one tag (no framework, no build step, no requests anywhere but the hub):
+ *   <script src="https://HUB/widget.js" data-hub="https://HUB" defer></script>
+ * Options (data- attributes on that tag):
+ *   data-hub          the hub's base URL (default: the script's own origin)
+ *   data-title        the panel's heading (default: "Data protection help")
+ *   data-privacy-url  the privacy notice linked from the opening message
+ *                     (default: <hub>/static/privacy.html)
+ *   data-position     "right" (default) or "left"
+ *
+ * Protocol: docs/chat-protocol.md. Everything the hub sends is rendered with textContent,
+ * never as HTML.
+ */
+(function () {
+  "use strict";
+
+  if (window.__dpaChatWidget) return; // embedded twice: the first one wins
+  window.__dpaChatWidget = true;
+
+  var script = document.currentScript || document.querySelector("script[src*='widget.js']");
+  var scriptOrigin = (function () {
+    try { return new URL(script.src, location.href).origin; } catch (e) { return location.origin; }
+  })();
+  var data = (script && script.dataset) || {};
+  var HUB = (data.hub || scriptOrigin).replace(/\/+$/, "");
+  var CONFIG = {
+    hub: HUB,
+    title: data.title || "Data protection help",
+    privacyUrl: data.privacyUrl || HUB + "/static/privacy.html",
+    position: data.position === "left" ? "left" : "right"
+  };
+
+  var KEYS = {
+    resident: "dpa-chat-resident", // localStorage: the conversation survives reloads and visits
+    draft: "dpa-chat-draft",       // sessionStorage: text typed but not sent
+    pending: "dpa-chat-pending",   // sessionStorage: messages sent but not yet acknowledged
+    open: "dpa-chat-open"          // sessionStorage: the panel was open on the last page
+  };
+  var HUMAN = { text: "/request_human", display: "Talk to a person" };
+  var BACKOFF_BASE_MS = 1000;
+  var BACKOFF_CAP_MS = 15000;
+  var PING_EVERY_MS = 25000;
+  var PONG_WITHIN_MS = 10000;
+  var TYPING_MAX_MS = 60000;
+  var CONNECTING_NOTICE_MS = 2000;
+  var FULLSCREEN = "(max-width: 30em), (max-height: 28em)";
+
+  /* ---------- storage that never throws (storage may be disabled) ---------- */
+  function store(kind) {
+    var area = null;
+    try { area = window[kind]; area.getItem("x"); } catch (e) { area = null; }
+    var memory = {};
+    return {
+      get: function (k) { try { return area ? area.getItem(k) : (memory[k] || null); } catch (e) { return memory[k] || null; } },
+      set: function (k, v) { memory[k] = v; try { if (area) area.setItem(k, v); } catch (e) { /* full or denied */ } },
+      del: function (k) { delete memory[k]; try { if (area) area.removeItem(k); } catch (e) { /* denied */ } }
+    };
+  }
+  var local = store("localStorage");
+  var session = store("sessionStorage");
+
+  /* ---------- ids ---------- */
+  function randomBytes(n) {
+    var bytes = new Uint8Array(n);
+    crypto.getRandomValues(bytes);
+    return bytes;
+  }
+  function newResidentId() {
+    // 24 random bytes -> 32 URL-safe characters
+    var s = "";
+    randomBytes(24).forEach(function (b) { s += String.fromCharCode(b); });
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function newClientId() {
+    // RFC 4122 version 4 (crypto.randomUUID needs a secure context; this does not)
+    var b = randomBytes(16);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  function validResidentId(id) { return typeof id === "string" && /^[A-Za-z0-9_-]{22,128}$/.test(id); }
+
+  /* ---------- DOM helpers (text only) ---------- */
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (name) {
+        if (attrs[name] !== null && attrs[name] !== undefined) node.setAttribute(name, attrs[name]);
+      });
+    }
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function hiddenText(text) { return el("span", { "class": "dpa-chat__sr" }, text); }
+  function icon(name) {
+    var paths = {
+      chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
+      minimise: "M5 12h14",
+      send: "M3 20l18-8L3 4v6l12 2-12 2z",
+      info: "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 5.5a1.25 1.25 0 1 1 0 2.5 1.25 1.25 0 0 1 0-2.5zM10.5 11h2.5v6h1.5v1.5h-5V17h1.5v-4.5h-.5z"
+    };
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "dpa-chat__icon dpa-chat__icon--" + name);
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", paths[name]);
+    svg.appendChild(path);
+    return svg;
+  }
+  function timeLabel(at) {
+    if (!at) return null;
+    var d = new Date(at);
+    if (isNaN(d.getTime())) return null;
+    return el("time", { datetime: at, "class": "dpa-chat__time" },
+      d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }));
+  }
+
+  /* ---------- the UI ---------- */
+  var root = el("div", { "class": "dpa-chat dpa-chat--" + CONFIG.position, id: "dpa-chat", hidden: "" });
+  var launcher = el("button", {
+    type: "button", "class": "dpa-chat__launcher", "aria-expanded": "false", "aria-controls": "dpa-chat-panel"
+  });
+  launcher.appendChild(icon("chat"));
+  launcher.appendChild(el("span", { "class": "dpa-chat__launcher-text" }, "Chat about your data"));
+  var unread = el("span", { "class": "dpa-chat__unread", hidden: "" });
+  launcher.appendChild(unread);
+
+  var panel = el("section", {
+    "class": "dpa-chat__panel", id: "dpa-chat-panel", role: "dialog", "aria-modal": "false",
+    "aria-labelledby": "dpa-chat-title", "aria-describedby": "dpa-chat-mode", hidden: ""
+  });
+
+  var header = el("div", { "class": "dpa-chat__header" });
+  var heading = el("div", { "class": "dpa-chat__heading" });
+  heading.appendChild(el("h2", { id: "dpa-chat-title", "class": "dpa-chat__title" }, CONFIG.title));
+  var modeLine = el("p", { id: "dpa-chat-mode", "class": "dpa-chat__mode" }, "Automated assistant");
+  heading.appendChild(modeLine);
+  var minimise = el("button", {
+    type: "button", "class": "dpa-chat__minimise", "aria-label": "Minimise chat", title: "Minimise chat (the conversation is kept)"
+  });
+  minimise.appendChild(icon("minimise"));
+  header.appendChild(heading);
+  header.appendChild(minimise);
+
+  var status = el("p", { "class": "dpa-chat__status", role: "status", "data-state": "idle" });
+
+  var toolbar = el("div", { "class": "dpa-chat__toolbar", role: "group", "aria-label": "Chat options" });
+  var human = el("button", { type: "button", "class": "dpa-chat__button dpa-chat__button--secondary dpa-chat__human" }, "Talk to a person");
+  var endButton = el("button", { type: "button", "class": "dpa-chat__button dpa-chat__button--secondary dpa-chat__end" }, "End chat");
+  toolbar.appendChild(human);
+  toolbar.appendChild(endButton);
+
+  var confirmBox = el("div", { "class": "dpa-chat__confirm", role: "group", "aria-labelledby": "dpa-chat-confirm-text", hidden: "" });
+  confirmBox.appendChild(el("p", { id: "dpa-chat-confirm-text" },
+    "End the chat? The conversation will be cleared from this browser."));
+  var confirmYes = el("button", { type: "button", "class": "dpa-chat__button dpa-chat__button--warning dpa-chat__end-confirm" }, "Yes, end chat");
+  var confirmNo = el("button", { type: "button", "class": "dpa-chat__button dpa-chat__button--secondary dpa-chat__end-cancel" }, "No, keep chatting");
+  var confirmButtons = el("div", { "class": "dpa-chat__confirm-buttons" });
+  confirmButtons.appendChild(confirmYes);
+  confirmButtons.appendChild(confirmNo);
+  confirmBox.appendChild(confirmButtons);
+
+  var log = el("div", {
+    "class": "dpa-chat__log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+    "aria-label": "Conversation", tabindex: "0"
+  });
+  var intro = el("div", { "class": "dpa-chat__message dpa-chat__message--assistant dpa-chat__intro" });
+  var introMeta = el("p", { "class": "dpa-chat__meta" });
+  introMeta.appendChild(el("span", { "class": "dpa-chat__author" }, "Assistant"));
+  intro.appendChild(introMeta);
+  var introText = el("p", { "class": "dpa-chat__text" });
+  introText.appendChild(document.createTextNode(
+    "Hello. I am an automated assistant, not a person. I can explain your data protection rights " +
+    "and help you ask for your information, or ask us to correct or delete it. " +
+    "You can ask to talk to a person at any time. Please do not type bank or health details here. "));
+  var privacyLink = el("a", { href: CONFIG.privacyUrl, "class": "dpa-chat__link" }, "How we use what you type in this chat (privacy notice)");
+  introText.appendChild(privacyLink);
+  intro.appendChild(introText);
+  log.appendChild(intro);
+  var endedLine = null;
+
+  var typing = el("div", { "class": "dpa-chat__typing", "aria-hidden": "true", hidden: "" });
+  typing.appendChild(el("span", { "class": "dpa-chat__dots" }));
+  var typingText = el("span", { "class": "dpa-chat__typing-text" }, "");
+  typing.appendChild(typingText);
+  var typingStatus = el("p", { "class": "dpa-chat__sr", role: "status" }); // announced once per change
+
+  var form = el("form", { "class": "dpa-chat__form", novalidate: "" });
+  var label = el("label", { "for": "dpa-chat-input", "class": "dpa-chat__label" }, "Type your message");
+  var hint = el("p", { id: "dpa-chat-hint", "class": "dpa-chat__hint" }, "Press Enter to send, Shift and Enter for a new line.");
+  var input = el("textarea", {
+    id: "dpa-chat-input", "class": "dpa-chat__input", rows: "2", autocomplete: "off",
+    "aria-describedby": "dpa-chat-hint", spellcheck: "true"
+  });
+  var send = el("button", { type: "submit", "class": "dpa-chat__button dpa-chat__send" });
+  send.appendChild(icon("send"));
+  send.appendChild(el("span", null, "Send"));
+  var formRow = el("div", { "class": "dpa-chat__form-row" });
+  formRow.appendChild(input);
+  formRow.appendChild(send);
+  form.appendChild(label);
+  form.appendChild(hint);
+  form.appendChild(formRow);
+
+  panel.appendChild(header);
+  panel.appendChild(status);
+  panel.appendChild(toolbar);
+  panel.appendChild(confirmBox);
+  panel.appendChild(log);
+  panel.appendChild(typing);
+  panel.appendChild(typingStatus);
+  panel.appendChild(form);
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  /* ---------- state ---------- */
+  var residentId = validResidentId(local.get(KEYS.resident)) ? local.get(KEYS.resident) : null;
+  var pending = [];                 // [{client_id, text, display, page}] in the order sent
+  var byId = Object.create(null);   // hub message id -> element
+  var pendingEls = Object.create(null); // client_id -> element
+  var payloadTitles = Object.create(null); // button payload -> title, to show "/x" as its title
+  payloadTitles[HUMAN.text] = HUMAN.display;
+  var socket = null;
+  var socketGen = 0;
+  var historyReceived = false;
+  var attempt = 0;
+  var reconnectTimer = null;
+  var pingTimer = null;
+  var pongTimer = null;
+  var typingTimer = null;
+  var connectingTimer = null;
+  var unreadCount = 0;
+  var lastNotice = null;
+  var transcriptTried = false;
+
+  try { pending = JSON.parse(session.get(KEYS.pending) || "[]") || []; } catch (e) { pending = []; }
+  if (!Array.isArray(pending) || !residentId) pending = [];
+  pending = pending.filter(function (p) { return p && typeof p.client_id === "string" && typeof p.text === "string"; });
+  input.value = session.get(KEYS.draft) || "";
+
+  function savePending() {
+    var kept = pending.map(function (p) {
+      return { client_id: p.client_id, text: p.text, display: p.display, page: p.page };
+    });
+    if (kept.length) session.set(KEYS.pending, JSON.stringify(kept));
+    else session.del(KEYS.pending);
+  }
+
+  /* ---------- status and mode ---------- */
+  function setStatus(state, text) {
+    if (status.getAttribute("data-state") === state && status.textContent === text) return;
+    status.setAttribute("data-state", state);
+    status.textContent = text;
+  }
+  function setMode(mode) {
+    var labels = {
+      assistant: "Automated assistant",
+      waiting: "Waiting for a member of staff. The automated assistant will not reply meanwhile.",
+      staff: "You are chatting with a member of council staff"
+    };
+    if (labels[mode]) {
+      modeLine.textContent = labels[mode];
+      panel.setAttribute("data-mode", mode);
+    }
+  }
+  function setTyping(on) {
+    var stick = isNearBottom();
+    var who = panel.getAttribute("data-mode") === "staff" ? "A member of staff is typing…" : "The assistant is typing…";
+    clearTimeout(typingTimer);
+    if (on) {
+      typingTimer = setTimeout(function () { setTyping(false); }, TYPING_MAX_MS); // never stuck on
+      if (!typing.hidden && typingText.textContent === who) return; // announced once, not again
+      typingText.textContent = who;
+      typing.hidden = false;
+      typingStatus.textContent = who;
+    } else if (!typing.hidden) {
+      typing.hidden = true;
+      typingText.textContent = "";
+      typingStatus.textContent = "";
+    }
+    if (stick) scrollToEnd();
+  }
+
+  /* ---------- transcript ---------- */
+  function isNearBottom() { return log.scrollHeight - log.scrollTop - log.clientHeight < 80; }
+  function scrollToEnd() { log.scrollTop = log.scrollHeight; }
+  /** Show a new reply: its end, or its start when it is taller than the transcript. */
+  function reveal(node) {
+    if (node.offsetHeight > log.clientHeight - 16) {
+      log.scrollTop += node.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+    } else {
+      scrollToEnd();
+    }
+  }
+
+  function authorName(role, author) {
+    if (role === "resident") return "You";
+    if (role === "staff") return author || "Council staff";
+    if (role === "assistant") return "Assistant";
+    return author || "Notice";
+  }
+
+  function shownText(msg) {
+    if (msg.display) return msg.display;
+    if (msg.role === "resident" && payloadTitles[msg.text]) return payloadTitles[msg.text];
+    return msg.text == null ? "" : String(msg.text);
+  }
+
+  function buildMessage(msg) {
+    var role = ["resident", "assistant", "staff", "system"].indexOf(msg.role) >= 0 ? msg.role : "system";
+    if (role === "system") return buildNotice(msg.kind || "system", shownText(msg), msg.at);
+    var node = el("div", { "class": "dpa-chat__message dpa-chat__message--" + role });
+    var meta = el("p", { "class": "dpa-chat__meta" });
+    meta.appendChild(el("span", { "class": "dpa-chat__author" }, authorName(role, msg.author)));
+    var t = timeLabel(msg.at);
+    if (t) { meta.appendChild(document.createTextNode(" ")); meta.appendChild(t); }
+    node.appendChild(meta);
+    var text = shownText(msg);
+    if (text) node.appendChild(el("p", { "class": "dpa-chat__text" }, text));
+    var buttons = Array.isArray(msg.buttons) ? msg.buttons.filter(function (b) { return b && (b.title || b.payload); }) : [];
+    if (buttons.length) {
+      var group = el("div", { "class": "dpa-chat__replies", role: "group", "aria-label": "Suggested replies" });
+      buttons.forEach(function (b) {
+        var title = String(b.title || b.payload);
+        var payload = String(b.payload || b.title);
+        payloadTitles[payload] = title;
+        var btn = el("button", { type: "button", "class": "dpa-chat__button dpa-chat__reply" }, title);
+        btn.addEventListener("click", function () {
+          sendMessage(payload, title);
+          input.focus();
+        });
+        group.appendChild(btn);
+      });
+      node.appendChild(group);
+    }
+    return node;
+  }
+
+  function buildNotice(kind, text, at) {
+    var node = el("div", { "class": "dpa-chat__notice dpa-chat__notice--" + kind, "data-kind": kind });
+    node.appendChild(icon("info"));
+    node.appendChild(hiddenText("Notice: "));
+    node.appendChild(el("p", { "class": "dpa-chat__text" }, text || ""));
+    var t = timeLabel(at);
+    if (t) node.appendChild(t);
+    return node;
+  }
+
+  function insertBySeq(node, seq) {
+    node.setAttribute("data-seq", String(seq));
+    var children = log.children;
+    for (var i = 0; i < children.length; i++) {
+      var c = children[i];
+      if (c.hasAttribute("data-pending")) { log.insertBefore(node, c); return; }
+      var s = c.getAttribute("data-seq");
+      if (s !== null && Number(s) > seq) { log.insertBefore(node, c); return; }
+    }
+    log.appendChild(node);
+  }
+
+  /** Quick replies belong to what the assistant said since the resident last spoke. */
+  function refreshReplies() {
+    var afterResident = true;
+    for (var i = log.children.length - 1; i >= 0; i--) {
+      var c = log.children[i];
+      if (c.classList.contains("dpa-chat__message--resident")) afterResident = false;
+      var group = c.querySelector(".dpa-chat__replies");
+      if (group && !afterResident) {
+        var hadFocus = group.contains(document.activeElement);
+        group.parentNode.removeChild(group);
+        if (hadFocus) input.focus();
+      }
+    }
+  }
+
+  function addMessage(msg, live) {
+    if (msg.id !== undefined && msg.id !== null && byId[msg.id]) return; // already shown
+    var stick = isNearBottom();
+    var existing = msg.client_id ? pendingEls[msg.client_id] : null;
+    if (existing) {
+      // the hub's echo of our own message: the acknowledgement
+      var sent = pending.filter(function (p) { return p.client_id === msg.client_id; })[0];
+      if (sent && sent.display && !msg.display) msg.display = sent.display;
+      pending = pending.filter(function (p) { return p.client_id !== msg.client_id; });
+      savePending();
+      delete pendingEls[msg.client_id];
+      existing.parentNode.removeChild(existing);
+    }
+    var node = buildMessage(msg);
+    if (msg.id !== undefined && msg.id !== null) { node.setAttribute("data-id", String(msg.id)); byId[msg.id] = node; }
+    if (msg.client_id) node.setAttribute("data-client-id", msg.client_id);
+    if (typeof msg.seq === "number") insertBySeq(node, msg.seq);
+    else appendBeforePending(node);
+    refreshReplies();
+    if (live && !existing && msg.role !== "resident") noteUnread();
+    if (existing || (stick && !live)) scrollToEnd();
+    else if (stick) reveal(node);
+  }
+
+  function appendBeforePending(node) {
+    var firstPending = log.querySelector("[data-pending]");
+    if (firstPending) log.insertBefore(node, firstPending); else log.appendChild(node);
+  }
+
+  function addNotice(kind, text) {
+    var stick = isNearBottom();
+    appendBeforePending(buildNotice(kind, text, null));
+    noteUnread();
+    if (stick) scrollToEnd();
+  }
+
+  function renderPending(p) {
+    if (pendingEls[p.client_id]) return;
+    var node = buildMessage({ role: "resident", text: p.text, display: p.display });
+    node.setAttribute("data-pending", "");
+    node.setAttribute("data-client-id", p.client_id);
+    node.appendChild(el("p", { "class": "dpa-chat__sending" }, "Sending…"));
+    pendingEls[p.client_id] = node;
+    log.appendChild(node);
+    refreshReplies();
+    updatePendingLabels();
+    scrollToEnd();
+  }
+
+  function updatePendingLabels() {
+    var online = socket && socket.readyState === WebSocket.OPEN && historyReceived;
+    Object.keys(pendingEls).forEach(function (cid) {
+      var note = pendingEls[cid].querySelector(".dpa-chat__sending");
+      if (note) note.textContent = online ? "Sending…" : "Not sent yet. It will be sent when the connection is back.";
+    });
+  }
+
+  function clearTranscript() {
+    Array.prototype.slice.call(log.children).forEach(function (c) {
+      if (c !== intro) log.removeChild(c);
+    });
+    byId = Object.create(null);
+    pendingEls = Object.create(null);
+    endedLine = null;
+  }
+
+  function noteUnread() {
+    if (!panel.hidden) return;
+    unreadCount += 1;
+    unread.textContent = unreadCount === 1 ? "1 new message" : unreadCount + " new messages";
+    unread.hidden = false;
+  }
+
+  /* ---------- the connection ---------- */
+  function wsUrl() {
+    var url = new URL("chat/ws", CONFIG.hub + "/"); // relative: a hub under a path prefix works
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("resident", residentId);
+    return url.toString();
+  }
+
+  function ensureConversation() {
+    if (!residentId) {
+      residentId = newResidentId();
+      local.set(KEYS.resident, residentId);
+      if (endedLine && endedLine.parentNode) { endedLine.parentNode.removeChild(endedLine); endedLine = null; }
+    }
+    connect();
+  }
+
+  function connect() {
+    if (!residentId || socket) return;
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    clearTimeout(connectingTimer);
+    if (attempt === 0) {
+      // say nothing on a quick connect (every page load): only when it takes a while
+      connectingTimer = setTimeout(function () {
+        if (socket && !historyReceived && attempt === 0) setStatus("connecting", "Connecting…");
+      }, CONNECTING_NOTICE_MS);
+    }
+    var ws;
+    try { ws = new WebSocket(wsUrl()); } catch (e) { scheduleReconnect(); return; }
+    socket = ws;
+    historyReceived = false;
+    socketGen += 1;
+    ws.onopen = function () { if (socket === ws) startPing(); };
+    ws.onmessage = function (event) { if (socket === ws) handle(event.data); };
+    ws.onclose = function (event) {
+      if (socket !== ws) return;
+      if (event.code === 1000 && event.reason === "ended") forget(); // ended in another tab
+      else lost();
+    };
+    ws.onerror = function () { /* a close event follows */ };
+  }
+
+  /** The socket closed or stopped answering: show it and try again with backoff. */
+  function lost() {
+    var ws = socket;
+    socket = null;
+    historyReceived = false;
+    stopPing();
+    setTyping(false);
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try { ws.close(); } catch (e) { /* already closed */ }
+    }
+    updatePendingLabels();
+    if (residentId) scheduleReconnect();
+    else setStatus("idle", "");
+  }
+
+  /**
+   * The socket cannot be opened (a proxy may block WebSockets): show the transcript so far
+   * from GET /chat/transcript, read-only, so a reload does not look like a lost conversation.
+   */
+  function loadTranscriptOnce() {
+    if (transcriptTried || !residentId || !window.fetch) return;
+    transcriptTried = true;
+    var url = new URL("chat/transcript", CONFIG.hub + "/");
+    url.searchParams.set("resident", residentId);
+    var asked = residentId;
+    fetch(url.toString(), { credentials: "omit", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (payload) {
+        if (!payload || asked !== residentId || historyReceived) return;
+        (Array.isArray(payload.messages) ? payload.messages : []).forEach(function (m) { addMessage(m, false); });
+        if (payload.mode) setMode(payload.mode);
+        scrollToEnd();
+      })
+      .catch(function () { /* unreachable too: the status already says so */ });
+  }
+
+  function scheduleReconnect() {
+    if (reconnectTimer || !residentId) return;
+    if (attempt >= 1) loadTranscriptOnce();
+    var delay = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, attempt));
+    delay = delay / 2 + Math.random() * delay / 2; // jitter, so many widgets do not return at once
+    attempt += 1;
+    setStatus("reconnecting", "Reconnecting… Your messages are kept and will be sent when the connection is back.");
+    reconnectTimer = setTimeout(function () { reconnectTimer = null; connect(); }, delay);
+  }
+
+  function startPing() {
+    stopPing();
+    pingTimer = setInterval(function () {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return;
+      try { socket.send(JSON.stringify({ type: "ping" })); } catch (e) { lost(); return; }
+      clearTimeout(pongTimer);
+      pongTimer = setTimeout(lost, PONG_WITHIN_MS);
+    }, PING_EVERY_MS);
+  }
+  function stopPing() {
+    clearInterval(pingTimer);
+    clearTimeout(pongTimer);
+    pingTimer = pongTimer = null;
+  }
+
+  function transmit(p) {
+    if (!socket || socket.readyState !== WebSocket.OPEN || !historyReceived) return false;
+    if (p.sentOn === socketGen) return true;
+    var out = { type: "message", text: p.text, client_id: p.client_id, page: p.page };
+    if (p.display) out.display = p.display;
+    try { socket.send(JSON.stringify(out)); } catch (e) { return false; }
+    p.sentOn = socketGen;
+    return true;
+  }
+
+  function flushPending() {
+    pending.forEach(function (p) { transmit(p); });
+    updatePendingLabels();
+  }
+
+  function handle(raw) {
+    var msg;
+    try { msg = JSON.parse(raw); } catch (e) { return; }
+    if (!msg || typeof msg !== "object") return;
+    clearTimeout(pongTimer); // anything from the hub shows the connection is alive
+    switch (msg.type) {
+      case "history":
+        attempt = 0;
+        log.setAttribute("aria-busy", "true");
+        (Array.isArray(msg.messages) ? msg.messages : []).forEach(function (m) { addMessage(m, false); });
+        log.removeAttribute("aria-busy");
+        if (msg.mode) setMode(msg.mode);
+        historyReceived = true;
+        setStatus("connected", "");
+        // nothing has gone out on this socket yet: send every unacknowledged message again
+        pending.forEach(function (p) { p.sentOn = null; });
+        flushPending();
+        scrollToEnd();
+        break;
+      case "message":
+        addMessage(msg, true);
+        break;
+      case "typing":
+        setTyping(!!msg.on);
+        break;
+      case "mode":
+        setMode(msg.mode);
+        break;
+      case "notice":
+        onNotice(msg);
+        break;
+      case "error":
+        refused(msg);
+        break;
+      case "pong":
+        break;
+      default:
+        break;
+    }
+  }
+
+  function onNotice(msg) {
+    var kind = String(msg.kind || "notice");
+    if (kind === "staff_joined") setMode("staff");
+    if (kind === "unavailable" || kind === "closed") setTyping(false);
+    lastNotice = { kind: kind, text: msg.text || "" };
+    if (msg.id !== undefined && msg.id !== null) {
+      // stored by the hub: it has an id and a seq, and comes again in the history
+      addMessage({ role: "system", kind: kind, text: msg.text, id: msg.id, seq: msg.seq, at: msg.at }, true);
+    } else {
+      addNotice(kind, msg.text || "");
+    }
+  }
+
+  /**
+   * The hub refused a message (too long, too fast, not stored): take it out of the
+   * transcript and give its text back in the box. The hub sends a notice first for the
+   * limits, so the reason is shown once.
+   */
+  function refused(msg) {
+    var text = msg.text || "Your message could not be sent. Please try again.";
+    var p = null;
+    if (msg.client_id) p = pending.filter(function (x) { return x.client_id === msg.client_id; })[0] || null;
+    else p = pending.filter(function (x) { return x.sentOn === socketGen; })[0] || null;
+    if (p) {
+      pending = pending.filter(function (x) { return x !== p; });
+      savePending();
+      var node = pendingEls[p.client_id];
+      if (node && node.parentNode) node.parentNode.removeChild(node);
+      delete pendingEls[p.client_id];
+      if (!p.display) {
+        input.value = input.value ? p.text + "\n" + input.value : p.text;
+        session.set(KEYS.draft, input.value);
+      }
+    }
+    setTyping(false);
+    var shown = lastNotice && (lastNotice.kind === msg.kind || lastNotice.text === text);
+    lastNotice = null;
+    if (!shown) addNotice(msg.kind || "error", text);
+  }
+
+  /* ---------- sending ---------- */
+  function sendMessage(text, display) {
+    ensureConversation();
+    var p = { client_id: newClientId(), text: text, page: location.origin + location.pathname };
+    if (display) p.display = display;
+    pending.push(p);
+    savePending();
+    renderPending(p);
+    transmit(p);
+    updatePendingLabels();
+  }
+
+  function submit() {
+    var text = input.value.replace(/^\s+|\s+$/g, "");
+    if (!text) { input.focus(); return; }
+    sendMessage(text, null);
+    input.value = "";
+    session.del(KEYS.draft);
+    input.focus();
+  }
+
+  /** "End chat": tell the hub, then forget the conversation in this browser. */
+  function endChat() {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      try { socket.send(JSON.stringify({ type: "end" })); } catch (e) { /* closing anyway */ }
+    }
+    forget();
+  }
+
+  /** Forget the conversation here: id, pending messages, draft, transcript. */
+  function forget() {
+    var ws = socket;
+    residentId = null;
+    local.del(KEYS.resident);
+    pending = [];
+    savePending();
+    session.del(KEYS.draft);
+    input.value = "";
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    attempt = 0;
+    if (ws) {
+      socket = null;
+      stopPing();
+      ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+      // let the "end" frame go out before closing
+      setTimeout(function () { try { ws.close(1000, "ended"); } catch (e) { /* gone */ } }, 50);
+    }
+    historyReceived = false;
+    transcriptTried = false;
+    clearTranscript();
+    setTyping(false);
+    setMode("assistant");
+    setStatus("idle", "");
+    endedLine = buildNotice("ended", "The chat has ended and has been cleared from this browser. Type a message to start a new one.", null);
+    log.appendChild(endedLine);
+  }
+
+  /* ---------- opening and closing ---------- */
+  function isFullscreen() { return window.matchMedia && window.matchMedia(FULLSCREEN).matches; }
+
+  function openPanel(moveFocus) {
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    root.classList.add("dpa-chat--open");
+    document.documentElement.classList.add("dpa-chat-is-open");
+    panel.setAttribute("aria-modal", isFullscreen() ? "true" : "false");
+    session.set(KEYS.open, "1");
+    unreadCount = 0;
+    unread.hidden = true;
+    unread.textContent = "";
+    ensureConversation();
+    scrollToEnd();
+    if (moveFocus) input.focus();
+  }
+
+  function closePanel(returnFocus) {
+    hideConfirm(false);
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    root.classList.remove("dpa-chat--open");
+    document.documentElement.classList.remove("dpa-chat-is-open");
+    session.del(KEYS.open);
+    if (returnFocus) launcher.focus();
+  }
+
+  function showConfirm() {
+    confirmBox.hidden = false;
+    confirmYes.focus();
+  }
+  function hideConfirm(refocus) {
+    if (confirmBox.hidden) return;
+    confirmBox.hidden = true;
+    if (refocus) endButton.focus();
+  }
+
+  function focusables() {
+    return Array.prototype.filter.call(
+      panel.querySelectorAll("a[href], button:not([disabled]), textarea, input, select, [tabindex]:not([tabindex='-1'])"),
+      function (n) { return !n.closest("[hidden]") && n.getClientRects().length > 0; });
+  }
+
+  /* ---------- events ---------- */
+  launcher.addEventListener("click", function () {
+    if (panel.hidden) openPanel(true); else closePanel(false);
+  });
+  minimise.addEventListener("click", function () { closePanel(true); });
+  human.addEventListener("click", function () { sendMessage(HUMAN.text, HUMAN.display); input.focus(); });
+  endButton.addEventListener("click", showConfirm);
+  confirmNo.addEventListener("click", function () { hideConfirm(true); });
+  confirmYes.addEventListener("click", function () {
+    hideConfirm(false);
+    endChat();
+    input.focus();
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  input.addEventListener("input", function () {
+    if (input.value) session.set(KEYS.draft, input.value); else session.del(KEYS.draft);
+  });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" || event.key === "Esc") {
+      event.preventDefault();
+      if (!confirmBox.hidden && confirmBox.contains(document.activeElement)) { hideConfirm(true); return; }
+      closePanel(true);
+      return;
+    }
+    if (event.key === "Tab" && isFullscreen()) {
+      // full screen covers the page: keep focus inside, where it can be seen
+      var items = focusables();
+      if (!items.length) return;
+      var first = items[0], last = items[items.length - 1];
+      if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+      else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+    }
+  });
+  if (window.matchMedia) {
+    var mq = window.matchMedia(FULLSCREEN);
+    var onChange = function () { if (!panel.hidden) panel.setAttribute("aria-modal", mq.matches ? "true" : "false"); };
+    if (mq.addEventListener) mq.addEventListener("change", onChange); else if (mq.addListener) mq.addListener(onChange);
+  }
+  window.addEventListener("online", function () {
+    if (residentId && !socket) { attempt = 0; clearTimeout(reconnectTimer); reconnectTimer = null; connect(); }
+  });
+  window.addEventListener("offline", function () {
+    // the browser knows the network is gone: say so now rather than after a ping times out
+    if (socket) lost();
+  });
+  window.addEventListener("storage", function (event) {
+    // "End chat" in another tab ends it here too
+    if (event.key === KEYS.resident && !event.newValue && residentId) forget();
+  });
+
+  /* ---------- start ---------- */
+  function start() {
+    var link = el("link", { rel: "stylesheet", href: CONFIG.hub + "/widget.css" });
+    link.addEventListener("load", function () { root.hidden = false; });
+    link.addEventListener("error", function () { root.hidden = false; });
+    document.head.appendChild(link);
+    document.body.appendChild(root);
+    pending.forEach(renderPending);
+    if (residentId) {
+      connect();
+      // Open on the last page: open here too, without taking the focus from the page. Not when
+      // it would cover the whole screen: the resident came to this page to read it.
+      if (session.get(KEYS.open) && !isFullscreen()) openPanel(false);
+    }
+    // test hook: lets tests observe state without reaching into closures
+    root.dpaChat = {
+      residentId: function () { return residentId; },
+      pending: function () { return pending.slice(); },
+      connected: function () { return !!(socket && socket.readyState === WebSocket.OPEN && historyReceived); }
+    };
+  }
+
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();

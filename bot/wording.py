@@ -1,0 +1,98 @@
+"""How dates and other values are put into words for residents (UK style)."""
+from __future__ import annotations
+
+from datetime import date
+
+
+def long_date(day: date) -> str:
+    """'Monday 4 January 2027': unambiguous for UK readers, no leading zero."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def join_words(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def case_logged_message(
+    *,
+    reference: str,
+    on_behalf: bool,
+    documents: list[str],
+    due_on: date | None,
+    due_if_documents_today: date | None,
+    dpo_email: str,
+    dpo_postal_address: str,
+) -> str:
+    """What a resident is told once their request is logged: reference, next steps, date.
+
+    While the clock waits for ID (or evidence of authority) there is no due date yet, so
+    the message says when the clock starts and what the date would be if the documents
+    arrived today, rather than promising a date the law does not yet fix.
+    """
+    lines = [
+        f"Thank you. Your request is logged. Your reference is {reference}: "
+        "please keep it, and quote it whenever you contact us."
+    ]
+    if documents:
+        what = join_words(documents)
+        lines.append(
+            f"What happens next: please send us a copy of {what}, quoting your reference, "
+            f"by email to {dpo_email} or by post to {dpo_postal_address}."
+        )
+        if on_behalf:
+            lines.append(
+                "As you are acting for someone else, we need that evidence before we can "
+                "start."
+            )
+    if due_on is not None:
+        lines.append(
+            f"We must answer by {long_date(due_on)} (one calendar month, moved to the next "
+            "working day if it falls on a weekend or bank holiday)."
+        )
+    elif due_if_documents_today is not None:
+        lines.append(
+            "The one-month time limit starts on the day we receive these documents. "
+            f"If they reach us today, we must answer by {long_date(due_if_documents_today)}."
+        )
+    lines.append(
+        "If your request is complex we may extend this by two further months; we would "
+        "tell you why within the first month."
+    )
+    return "\n".join(lines)
+
+
+_STATUS_SENTENCES = {
+    "awaiting_id": "We are waiting for your proof of identity. The one-month time limit "
+    "starts on the day we receive it.",
+    "awaiting_authority": "We are waiting for evidence that you may act for the person the "
+    "request is about. The one-month time limit starts on the day we receive it.",
+    "awaiting_fee": "We are waiting for the administration fee we wrote to you about. The "
+    "time limit starts on the day we receive it.",
+    "clock_running": "We are working on your request.",
+    "clarification_requested": "We have asked you to tell us more about what information "
+    "you want. The time limit is paused until we hear from you.",
+    "extended": "We have extended the time limit because the request is complex or one of "
+    "several; we wrote to you with the reasons.",
+    "completed": "Your request has been completed.",
+    "refused": "We have decided not to act on this request and wrote to you with the "
+    "reasons. If you disagree, you can ask the Data Protection Officer for an internal "
+    "review, and then complain to the Information Commissioner's Office.",
+    "withdrawn": "This request was withdrawn.",
+}
+_WAITING_WORDS = {"id": "proof of identity", "authority": "evidence of authority",
+                  "fee": "the fee", "clarification": "your clarification"}
+
+
+def case_status_message(
+    *, reference: str, status: str, due_on: date | None, waiting_for: list[str]
+) -> str:
+    """Where a request stands, for the resident who identified themselves."""
+    lines = [f"Request {reference}: " + _STATUS_SENTENCES.get(status, "It is open.")]
+    if status in ("clock_running", "extended") and due_on is not None:
+        lines.append(f"We must answer by {long_date(due_on)}.")
+    elif waiting_for and status not in ("completed", "refused", "withdrawn"):
+        lines.append("Still needed: " + join_words([_WAITING_WORDS.get(w, w) for w in waiting_for]) + ".")
+    return "\n".join(lines)

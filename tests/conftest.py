@@ -1,0 +1,62 @@
+"""Shared fixtures: the real stack (trained model, Rasa, action server, web app) on free ports.
+
+One stack per test session: starting Rasa costs tens of seconds on two cores. It uses its
+own var directory and SQLite database, so it never touches a developer's var/.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from bot.cases.schema import upgrade_database
+from bot.config import Settings, load_settings
+from bot.stack import Stack, build_services
+from bot.training import ensure_trained, model_path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stack_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    var_dir: Path = tmp_path_factory.mktemp("var")
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
+    overrides = {
+        "DPA_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'dpa.sqlite3'}",
+        "RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTION_PORT']}",
+        **{name: str(port) for name, port in ports.items()},
+    }
+    saved = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
+    try:
+        yield load_settings()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def stack(stack_settings: Settings) -> Iterator[Stack]:
+    model_dir = load_settings().model_dir
+    ensure_trained(model_dir)
+    upgrade_database(stack_settings.database_url)
+    running = Stack(
+        build_services(stack_settings, model_path(model_dir)), stack_settings.var_dir / "logs"
+    )
+    running.start(timeout=420)
+    try:
+        yield running
+    finally:
+        running.stop()

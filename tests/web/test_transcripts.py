@@ -1,0 +1,163 @@
+"""The transcript store: order, idempotent resends and concurrent writers, on each database."""
+from __future__ import annotations
+
+import secrets
+import threading
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.transcripts import (
+    ASSISTANT,
+    RESIDENT,
+    SYSTEM,
+    NewMessage,
+    TranscriptStore,
+    message_payload,
+)
+from tests.fixtures.databases import migrated_url  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def store(migrated_url: str) -> TranscriptStore:  # noqa: F811
+    return TranscriptStore.from_url(migrated_url)
+
+
+def conversation() -> str:
+    # Unique per test: the PostgreSQL schema is shared by the session's tests.
+    return secrets.token_urlsafe(16)
+
+
+def test_messages_are_numbered_per_conversation(store: TranscriptStore):
+    first, second = conversation(), conversation()
+    a, _ = store.append(first, NewMessage(RESIDENT, "hello", client_id="c1"))
+    b, _ = store.append(second, NewMessage(RESIDENT, "hi", client_id="c1"))
+    replies = store.append_many(first, [NewMessage(ASSISTANT, "one"),
+                                        NewMessage(ASSISTANT, "two", buttons=[
+                                            {"title": "Yes", "payload": "/affirm"}])])
+    assert (a.seq, b.seq) == (1, 1)
+    assert [r.seq for r in replies] == [2, 3]
+    history = store.history(first)
+    assert [(m.seq, m.role, m.text) for m in history] == [
+        (1, RESIDENT, "hello"), (2, ASSISTANT, "one"), (3, ASSISTANT, "two")
+    ]
+    assert history[2].buttons == [{"title": "Yes", "payload": "/affirm"}]
+    assert history[0].created_at.tzinfo == timezone.utc
+
+
+def test_a_client_id_is_stored_once(store: TranscriptStore):
+    cid = conversation()
+    first, created = store.append(cid, NewMessage(RESIDENT, "hello", client_id="same"))
+    again, created_again = store.append(cid, NewMessage(RESIDENT, "hello", client_id="same"))
+    assert created and not created_again
+    assert again == first
+    assert len(store.history(cid)) == 1
+
+
+def test_messages_without_client_id_are_all_kept(store: TranscriptStore):
+    cid = conversation()
+    store.append(cid, NewMessage(SYSTEM, "a", kind="unavailable"))
+    store.append(cid, NewMessage(SYSTEM, "b", kind="unavailable"))
+    assert [m.text for m in store.history(cid)] == ["a", "b"]
+
+
+def test_concurrent_writers_never_share_a_seq(store: TranscriptStore):
+    cid = conversation()
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for n in range(8):
+                store.append(cid, NewMessage(RESIDENT, f"{worker}-{n}", client_id=f"{worker}-{n}"))
+                if n % 3 == 0:
+                    store.append_many(cid, [NewMessage(ASSISTANT, "r"), NewMessage(ASSISTANT, "s")])
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    seqs = [m.seq for m in store.history(cid)]
+    assert seqs == list(range(1, 6 * (8 + 3 * 2) + 1))
+
+
+def test_concurrent_resends_of_one_message_store_it_once(store: TranscriptStore):
+    cid = conversation()
+    results = []
+
+    def resend() -> None:
+        results.append(store.append(cid, NewMessage(RESIDENT, "hello", client_id="retry")))
+
+    threads = [threading.Thread(target=resend) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(created for _, created in results) == [False] * 4 + [True]
+    assert len({message.id for message, _ in results}) == 1
+    assert len(store.history(cid)) == 1
+
+
+def test_understanding_is_recorded_on_the_residents_message(store: TranscriptStore):
+    cid = conversation()
+    message, _ = store.append(
+        cid, NewMessage(RESIDENT, "delete my data", page="https://x.example/p")
+    )
+    store.set_understanding(message.id, "request_erasure", 0.91)
+    [kept] = store.history(cid)
+    assert (kept.intent, kept.confidence) == ("request_erasure", 0.91)
+    assert kept.page == "https://x.example/p"
+
+
+async def test_async_wrappers(store: TranscriptStore):
+    cid = conversation()
+    message, created = await store.append_async(cid, NewMessage(RESIDENT, "hi", client_id="a"))
+    await store.append_many_async(cid, [NewMessage(ASSISTANT, "hello")])
+    await store.set_understanding_async(message.id, "greet", 0.99)
+    history = await store.history_async(cid)
+    assert created and [m.text for m in history] == ["hi", "hello"]
+    assert history[0].intent == "greet"
+
+
+def test_payload_for_residents_and_for_staff(store: TranscriptStore):
+    cid = conversation()
+    message, _ = store.append(cid, NewMessage(RESIDENT, "hi", client_id="a", page="https://p"))
+    store.set_understanding(message.id, "greet", 0.5)
+    [message] = store.history(cid)
+    for_resident = message_payload(message)
+    assert for_resident == {
+        "type": "message", "id": message.id, "seq": 1, "role": "resident", "author": None,
+        "text": "hi", "buttons": [], "client_id": "a", "at": for_resident["at"],
+    }
+    assert datetime.fromisoformat(for_resident["at"].replace("Z", "+00:00")).tzinfo is not None
+    for_staff = message_payload(message, for_staff=True)
+    assert (for_staff["intent"], for_staff["confidence"]) == ("greet", 0.5)
+    assert for_staff["page"] == "https://p"
+
+
+def test_roles_are_checked():
+    with pytest.raises(ValueError):
+        NewMessage("robot", "beep")
+
+
+def test_long_metadata_is_trimmed_to_the_columns(store: TranscriptStore):
+    cid = conversation()
+    message, _ = store.append(cid, NewMessage(RESIDENT, "hi", page="https://p/" + "x" * 5000,
+                                              author="A" * 500))
+    assert len(message.page) == 2000 and len(message.author) == 120
+
+
+def test_replies_and_the_parse_they_answer_are_stored_together(store: TranscriptStore):
+    from bot.transcripts import Understanding
+
+    cid = conversation()
+    asked, _ = store.append(cid, NewMessage(RESIDENT, "what ID do I need?"))
+    store.append_many(cid, [NewMessage(ASSISTANT, "A passport or ...")],
+                      understanding=(asked.id, Understanding("ask_id_requirements", 0.97)))
+    store.append_many(cid, [], understanding=(asked.id, Understanding("ask_id_requirements", 0.98)))
+    history = store.history(cid)
+    assert [m.role for m in history] == [RESIDENT, ASSISTANT]
+    assert (history[0].intent, history[0].confidence) == ("ask_id_requirements", 0.98)
