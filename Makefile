@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 export PYTHON
 
-.PHONY: help install browser model run test test-unit validate lock clean
+.PHONY: help install browser model run test test-unit validate evaluate-nlu bench-chat lock clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,6 +31,12 @@ test-unit: install ## only the fast tests (no trained model, no servers)
 
 validate: install ## check the Rasa training data and domain for mistakes
 	@$(PY) scripts/validate-data.py
+
+evaluate-nlu: install ## cross-validate the NLU pipeline candidates (5 folds) and rewrite docs/nlu-evaluation.md
+	@$(PY) -m bot.nlu_evaluation
+
+bench-chat: model ## 20 simulated residents through the chat hub vs straight to Rasa; rewrites docs/benchmarks.md
+	@$(PY) -m bot.bench_chat
 
 lock: ## re-resolve dependencies from pyproject.toml and rewrite constraints.txt
 	@scripts/lock.sh
