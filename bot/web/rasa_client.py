@@ -17,6 +17,14 @@ import aiohttp
 log = logging.getLogger(__name__)
 
 
+# Resuming alone leaves the tracker's last action as the one that paused it (action_handoff):
+# Rasa runs no action_listen after a pause. The next message would then be judged after
+# action_handoff, a state no rule or story has, and the assistant fell back instead of
+# answering. Recording action_listen with the resume puts the conversation back in the state
+# every rule starts from: waiting for the resident.
+RESUME_EVENTS = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+
+
 class RasaUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error (the reason, no message text)."""
 
@@ -71,9 +79,7 @@ class RasaClient:
         url = (
             f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
         )
-        await self._post(
-            url, {"event": "resume"}, params={"token": self._token, "include_events": "NONE"}
-        )
+        await self._post(url, RESUME_EVENTS, params={"token": self._token, "include_events": "NONE"})
 
     async def _post(
         self, url: str, payload: dict[str, Any], params: dict[str, str] | None = None

@@ -88,9 +88,10 @@ class StandInRasa:
         if self.status != 200:
             return web.json_response({"error": "stand-in failure"}, status=self.status)
         conversation_id = request.match_info["conversation_id"]
-        event = await request.json()
-        self.events.append((conversation_id, event, dict(request.query)))
-        if event.get("event") == "resume":
+        body = await request.json()  # one event, or a list of them (as Rasa accepts)
+        event = body if isinstance(body, list) else [body]
+        self.events.append((conversation_id, body, dict(request.query)))
+        if any(e.get("event") == "resume" for e in event):
             self.paused.discard(conversation_id)
         return web.json_response({"sender_id": conversation_id, "paused": False})
 

@@ -11,7 +11,7 @@ from bot.cases.db import get_engine, make_session_factory, session_scope
 from bot.council import DPO_EMAIL, DPO_PHONE
 from bot.handoffs import CLAIMED, RETURNED, Handoff, HandoffStore
 from bot.transcripts import TranscriptStore
-from bot.web.rasa_client import RasaUnavailable
+from bot.web.rasa_client import RESUME_EVENTS, RasaUnavailable
 from tests.web.conftest import ChatApp, free_port, new_resident
 from tests.web.stand_in_rasa import TOKEN, StandInRasa
 
@@ -474,7 +474,7 @@ async def test_staff_join_talk_and_hand_back(chat: ChatApp, rasa: StandInRasa):
     assert (await tab.next("notice"))["kind"] == "handed_back"
     assert await tab.next("mode") == {"type": "mode", "mode": "assistant"}
     [(conversation, event, query)] = rasa.events
-    assert conversation == resident and event == {"event": "resume"}
+    assert conversation == resident and event == RESUME_EVENTS
     assert query["token"] == TOKEN
     assert [h.status for h in HandoffStore.from_url(url).for_conversation(resident)] == [RETURNED]
 
