@@ -102,6 +102,19 @@ class Settings:
     chat_rate_per_minute: int = 30
     chat_rate_burst: int = 5
     chat_rasa_timeout_seconds: float = 30.0
+    # The staff console (docs/staff-console.md).
+    staff_session_idle_minutes: int = 30
+    staff_session_max_hours: int = 10
+    staff_cookie_secure: str = "auto"  # "auto" (when served over https), "true" or "false"
+    staff_login_max_failures: int = 5
+    staff_lockout_minutes: int = 15
+    staff_hours: str = "Mon-Fri 09:00-17:00"
+    staff_claim_timeout_minutes: int = 10
+    # Trainer tools (docs/trainers.md): how long conversations are kept, and which
+    # messages the trainers' inbox picks (top confidence below, or top-two margin below).
+    transcript_retention_days: int = 180
+    inbox_min_confidence: float = 0.7
+    inbox_min_margin: float = 0.1
 
     @property
     def action_webhook_url(self) -> str:
@@ -128,6 +141,32 @@ def load_settings() -> Settings:
     }
     for name, value in chat_limits.items():
         _positive(name, value)
+    staff_limits = {
+        "STAFF_SESSION_IDLE_MINUTES": _int("STAFF_SESSION_IDLE_MINUTES", 30),
+        "STAFF_SESSION_MAX_HOURS": _int("STAFF_SESSION_MAX_HOURS", 10),
+        "STAFF_LOGIN_MAX_FAILURES": _int("STAFF_LOGIN_MAX_FAILURES", 5),
+        "STAFF_LOCKOUT_MINUTES": _int("STAFF_LOCKOUT_MINUTES", 15),
+        "STAFF_CLAIM_TIMEOUT_MINUTES": _int("STAFF_CLAIM_TIMEOUT_MINUTES", 10),
+    }
+    for name, value in staff_limits.items():
+        _positive(name, value)
+    cookie_secure = os.environ.get("STAFF_COOKIE_SECURE", "auto").strip().lower() or "auto"
+    if cookie_secure not in ("auto", "true", "false"):
+        raise SystemExit(f"STAFF_COOKIE_SECURE must be auto, true or false, not {cookie_secure!r}")
+    staff_hours = os.environ.get("STAFF_HOURS", "Mon-Fri 09:00-17:00").strip()
+    from bot.staff.hours import StaffedHours  # here: only the settings need it at import
+
+    try:
+        StaffedHours.parse(staff_hours, nation)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
+    trainer_limits = {
+        "TRANSCRIPT_RETENTION_DAYS": _int("TRANSCRIPT_RETENTION_DAYS", 180),
+        "INBOX_MIN_CONFIDENCE": _float("INBOX_MIN_CONFIDENCE", 0.7),
+        "INBOX_MIN_MARGIN": _float("INBOX_MIN_MARGIN", 0.1),
+    }
+    for name, value in trainer_limits.items():
+        _positive(name, value)
     return Settings(
         var_dir=var_dir,
         database_url=os.environ.get("DATABASE_URL")
@@ -148,4 +187,14 @@ def load_settings() -> Settings:
         chat_rate_per_minute=chat_limits["CHAT_RATE_PER_MINUTE"],
         chat_rate_burst=chat_limits["CHAT_RATE_BURST"],
         chat_rasa_timeout_seconds=chat_limits["CHAT_RASA_TIMEOUT_SECONDS"],
+        staff_session_idle_minutes=staff_limits["STAFF_SESSION_IDLE_MINUTES"],
+        staff_session_max_hours=staff_limits["STAFF_SESSION_MAX_HOURS"],
+        staff_cookie_secure=cookie_secure,
+        staff_login_max_failures=staff_limits["STAFF_LOGIN_MAX_FAILURES"],
+        staff_lockout_minutes=staff_limits["STAFF_LOCKOUT_MINUTES"],
+        staff_hours=staff_hours,
+        staff_claim_timeout_minutes=staff_limits["STAFF_CLAIM_TIMEOUT_MINUTES"],
+        transcript_retention_days=trainer_limits["TRANSCRIPT_RETENTION_DAYS"],
+        inbox_min_confidence=trainer_limits["INBOX_MIN_CONFIDENCE"],
+        inbox_min_margin=trainer_limits["INBOX_MIN_MARGIN"],
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
-from sqlalchemy import Column, Integer, String, Text, select
+from sqlalchemy import Column, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, sessionmaker
 
 from bot.cases.db import get_engine, make_session_factory, session_scope
@@ -33,6 +33,9 @@ class Handoff(Base):
     claimed_at: Mapped[Optional[datetime]] = Column(UTCDateTime(), nullable=True)
     closed_at: Mapped[Optional[datetime]] = Column(UTCDateTime(), nullable=True)
     note: Mapped[Optional[str]] = Column(Text, nullable=True)
+    # When the resident was told nobody could answer now and offered a call back (staff
+    # console: outside staffed hours, or unclaimed for too long); None until then.
+    callback_offered_at: Mapped[Optional[datetime]] = Column(UTCDateTime(), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,16 @@ class HandoffRecord:
     claimed_by: str | None
     claimed_at: datetime | None
     closed_at: datetime | None
+    callback_offered_at: datetime | None = None
 
     @classmethod
     def from_model(cls, row: Handoff) -> "HandoffRecord":
         return cls(row.id, row.conversation_id, row.reason, row.status, row.requested_at,
-                   row.claimed_by, row.claimed_at, row.closed_at)
+                   row.claimed_by, row.claimed_at, row.closed_at, row.callback_offered_at)
+
+
+class HandoffNotOpen(Exception):
+    """The handoff is not in a state that allows this (already claimed, closed, unknown)."""
 
 
 def _utcnow() -> datetime:
@@ -89,6 +97,54 @@ class HandoffStore:
                 select(Handoff).where(Handoff.status == WAITING).order_by(Handoff.requested_at)
             ).scalars().all()
             return [HandoffRecord.from_model(row) for row in rows]
+
+    def get(self, handoff_id: int) -> HandoffRecord | None:
+        with session_scope(self._sessions) as session:
+            row = session.get(Handoff, handoff_id)
+            return HandoffRecord.from_model(row) if row is not None else None
+
+    def open_handoffs(self) -> list[HandoffRecord]:
+        """Waiting and claimed handoffs, oldest first (the staff console's queue)."""
+        with session_scope(self._sessions) as session:
+            rows = session.execute(
+                select(Handoff).where(Handoff.status.in_((WAITING, CLAIMED)))
+                .order_by(Handoff.requested_at, Handoff.id)
+            ).scalars().all()
+            return [HandoffRecord.from_model(row) for row in rows]
+
+    def claim(self, handoff_id: int, username: str) -> HandoffRecord:
+        """A member of staff takes a waiting conversation; only one can (HandoffNotOpen)."""
+        with session_scope(self._sessions, write=True) as session:
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.status == WAITING)
+                .values(status=CLAIMED, claimed_by=username[:80], claimed_at=self._now())
+            )
+            if not result.rowcount:
+                raise HandoffNotOpen(handoff_id)
+            return HandoffRecord.from_model(session.get(Handoff, handoff_id))
+
+    def release(self, handoff_id: int) -> HandoffRecord:
+        """Put a claimed conversation back in the queue for someone else."""
+        with session_scope(self._sessions, write=True) as session:
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.status == CLAIMED)
+                .values(status=WAITING, claimed_by=None, claimed_at=None)
+            )
+            if not result.rowcount:
+                raise HandoffNotOpen(handoff_id)
+            return HandoffRecord.from_model(session.get(Handoff, handoff_id))
+
+    def mark_callback_offered(self, handoff_id: int) -> bool:
+        """Record that the resident was offered a call back; False if already done."""
+        with session_scope(self._sessions, write=True) as session:
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.callback_offered_at.is_(None))
+                .values(callback_offered_at=self._now())
+            )
+            return bool(result.rowcount)
 
     def for_conversation(self, conversation_id: str) -> list[HandoffRecord]:
         with session_scope(self._sessions) as session:

@@ -22,7 +22,10 @@ from bot.cases.schema import VERSION_TABLE, alembic_config, include_name
 from bot.config import PROJECT_ROOT
 from tests.fixtures.databases import database_url, sqlite_url  # noqa: F401  (fixtures)
 
-OUR_TABLES = {"dpa_cases", "dpa_case_events", "dpa_handoffs", "dpa_transcript_messages"}
+OUR_TABLES = {
+    "dpa_cases", "dpa_case_events", "dpa_handoffs", "dpa_transcript_messages",
+    "dpa_staff_users", "dpa_staff_sessions", "dpa_staff_access_log",
+}
 
 
 def _tables(url: str) -> set[str]:

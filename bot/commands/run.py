@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         for service in stack.services:
             print(f"  {service.name:<14} {service.listens_on}", flush=True)
         print(f"  {'database':<14} {mask_url(settings.database_url)}", flush=True)
+        print(f"  {'staff console':<14} http://{settings.web_host}:{settings.web_port}/staff"
+              + _first_admin_hint(settings.database_url), flush=True)
         _say("press Ctrl-C to stop")
         while True:
             stack.check_alive()
@@ -70,3 +72,16 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         stack.stop()
+
+
+def _first_admin_hint(database_url: str) -> str:
+    """How to get into the console when nobody can yet (no account exists)."""
+    try:
+        from bot.cases.db import get_engine, make_session_factory
+        from bot.staff.accounts import AccountStore
+
+        if AccountStore(make_session_factory(get_engine(database_url))).count():
+            return ""
+    except Exception:  # noqa: BLE001 (a hint only; the stack is what matters here)
+        return ""
+    return "  (no accounts yet: dpa staff add NAME --role admin)"

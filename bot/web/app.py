@@ -7,6 +7,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.config import Settings, load_settings
+from bot.staff.console import add_staff_console
 from bot.transcripts import TranscriptStore
 from bot.web.chat import add_chat_routes
 from bot.web.database import HubDatabase
@@ -109,4 +110,5 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/health", health)
     add_chat_routes(app)
     add_static_routes(app)
+    add_staff_console(app)  # after _database: its services use the database thread
     return app

@@ -11,9 +11,12 @@ CLOSED = "closed"
 UNAVAILABLE = "unavailable"
 TOO_LONG = "too_long"
 RATE_LIMITED = "rate_limited"
+# Nobody from staff can answer now (outside staffed hours, or nobody claimed the chat in
+# time): the resident is offered a call back; the conversation stays in the queue.
+STAFF_UNAVAILABLE = "staff_unavailable"
 
-# What staff may announce through ChatHub.notify.
-STAFF_NOTICE_KINDS = (STAFF_JOINED, STAFF_LEFT, HANDED_BACK, CLOSED)
+# What staff (and the console's queue watcher) may announce through ChatHub.notify.
+STAFF_NOTICE_KINDS = (STAFF_JOINED, STAFF_LEFT, HANDED_BACK, CLOSED, STAFF_UNAVAILABLE)
 
 UNAVAILABLE_TEXT = (
     "Sorry, the assistant is not available at the moment. Your message has been kept and "

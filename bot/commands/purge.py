@@ -1,0 +1,89 @@
+"""``dpa purge``: delete conversations past the retention period, or erase one on request.
+
+- ``dpa purge [--older-than DAYS] [--dry-run]``: tracker-store sessions and transcript
+  messages older than DAYS (default ``TRANSCRIPT_RETENTION_DAYS``, 180); meant for cron or a
+  systemd timer (docs/trainers.md);
+- ``dpa purge --conversation ID [--dry-run]``: a resident's conversation, everywhere
+  (tracker events, transcript, handoffs), e.g. for an erasure request.
+
+Cases are never touched. Prints what was (or, with ``--dry-run``, would be) deleted.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.trainers.retention import PurgeReport
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "purge",
+        help="delete conversations older than the retention period, or one conversation",
+        description="Delete tracker-store events and chat transcripts older than the retention "
+        "period (TRANSCRIPT_RETENTION_DAYS), or erase one conversation. Cases are never touched.",
+    )
+    parser.add_argument("--older-than", type=_days, metavar="DAYS",
+                        help="retention period in days (default TRANSCRIPT_RETENTION_DAYS, 180)")
+    parser.add_argument("--conversation", action="append", metavar="ID", default=[],
+                        help="erase this conversation (repeatable) instead of purging by age")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="count what would be deleted, delete nothing")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.cases.db import get_engine, mask_url
+    from bot.config import load_settings
+    from bot.trainers.retention import cutoff_for, erase_conversation, purge_older_than
+
+    settings = load_settings()
+    engine = get_engine(settings.database_url)
+    if args.conversation and args.older_than is not None:
+        print("dpa purge: use --conversation or --older-than, not both", file=sys.stderr)
+        return 2
+    verb = "would delete" if args.dry_run else "deleted"
+    if args.conversation:
+        for conversation_id in args.conversation:
+            report = erase_conversation(engine, conversation_id, dry_run=args.dry_run)
+            print(f"conversation {conversation_id}: {verb} {_counts(report, handoffs=True)}")
+            if report.cases_kept:
+                print(f"  {report.cases_kept} case(s) linked to it are kept (cases are the "
+                      "council's record; see `dpa cases --search`)")
+            _warn_missing(report)
+        return 0
+    days = settings.transcript_retention_days if args.older_than is None else args.older_than
+    cutoff = cutoff_for(days)
+    report = purge_older_than(engine, cutoff, dry_run=args.dry_run)
+    print(f"{mask_url(settings.database_url)}: older than {days} days "
+          f"(before {cutoff:%Y-%m-%d %H:%M} UTC): {verb} {_counts(report)}")
+    if report.conversations:
+        removed = "would be removed" if args.dry_run else "removed"
+        print(f"  {report.conversations} conversation(s) {removed} from the tracker store entirely")
+    _warn_missing(report)
+    return 0
+
+
+def _counts(report: "PurgeReport", *, handoffs: bool = False) -> str:
+    parts = [f"{report.events} tracker event(s)",
+             f"{report.transcript_messages} transcript message(s)"]
+    if handoffs:
+        parts.append(f"{report.handoffs} handoff(s)")
+    return ", ".join(parts)
+
+
+def _warn_missing(report: "PurgeReport") -> None:
+    if report.missing_tables:
+        print(f"  (no {', '.join(report.missing_tables)} table in this database: nothing there)")
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"DAYS must be a whole number, not {text!r}") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError("DAYS cannot be negative")
+    return days

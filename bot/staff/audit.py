@@ -1,0 +1,79 @@
+"""The staff access log: who looked at what personal data, and account events, with when.
+
+Case changes are not repeated here: they are the case's own events (``dpa_case_events``,
+with the staff member as actor). Targets are handoff ids and case references, never a
+conversation id (it is the resident's key to their chat) nor free text a resident wrote.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from bot.cases.db import session_scope
+from bot.staff.models import AccessLogEntry
+
+# What is logged (action names).
+LOGIN, LOGIN_FAILED, LOGIN_LOCKED, LOGOUT = "login", "login_failed", "login_locked", "logout"
+CASE_LIST, CASE_VIEW, CASE_EXPORT_JSON, CASE_PRINT, CASE_LIST_CSV = (
+    "case_list", "case_view", "case_export_json", "case_print", "case_list_csv"
+)
+CASE_PREVIEW = "case_preview"
+HANDOFF_VIEW, HANDOFF_CLAIM, HANDOFF_RELEASE = "handoff_view", "handoff_claim", "handoff_release"
+HANDOFF_HAND_BACK, HANDOFF_CLOSE, HANDOFF_MESSAGE = (
+    "handoff_hand_back", "handoff_close", "handoff_message"
+)
+ACCOUNT_CREATED, ACCOUNT_DISABLED, ACCOUNT_ENABLED, ACCOUNT_UNLOCKED = (
+    "account_created", "account_disabled", "account_enabled", "account_unlocked"
+)
+
+
+@dataclass(frozen=True)
+class AccessRecord:
+    at: datetime
+    username: str
+    action: str
+    target: str | None
+    detail: str | None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class AccessLog:
+    def __init__(self, sessions: sessionmaker, now: Callable[[], datetime] = _utcnow) -> None:
+        self._sessions = sessions
+        self._now = now
+
+    def record(
+        self, username: str, action: str, target: str | None = None, detail: str | None = None
+    ) -> None:
+        with session_scope(self._sessions, write=True) as session:
+            session.add(AccessLogEntry(
+                at=self._now(), username=username[:80], action=action[:40],
+                target=target[:120] if target else None, detail=detail,
+            ))
+
+    def for_target(self, target: str, limit: int = 200) -> list[AccessRecord]:
+        with session_scope(self._sessions) as session:
+            rows = session.scalars(
+                select(AccessLogEntry).where(AccessLogEntry.target == target)
+                .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc()).limit(limit)
+            ).all()
+            return [_record(row) for row in rows]
+
+    def recent(self, limit: int = 200) -> list[AccessRecord]:
+        with session_scope(self._sessions) as session:
+            rows = session.scalars(
+                select(AccessLogEntry).order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
+                .limit(limit)
+            ).all()
+            return [_record(row) for row in rows]
+
+
+def _record(row: AccessLogEntry) -> AccessRecord:
+    return AccessRecord(row.at, row.username, row.action, row.target, row.detail)

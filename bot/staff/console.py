@@ -1,0 +1,44 @@
+"""Plugging the staff console into the web app: services, middleware, routes, queue watcher."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from aiohttp import web
+
+from bot.staff import case_actions, views_accounts, views_auth, views_cases, views_dashboard
+from bot.staff import views_handoff
+from bot.staff.callbacks import watch_queue
+from bot.staff.security import add_security_headers, staff_gate
+from bot.staff.services import NOW_KEY, STAFF_KEY, StaffServices, utcnow
+from bot.web.keys import DATABASE_KEY, SETTINGS_KEY
+
+
+async def _services(app: web.Application):
+    """After the database context (it needs the database thread); watches the queue."""
+    database = app[DATABASE_KEY]
+    now = app.get(NOW_KEY, utcnow)
+    services = StaffServices.build(app[SETTINGS_KEY], database.sessions, database.run, now=now)
+    app[STAFF_KEY] = services
+    watcher = asyncio.create_task(watch_queue(app))
+    yield
+    services.closing.set()
+    watcher.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await watcher
+
+
+async def _stop_streams(app: web.Application) -> None:
+    """On shutdown, before the hub closes: live streams end instead of being cut."""
+    if STAFF_KEY in app:
+        app[STAFF_KEY].closing.set()
+
+
+def add_staff_console(app: web.Application) -> None:
+    app.cleanup_ctx.append(_services)
+    app.middlewares.append(staff_gate)
+    app.on_response_prepare.append(add_security_headers)
+    app.on_shutdown.append(_stop_streams)
+    for module in (views_auth, views_dashboard, views_cases, case_actions, views_handoff,
+                   views_accounts):
+        module.add_routes(app)

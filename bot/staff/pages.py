@@ -1,0 +1,64 @@
+"""The page frame every console page shares: title, navigation, account, flash message."""
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.staff import roles
+from bot.staff.html import Markup, join, render, tag
+from bot.staff.security import csrf_token
+
+NAV = (
+    ("/staff", "Dashboard", roles.CASES),
+    ("/staff/cases", "Cases", roles.CASES),
+    ("/staff/handoffs", "Live chats", roles.HANDOFFS),
+    ("/staff/accounts", "Accounts", roles.ACCOUNTS),
+)
+
+
+def page(request: web.Request, title: str, body: Any, *, status: int = 200,
+         flash: str | None = None, error: str | None = None) -> web.Response:
+    signed_in = request.get("staff")
+    csrf = csrf_token(request)
+    account = nav = Markup("")
+    if signed_in is not None:
+        account = render("account.html", name=signed_in.account.display_name,
+                         role=signed_in.account.role, csrf=csrf)
+        links = []
+        for href, label, permission in NAV:
+            if not roles.allowed(signed_in.account.role, permission):
+                continue
+            current = request.path == href or (href != "/staff" and request.path.startswith(href))
+            links.append(tag("li", tag("a", label, href=href,
+                                       aria_current="page" if current else None)))
+        nav = tag("nav", tag("ul", join(links)), aria_label="Console")
+    message = Markup("")
+    if error:
+        message = tag("div", tag("p", error), class_="flash flash--error", role="alert")
+    elif flash:
+        message = tag("div", tag("p", flash), class_="flash", role="status")
+    html = render("layout.html", title=title, csrf=csrf, account=account, nav=nav,
+                  flash=message, body=body)
+    return web.Response(text=str(html), content_type="text/html", charset="utf-8", status=status)
+
+
+def hidden_csrf(request: web.Request) -> Markup:
+    return tag("input", type="hidden", name="csrf_token", value=csrf_token(request))
+
+
+def post_button(request: web.Request, action: str, label: str, *, secondary: bool = False,
+                fields: dict[str, str] | None = None) -> Markup:
+    """A one-button form (POST with the CSRF token)."""
+    inputs = [hidden_csrf(request)] + [
+        tag("input", type="hidden", name=k, value=v) for k, v in (fields or {}).items()
+    ]
+    button = tag("button", label, type="submit",
+                 class_="button button--secondary" if secondary else "button")
+    return tag("form", join([*inputs, button]), method="post", action=action,
+               class_="inline-form")
+
+
+def see_other(location: str) -> web.Response:
+    """Redirect after a POST (a plain response, so cookies set on it are sent)."""
+    return web.Response(status=303, headers={"Location": location})

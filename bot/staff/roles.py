@@ -1,0 +1,25 @@
+"""What each role may do. Checked on every route (``security.require``), not only hidden in menus.
+
+- ``staff``: cases (view and change), live handoffs, the dashboard;
+- ``admin``: everything staff can, and managing accounts and reading the access log;
+- ``trainer``: signs in, but sees no cases or live chats (the trainer tools are separate):
+  residents' personal data is only shown to those who work the requests.
+"""
+from __future__ import annotations
+
+from bot.staff.models import ADMIN, STAFF, TRAINER
+
+CASES = "cases"
+HANDOFFS = "handoffs"
+ACCOUNTS = "accounts"
+SIGNED_IN = "signed_in"
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    STAFF: frozenset({SIGNED_IN, CASES, HANDOFFS}),
+    ADMIN: frozenset({SIGNED_IN, CASES, HANDOFFS, ACCOUNTS}),
+    TRAINER: frozenset({SIGNED_IN}),
+}
+
+
+def allowed(role: str, permission: str) -> bool:
+    return permission in PERMISSIONS.get(role, frozenset())

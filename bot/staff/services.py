@@ -1,0 +1,99 @@
+"""What the staff console's handlers share, built once per app at start-up.
+
+All blocking work goes through :meth:`StaffServices.db` (the web app's database thread, which
+the chat hub also uses: on SQLite one writer at a time anyway) or :meth:`cpu` (password
+hashing, on a worker thread so it never holds up the database thread).
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Awaitable, Callable, TypeVar
+
+from aiohttp import web
+
+from bot.cases import CaseRepository
+from bot.config import Settings
+from bot.handoffs import HandoffStore
+from bot.staff.accounts import AccountStore
+from bot.staff.audit import AccessLog
+from bot.staff.csrf import CsrfTokens
+from bot.staff.hours import StaffedHours
+from bot.staff.sessions import SessionStore
+from bot.transcripts import TranscriptStore
+from bot.web.limits import TokenBucket
+
+T = TypeVar("T")
+Now = Callable[[], datetime]
+
+# Login attempts per client address (on top of the per-account lockout): a person mistyping
+# is never slowed; a script trying passwords across many usernames is.
+LOGIN_RATE_PER_MINUTE = 10
+LOGIN_BURST = 10
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class StaffServices:
+    settings: Settings
+    run_db: Callable[..., Awaitable[Any]]
+    accounts: AccountStore
+    sessions: SessionStore
+    csrf: CsrfTokens
+    access_log: AccessLog
+    cases: CaseRepository
+    handoffs: HandoffStore
+    transcripts: TranscriptStore
+    hours: StaffedHours
+    now: Now
+    login_buckets: dict[str, TokenBucket] = field(default_factory=dict)
+    # Set when the app shuts down: live streams end.
+    closing: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @classmethod
+    def build(cls, settings: Settings, sessions: Any, run_db: Callable[..., Awaitable[Any]],
+              now: Now = utcnow) -> "StaffServices":
+        return cls(
+            settings=settings,
+            run_db=run_db,
+            accounts=AccountStore(
+                sessions, max_failures=settings.staff_login_max_failures,
+                lockout=timedelta(minutes=settings.staff_lockout_minutes), now=now,
+            ),
+            sessions=SessionStore(
+                sessions, settings.session_secret,
+                idle=timedelta(minutes=settings.staff_session_idle_minutes),
+                maximum=timedelta(hours=settings.staff_session_max_hours), now=now,
+            ),
+            csrf=CsrfTokens(settings.session_secret),
+            access_log=AccessLog(sessions, now=now),
+            cases=CaseRepository(sessions, nation=settings.council_nation, now=now),
+            handoffs=HandoffStore(sessions, now=now),
+            transcripts=TranscriptStore(sessions),
+            hours=StaffedHours.parse(settings.staff_hours, settings.council_nation),
+            now=now,
+        )
+
+    async def db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await self.run_db(work, *args, **kwargs)
+
+    async def cpu(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.to_thread(functools.partial(work, *args, **kwargs))
+
+    def login_allowed(self, address: str) -> bool:
+        if len(self.login_buckets) > 10_000:  # bounded memory under a spray of addresses
+            self.login_buckets.clear()
+        bucket = self.login_buckets.get(address)
+        if bucket is None:
+            bucket = self.login_buckets[address] = TokenBucket(LOGIN_RATE_PER_MINUTE, LOGIN_BURST)
+        return bucket.take()
+
+
+STAFF_KEY = web.AppKey("staff", StaffServices)
+# Tests replace the clock before the app starts (``app[NOW_KEY] = fake_clock``).
+NOW_KEY = web.AppKey("staff_now", object)

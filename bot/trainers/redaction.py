@@ -1,0 +1,481 @@
+"""Replace residents' personal data with placeholders before a trainer sees a message.
+
+Trainers read real messages to improve the assistant, and labelled messages end up in
+``data/nlu/`` (committed to git), so everything that identifies a resident is replaced
+first: ``my name is Jane Smith, born 3rd March 1984`` becomes ``my name is [NAME], born
+[DATE]``. Pure text in, text out: no Rasa, no database, milliseconds per message.
+
+What is replaced, in this order (earlier kinds are matched first so that, say, the digits of
+an email address are never taken for a phone number):
+
+=================  ============================================================================
+``[EMAIL]``        addresses, also spelt out ("jane at example dot com")
+``[REFERENCE]``    case references (``DPA-7KQ4-M2XP`` and the ways people type them, see
+                   :mod:`bot.cases.references`), and whatever follows "reference"/"case number"
+``[NI_NUMBER]``    National Insurance numbers (``QQ 12 34 56 C``)
+``[PHONE]``        UK numbers in every common layout, ``+44``/``0044``/``(0)``, and digits
+                   after "phone"/"mobile"/"call me on"
+``[POSTCODE]``     full UK postcodes, and a district after "postcode" (``CH1``)
+``[DATE]``         numeric and written dates (``03/03/1984``, ``3rd March 1984``, ``March 3``),
+                   and anything date-like after "born"/"date of birth"/"DOB"
+``[ADDRESS]``      house number + street (``12 Acacia Avenue``, ``flat 3, 4 Mill Lane``), and
+                   the rest of the clause after "my address is"/"I live at"
+``[NAME]``         names after "my name is", "I'm", "this is", "called", "formerly", "née",
+                   after titles (Mr, Mrs, Dr, ...), and runs of two or more capitalised words
+                   that are not ordinary words ("Jane Smith", not "Council Tax")
+``[NUMBER]``       any other run of seven or more digits (account, NHS and payroll numbers)
+=================  ============================================================================
+
+Years on their own ("my council tax records from 2019") and month-year periods ("since
+March 2019") are not personal and are kept, because they carry the meaning trainers need;
+a year right after "born"/"DOB" is replaced. The rules lean towards replacing too much:
+an ordinary word lost to ``[NAME]`` costs a trainer a moment, a name kept costs a resident
+their privacy.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Match, Pattern
+
+NAME = "[NAME]"
+EMAIL = "[EMAIL]"
+PHONE = "[PHONE]"
+POSTCODE = "[POSTCODE]"
+DATE = "[DATE]"
+REFERENCE = "[REFERENCE]"
+ADDRESS = "[ADDRESS]"
+NI_NUMBER = "[NI_NUMBER]"
+NUMBER = "[NUMBER]"
+PLACEHOLDERS = (NAME, EMAIL, PHONE, POSTCODE, DATE, REFERENCE, ADDRESS, NI_NUMBER, NUMBER)
+
+_I = re.IGNORECASE
+
+# -- emails ----------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL_SPELT = re.compile(
+    r"\b[\w.+-]+(?:\s+dot\s+[\w+-]+)*\s*(?:\(at\)|\[at\]|\sat\s)\s*[\w-]+"
+    r"(?:\s*(?:\(dot\)|\[dot\]|\sdot\s|\.)\s*"
+    r"[a-z]{2,})*\s*(?:\(dot\)|\[dot\]|\sdot\s)\s*(?:com|org|net|uk|co|gov|ac|nhs|me|io)\b"
+    r"(?:\s*(?:\.|\sdot\s)\s*uk\b)?",
+    _I,
+)
+
+# -- case references (bot.cases.references: DPA-XXXX-XXXX, typed loosely) --------------------
+
+_REFERENCE = re.compile(r"\bDPA[\s\-_.]*[A-Z0-9]{4}[\s\-_.]*[A-Z0-9]{4}\b", _I)
+_BARE_REFERENCE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", _I)
+_REFERENCE_CUE = re.compile(
+    r"\b((?:case\s+|request\s+)?(?:ref(?:erence)?\.?|case)(?:\s+(?:number|no\.?|num|#))?"
+    r"\s*(?:is|was|:|#|-)?\s*)([A-Z0-9][A-Z0-9\-/]{3,}[A-Z0-9])\b",
+    _I,
+)
+
+# -- National Insurance numbers --------------------------------------------------------------
+
+_NI = re.compile(
+    r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", _I
+)
+_NI_CUE = re.compile(
+    r"\b((?:national\s+insurance|n\.?i\.?)(?:\s+(?:number|no\.?))?\s*(?:is|:)?\s*)"
+    r"([A-Z]{2}(?:\s?\d){6}(?:\s?[A-D])?)\b",
+    _I,
+)
+
+# -- phone numbers ---------------------------------------------------------------------------
+
+_SEP = r"[\s\-.]?"
+_PHONE_INTERNATIONAL = re.compile(
+    r"(?<![\w+])(?:\+\s?44|0044)\s?(?:\(0\)\s?)?[1-9](?:" + _SEP + r"\d){8,9}(?!\d)"
+)
+# 01/02/03 landlines, 07 mobiles, 08 freephone, with the area code in brackets or not.
+_PHONE_NATIONAL = re.compile(r"(?<![\w+])\(?0[1-9](?:[\s\-.)]{0,2}\d){8,9}(?!\d)")
+_PHONE_CUE = re.compile(
+    r"\b((?:(?:tele)?phone|mobile|mob|tel|landline|(?:my|contact|home|work)\s+number|"
+    r"call\s+me\s+on|ring\s+me\s+on|"
+    r"text\s+me\s+on|contact\s+me\s+on|reach\s+me\s+on)(?:\s+(?:number|no\.?))?"
+    r"\s*(?:is|:)?\s*)(\+?\(?\d[\d\s\-()]{4,}\d)",
+    _I,
+)
+
+# -- postcodes -------------------------------------------------------------------------------
+
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", _I)
+_POSTCODE_CUE = re.compile(r"\b(post\s?code\s*(?:is|was|:)?\s*)([A-Z]{1,2}\d[A-Z\d]?)\b", _I)
+
+# -- dates -----------------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+)
+# Month first ("March 3rd"): "may" and "march" are also ordinary words, so they must be
+# capitalised there ("you may 2 ..." is not a date); the other names in any case.
+_MONTH_FIRST = (
+    r"(?:May|March|MAY|MARCH|(?i:january|february|april|june|july|august|september|october|"
+    r"november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec))"
+)
+_ORDINAL = r"(?:st|nd|rd|th)"
+_YEAR = r"(?:\d{4}|'\d{2}|\d{2}(?!\d))"
+_DATES = [
+    # 2024-03-03, 1984/3/3
+    re.compile(r"\b\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\b"),
+    # 03/03/1984, 3.3.84, 03-03-1984
+    re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b"),
+    # 03 03 1984
+    re.compile(r"\b\d{1,2}\s\d{1,2}\s(?:19|20)\d{2}\b"),
+    # 3rd March 1984, 3 of march, the 3rd of Mar '84, 3-Mar-1984
+    re.compile(
+        r"\b\d{1,2}" + _ORDINAL + r"?(?:\s+of)?[\s\-/.]*" + _MONTH + r"\b\.?"
+        r"(?:,?[\s\-/.]*" + _YEAR + r")?",
+        _I,
+    ),
+    # March 3rd, 1984; Mar 3 84
+    re.compile(
+        r"\b" + _MONTH_FIRST + r"\.?\s+(?:the\s+)?\d{1,2}" + _ORDINAL + r"?\b"
+        r"(?:,?\s+" + _YEAR + r")?"
+    ),
+]
+_BIRTH_CUE = re.compile(
+    r"\b((?:born(?:\s+(?:on|in))?|date\s+of\s+birth(?:\s+(?:is|was))?|d\.?o\.?b\.?"
+    r"(?:\s+(?:is|was))?|birthday(?:\s+(?:is|was))?)\s*[:\-]?\s*)"
+    r"((?:" + _MONTH + r"\.?\s+)?(?:\d{4}|\d{6,8})|" + _MONTH + r"\.?\s+'?\d{2})\b",
+    _I,
+)
+
+# -- addresses -------------------------------------------------------------------------------
+
+_STREET = (
+    r"(?:road|rd|street|st|lane|ln|avenue|ave|close|cl|drive|dr|way|crescent|cres|court|ct|"
+    r"place|pl|gardens|gdns|grove|gr|terrace|terr|square|sq|hill|park|view|walk|row|mews|rise|"
+    r"green|parade|boulevard|mount|vale|bank|fields|meadow|meadows|wharf|yard|cottages|"
+    r"villas|croft|chase|heights|approach|glade|wynd|broadway|promenade|quay|gate|brow)"
+)
+_HOUSE_AND_STREET = re.compile(
+    r"\b(?:(?:flat|apartment|apt|unit)\s*\d+[a-z]?,?\s+)?"
+    r"\d{1,4}[a-z]?(?:\s*[-–]\s*\d{1,4}[a-z]?)?,?\s+"
+    r"((?:[a-z][a-z'’.\-]*\s+){1,3})" + _STREET + r"\b\.?",
+    _I,
+)
+_FLAT = re.compile(r"\b(?:flat|apartment|apt)\s*\d+[a-z]?\b", _I)
+_ADDRESS_CUE = re.compile(
+    r"\b((?:my|our|his|her|their)\s+(?:(?:home|new|old|current|previous|postal|last)\s+)?"
+    r"address(?:\s+(?:is|was|used\s+to\s+be))?\s*:?\s*|address\s*:\s*|"
+    r"(?:i|we)\s+(?:now\s+|currently\s+|used\s+to\s+)?(?:live|lived|moved)\s+(?:at|to)\s+)"
+    # the rest of the clause, up to where the resident moves on to something else
+    r"((?:(?!\b(?:e-?mail|phone|mobile|tel|call|ring|ref|reference|my|and|but|dob|born|date|"
+    r"please|can|could|i|since|until|from|for)\b)[^.!?\n;])+)",
+    _I,
+)
+# Words that are never part of a street's name: they keep "I have 2 questions about the way"
+# and "3 times on the road" out of [ADDRESS].
+_NOT_STREET_NAME = frozenset(
+    """a an the my your our his her their its this that these those of for to in on at by
+    with from about into over under and or but so as is are was were be been i you we they
+    me us them it he she please days weeks months years times copies questions people
+    children kids minutes hours letters emails requests records files pages more less
+    different other same any some all no one two three""".split()
+)
+
+# -- names -----------------------------------------------------------------------------------
+
+# Letters beyond ASCII too: "Wiśniewski", "Zoë", "Ó Súilleabháin".
+_UP = "A-ZÀ-ÖØ-Þ"
+_LOW = "a-zß-öø-ÿĀ-ſ"
+_CAP_WORD = (
+    rf"[{_UP}][{_LOW}]*(?:['’][{_UP}])?[{_UP}{_LOW}]*[{_LOW}](?:-[{_UP}][{_LOW}]+)?"
+)
+_ANY_WORD = rf"[{_UP}{_LOW}][{_LOW}]*(?:['’][{_UP}{_LOW}])?[{_UP}{_LOW}]*(?:-[{_UP}{_LOW}]+)?"
+_TOKEN = re.compile(r"\s*(" + _ANY_WORD + r")")
+# After these anything name-shaped is a name, typed in lower case or not.
+_STRONG_NAME_CUE = re.compile(
+    r"\b(?:(?:my|his|her|their|the|your|our|son'?s|daughter'?s|child'?s|mum'?s|dad'?s|"
+    r"mother'?s|father'?s|wife'?s|husband'?s|partner'?s|client'?s)\s+"
+    r"(?:(?:full|first|last|maiden|middle|sur|previous|old|new|married|birth)\s*)?"
+    r"name\s*(?:is|was|'s|:)|name\s*:|(?:first|last|sur|full|maiden)\s*name\s*(?:is|was|:)?|"
+    r"formerly(?:\s+known\s+as)?|previously\s+known\s+as|known\s+as|also\s+known\s+as|a\.?k\.?a\.?|"
+    r"n[ée]e|i\s+am\s+called|i'?m\s+called|called\s+me|name'?s|signed)\b\s*",
+    _I,
+)
+# After these only capitalised words count: "I'm Jane" is a name, "I'm looking" is not.
+_WEAK_NAME_CUE = re.compile(
+    r"\b(?:i'?m|i\s+am|this\s+is|it'?s|called|named|speaking\s+to|from|regards|thanks|"
+    r"cheers|sincerely|dear|hi|hello|for|behalf\s+of|with)\s+",
+    _I,
+)
+_TITLE = re.compile(
+    r"\b((?i:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|cllr|councillor)\.?\s+)"
+    r"((?:" + _CAP_WORD + r")(?:\s+" + _CAP_WORD + r"){0,2})\b"
+)
+_CAP_RUN = re.compile(r"\b" + _CAP_WORD + r"(?:\s+" + _CAP_WORD + r")+\b")
+_LONG_NUMBER = re.compile(r"(?<![\w\[])\d{7,}(?![\w\]])")
+
+# Words people capitalise that are not names: without them "Council Tax" and "Subject
+# Access Request" would turn into [NAME]. Kept in lower case.
+COMMON_WORDS = frozenset(
+    """
+    a about access account act actually address adult after again ago all also am an and
+    another any anyone anything appeal apply are as ask asked asking at authority away back
+    badge be because been before being benefit benefits best bin bins birth blue borough
+    both but by call called calling can cannot care case cases certificate change changed
+    check child children city claim click cold collection come commissioner complain
+    complaint confused contact cookie cookies copy correct could council councils counter
+    county court customer data date day days dear december delete department details did
+    district do document documents does done dont dpo driving each education electoral
+    else email emails england environmental erase erasure even ever every everything
+    evening february fee fees file files find fine first for form forms freedom friday from
+    gdpr general get getting give go going good government great had hall happy has have
+    having health hello help her here hey hi him his hold holds home hospital hours house
+    housing how however i ico if im in info information inform internal into is it its
+    january july june just keep kind know last later leave legal let letter library licence
+    like live local look looking lost made madam make making many march marketing may me
+    mean members might monday month months more morning most much must my name need needs
+    new news newsletter night no north not notice now number october of office officer ok
+    okay on once one online only or order other our out over own parking pay payment people
+    personal phone planning please police policy portal post privacy problem protection
+    provide public put question questions rather really received record records refuse
+    register regulation reply report request requested requests review right rights road
+    saturday school schools see send sent september service services she should sir so
+    social some someone something sorry south still street subject sunday support sure
+    system take talk tax team tell thank thanks that the their them then there these they
+    thing things this those through thursday time to today told tomorrow too town tuesday
+    uk under understand unhappy until up update urgent us use used very want wanted was
+    way we website wednesday week weeks welcome well were west what when where which who
+    why will wish with without wondering work would wrong year years yes yesterday you
+    your
+    skip cancel stop prefer explain pardon unknown none nothing same above changed never
+    married divorced anonymous
+    it's i'm i've i'd that's what's there's don't can't won't doesn't isn't didn't you're
+    we're they're he's she's let's
+    """.split()
+)
+
+ReplaceFn = Callable[[Match[str]], str]
+
+
+def _keep_cue(placeholder: str) -> ReplaceFn:
+    """Replace group 2 of a cue pattern, keeping the cue (group 1): "postcode [POSTCODE]"."""
+    return lambda match: match.group(1) + placeholder
+
+
+def _bare_reference(match: Match[str]) -> str:
+    token = match.group(0)
+    has_letter = any(c.isalpha() for c in token)
+    has_digit = any(c.isdigit() for c in token)
+    return REFERENCE if has_letter and has_digit else token
+
+
+def _cued_reference(match: Match[str]) -> str:
+    return match.group(1) + REFERENCE if any(c.isdigit() for c in match.group(2)) else match.group(0)
+
+
+def _cued_phone(match: Match[str]) -> str:
+    digits = sum(c.isdigit() for c in match.group(2))
+    return match.group(1) + PHONE if digits >= 6 else match.group(0)
+
+
+def _house_and_street(match: Match[str]) -> str:
+    words = match.group(1).split()
+    if any(word.lower().strip(".'’") in _NOT_STREET_NAME for word in words):
+        return match.group(0)
+    return ADDRESS
+
+
+def _address_clause(match: Match[str]) -> str:
+    rest = match.group(2)
+    if not rest.strip() or rest.strip() in PLACEHOLDERS:
+        return match.group(1) + rest
+    trailing = rest[len(rest.rstrip()):]
+    return match.group(1) + ADDRESS + trailing
+
+
+def _name_after(text: str, start: int, *, capitalised_only: bool) -> tuple[int, int] | None:
+    """The span of up to three name-shaped words starting at ``start``, if any."""
+    end = start
+    position = start
+    found = 0
+    while found < 3:
+        match = _TOKEN.match(text, position)
+        if match is None:
+            break
+        word = match.group(1)
+        if word.lower() in COMMON_WORDS or word.lower() in _NOT_STREET_NAME:
+            break
+        if capitalised_only and not re.fullmatch(_CAP_WORD, word):
+            break
+        if len(word) < 2 and (not word.isupper() or word in ("I", "A")):
+            break  # an initial ("J Smith", "Ó Súilleabháin") is part of a name; "a" is not
+        found += 1
+        end = match.end(1)
+        position = match.end(1)
+    if not found:
+        return None
+    first = _TOKEN.match(text, start)
+    assert first is not None
+    return first.start(1), end
+
+
+# "hi i'm jane, ..." / "this is jane smith.": one or two lower-case words that end the
+# clause right after a self-introduction are a name; "i'm worried." or "i'm waiting" is not.
+_INTRODUCTION_CUE = re.compile(r"\b(?:i'?m|i\s+am|this\s+is|it'?s)\s+$", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\s*(?:[,.!?;:]|$|\s(?:and|here)\b)")
+_NOT_A_NAME_ENDINGS = ("ing", "ed", "ly", "ful", "ous", "ive", "ble", "ent", "ant", "ry")
+
+
+def _lower_case_introduction(text: str, start: int) -> tuple[int, int] | None:
+    span = _name_after(text, start, capitalised_only=False)
+    if span is None:
+        return None
+    words = text[span[0] : span[1]].split()
+    if len(words) > 2 or not _CLAUSE_END.match(text, span[1]):
+        return None
+    if any(word.lower().endswith(_NOT_A_NAME_ENDINGS) for word in words):
+        return None
+    return span
+
+
+def _replace_cued_names(text: str, cue: Pattern[str], *, capitalised_only: bool) -> str:
+    out = []
+    position = 0
+    for match in cue.finditer(text):
+        if match.start() < position:
+            continue
+        span = _name_after(text, match.end(), capitalised_only=capitalised_only)
+        if span is None and capitalised_only and _INTRODUCTION_CUE.search(match.group(0)):
+            span = _lower_case_introduction(text, match.end())
+        if span is None:
+            continue
+        out.append(text[position : span[0]])
+        out.append(NAME)
+        position = span[1]
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _title_name(match: Match[str]) -> str:
+    words = match.group(2).split()
+    if all(word.lower() in COMMON_WORDS for word in words):
+        return match.group(0)
+    return match.group(1) + NAME
+
+
+def _capitalised_run(match: Match[str]) -> str:
+    """Two or more capitalised words in a row that are not ordinary words: a name."""
+    words = re.split(r"(\s+)", match.group(0))
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        names = [w for w in run if not w.isspace()]
+        if len(names) >= 2:
+            out.append(NAME)
+        else:
+            out.extend(run)
+        run.clear()
+
+    for piece in words:
+        if piece.isspace():
+            (run if run else out).append(piece)
+            continue
+        if piece.lower() in COMMON_WORDS:
+            trailing = run.pop() if run and run[-1].isspace() else ""
+            flush()
+            out.append(trailing)
+            out.append(piece)
+        else:
+            run.append(piece)
+    trailing = run.pop() if run and run[-1].isspace() else ""
+    flush()
+    out.append(trailing)
+    return "".join(out)
+
+
+_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
+    (_EMAIL, EMAIL),
+    (_EMAIL_SPELT, EMAIL),
+    (_REFERENCE, REFERENCE),
+    (_REFERENCE_CUE, _cued_reference),
+    (_BARE_REFERENCE, _bare_reference),
+    (_NI, NI_NUMBER),
+    (_NI_CUE, _keep_cue(NI_NUMBER)),
+    (_PHONE_INTERNATIONAL, PHONE),
+    (_PHONE_NATIONAL, PHONE),
+    (_PHONE_CUE, _cued_phone),
+    (_POSTCODE, POSTCODE),
+    (_POSTCODE_CUE, _keep_cue(POSTCODE)),
+    *[(pattern, DATE) for pattern in _DATES],
+    (_BIRTH_CUE, _keep_cue(DATE)),
+    (_HOUSE_AND_STREET, _house_and_street),
+    (_ADDRESS_CUE, _address_clause),
+    (_FLAT, ADDRESS),
+]
+
+# Rasa reads "[text](entity)", "[text]{...}" and "[a][b]" in training examples as entity
+# annotations: a placeholder must never be followed directly by one of those brackets.
+_GLUED_BRACKETS = re.compile(r"\](?=[\[({])")
+
+
+EXPECTING_NAME, EXPECTING_ADDRESS = "name", "address"
+_EXPECTED_PLACEHOLDER = {EXPECTING_NAME: NAME, EXPECTING_ADDRESS: ADDRESS}
+_WORD_RUN = re.compile(rf"(?<![\w\[])(?:{_ANY_WORD})(?:[\s,]+(?:{_ANY_WORD}))*(?![\w\]])")
+
+
+def _uncommon_words(placeholder: str) -> ReplaceFn:
+    """Runs of words that are not ordinary words, typed where a name or address was asked."""
+
+    def replace(match: Match[str]) -> str:
+        pieces = re.split(r"([\s,]+)", match.group(0))
+        out: list[str] = []
+        pending = False
+        for piece in pieces:
+            if not piece or re.fullmatch(r"[\s,]+", piece):
+                if not pending:
+                    out.append(piece)
+                continue
+            if piece.lower() in COMMON_WORDS or piece.lower() in _NOT_STREET_NAME:
+                if pending and out and out[-1] == placeholder:
+                    out.append(" ")
+                pending = False
+                out.append(piece)
+            elif not pending:
+                out.append(placeholder)
+                pending = True
+        return "".join(out)
+
+    return replace
+
+
+def redact(text: str, *, expecting: str | None = None) -> str:
+    """``text`` with every kind of personal data above replaced by its placeholder.
+
+    ``expecting``: ``"name"`` or ``"address"`` when the message answers a question asking
+    for one (a form's requested slot). Then any word that is not an ordinary word is taken
+    to be part of it, so a bare "kwame mensah" or "rose cottage" is caught too.
+    """
+    if not text:
+        return text
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    text = _replace_cued_names(text, _STRONG_NAME_CUE, capitalised_only=False)
+    text = _replace_cued_names(text, _WEAK_NAME_CUE, capitalised_only=True)
+    text = _TITLE.sub(_title_name, text)
+    text = _CAP_RUN.sub(_capitalised_run, text)
+    if expecting in _EXPECTED_PLACEHOLDER:
+        text = _WORD_RUN.sub(_uncommon_words(_EXPECTED_PLACEHOLDER[expecting]), text)
+    text = _LONG_NUMBER.sub(NUMBER, text)
+    return _GLUED_BRACKETS.sub("] ", text)
+
+
+def redact_value(value: object) -> object:
+    """A slot value or other event field with any personal data in it replaced.
+
+    Strings are redacted; lists and dicts element by element; numbers and booleans kept
+    (they come from categorical questions, not from what a resident typed).
+    """
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [redact_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: redact_value(item) for key, item in value.items()}
+    return value

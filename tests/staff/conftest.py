@@ -1,0 +1,134 @@
+"""Fixtures for the staff console: the real web app on a migrated SQLite file (and PostgreSQL
+where cheap), a stand-in Rasa, accounts, a settable clock, and a signed-in browser-like client."""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any, AsyncIterator, Callable
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.cases import CaseRepository
+from bot.cases.db import get_engine, make_session_factory
+from bot.config import Settings
+from bot.staff.accounts import AccountStore, hash_password
+from bot.staff.services import NOW_KEY
+from bot.web.app import create_app
+from tests.fixtures.databases import FakeClock
+from tests.web.conftest import db_url, migrated_template, rasa, settings  # noqa: F401
+
+PASSWORD = "a long enough password"
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
+# Monday 23 November 2026, 10:00 in London (GMT): inside the default staffed hours.
+MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+
+_hashes: dict[str, str] = {}
+
+
+def password_hash(password: str = PASSWORD) -> str:
+    """Hashing costs ~50 ms on purpose; one hash per password is enough for the tests."""
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    return _hashes[password]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(MONDAY_MORNING)
+
+
+@pytest.fixture
+def accounts(db_url: str, clock: FakeClock) -> AccountStore:  # noqa: F811
+    store = AccountStore(make_session_factory(get_engine(db_url)), now=clock)
+    store.create("sam", password_hash(), role="staff", display_name="Sam")
+    store.create("ada", password_hash(), role="admin", display_name="Ada")
+    store.create("tom", password_hash(), role="trainer", display_name="Tom")
+    return store
+
+
+@pytest.fixture
+def cases(db_url: str, clock: FakeClock) -> CaseRepository:  # noqa: F811
+    return CaseRepository.from_url(db_url, now=clock)
+
+
+@dataclass
+class Console:
+    """A browser-like client of the console: cookies, and the CSRF token of the last page."""
+
+    client: TestClient
+    settings: Settings
+    csrf: str = ""
+
+    @property
+    def app(self):
+        return self.client.app
+
+    async def get(self, path: str, **kwargs: Any):
+        response = await self.client.get(path, **kwargs)
+        if response.content_type == "text/html":
+            match = CSRF_META.search(await response.text())
+            if match and match.group(1):
+                self.csrf = match.group(1)
+        return response
+
+    async def page(self, path: str) -> str:
+        response = await self.get(path)
+        assert response.status == 200, (path, response.status, await response.text())
+        return await response.text()
+
+    async def post(self, path: str, data: dict[str, Any] | None = None, *, csrf: bool = True,
+                   **kwargs: Any):
+        form = dict(data or {})
+        if csrf:
+            form.setdefault("csrf_token", self.csrf)
+        return await self.client.post(path, data=form, allow_redirects=False, **kwargs)
+
+    async def post_json(self, path: str, payload: dict[str, Any], *, csrf: bool = True):
+        headers = {"X-CSRF-Token": self.csrf} if csrf else {}
+        headers["Accept"] = "application/json"
+        return await self.client.post(path, json=payload, headers=headers)
+
+    async def login(self, username: str, password: str = PASSWORD):
+        await self.get("/staff/login")
+        response = await self.post("/staff/login", {"username": username, "password": password})
+        if response.status == 303:
+            await self.get("/staff")  # a fresh CSRF token, bound to the new session
+        return response
+
+
+@pytest.fixture
+async def make_console(settings: Settings, clock: FakeClock,  # noqa: F811
+                       ) -> AsyncIterator[Callable[..., Any]]:
+    clients: list[TestClient] = []
+
+    async def start(**changes: Any) -> Console:
+        app_settings = replace(settings, **{"staff_hours": "always", **changes})
+        app = create_app(app_settings)
+        app[NOW_KEY] = clock
+        client = TestClient(TestServer(app))
+        await client.start_server()
+        clients.append(client)
+        return Console(client, app_settings)
+
+    yield start
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+async def console(make_console, accounts) -> Console:
+    return await make_console()
+
+
+@pytest.fixture
+async def signed_in(console: Console) -> Console:
+    response = await console.login("sam")
+    assert response.status == 303
+    return console
+
+
+def new_resident() -> str:
+    return secrets.token_urlsafe(16)
