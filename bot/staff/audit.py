@@ -1,8 +1,9 @@
 """The staff access log: who looked at what personal data, and account events, with when.
 
 Case changes are not repeated here: they are the case's own events (``dpa_case_events``,
-with the staff member as actor). Targets are handoff ids and case references, never a
-conversation id (it is the resident's key to their chat) nor free text a resident wrote.
+with the staff member as actor). Targets are handoff ids, case references, inbox item ids
+and conversation references (hashes), never a conversation id (it is the resident's key to
+their chat) nor free text a resident wrote.
 """
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ HANDOFF_HAND_BACK, HANDOFF_CLOSE, HANDOFF_MESSAGE = (
 ACCOUNT_CREATED, ACCOUNT_DISABLED, ACCOUNT_ENABLED, ACCOUNT_UNLOCKED = (
     "account_created", "account_disabled", "account_enabled", "account_unlocked"
 )
+# Trainer pages: targets are inbox item ids (a hash of the redacted text) and conversation
+# references (a keyed hash of the conversation id), never the text or the id itself.
+TRAINING_INBOX, TRAINING_LABEL, TRAINING_DISMISS = (
+    "training_inbox", "training_label", "training_dismiss"
+)
+TRAINING_STORY_VIEW, TRAINING_STORY_SAVE = "training_story_view", "training_story_save"
 
 
 @dataclass(frozen=True)

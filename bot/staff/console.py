@@ -7,10 +7,11 @@ import contextlib
 from aiohttp import web
 
 from bot.staff import case_actions, views_accounts, views_auth, views_cases, views_dashboard
-from bot.staff import views_handoff
+from bot.staff import views_handoff, views_training
 from bot.staff.callbacks import watch_queue
 from bot.staff.security import add_security_headers, staff_gate
-from bot.staff.services import NOW_KEY, STAFF_KEY, StaffServices, utcnow
+from bot.staff.services import NOW_KEY, STAFF_KEY, TRAINERS_KEY, StaffServices, utcnow
+from bot.trainers.service import TrainerTools
 from bot.web.keys import DATABASE_KEY, SETTINGS_KEY
 
 
@@ -39,6 +40,7 @@ def add_staff_console(app: web.Application) -> None:
     app.middlewares.append(staff_gate)
     app.on_response_prepare.append(add_security_headers)
     app.on_shutdown.append(_stop_streams)
+    app[TRAINERS_KEY] = TrainerTools(app[SETTINGS_KEY])
     for module in (views_auth, views_dashboard, views_cases, case_actions, views_handoff,
-                   views_accounts):
+                   views_accounts, views_training):
         module.add_routes(app)

@@ -13,6 +13,7 @@ NAV = (
     ("/staff", "Dashboard", roles.CASES),
     ("/staff/cases", "Cases", roles.CASES),
     ("/staff/handoffs", "Live chats", roles.HANDOFFS),
+    ("/staff/training", "Training", roles.TRAINING),
     ("/staff/accounts", "Accounts", roles.ACCOUNTS),
 )
 

@@ -2,8 +2,9 @@
 
 - ``staff``: cases (view and change), live handoffs, the dashboard;
 - ``admin``: everything staff can, and managing accounts and reading the access log;
-- ``trainer``: signs in, but sees no cases or live chats (the trainer tools are separate):
-  residents' personal data is only shown to those who work the requests.
+- ``trainer``: the trainer pages (the inbox of misunderstood messages, labelling, test
+  stories), which only ever show redacted text; no cases or live chats: residents' personal
+  data is only shown to those who work the requests. Admins may use the trainer pages too.
 """
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from bot.staff.models import ADMIN, STAFF, TRAINER
 CASES = "cases"
 HANDOFFS = "handoffs"
 ACCOUNTS = "accounts"
+TRAINING = "training"
 SIGNED_IN = "signed_in"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     STAFF: frozenset({SIGNED_IN, CASES, HANDOFFS}),
-    ADMIN: frozenset({SIGNED_IN, CASES, HANDOFFS, ACCOUNTS}),
-    TRAINER: frozenset({SIGNED_IN}),
+    ADMIN: frozenset({SIGNED_IN, CASES, HANDOFFS, ACCOUNTS, TRAINING}),
+    TRAINER: frozenset({SIGNED_IN, TRAINING}),
 }
 
 

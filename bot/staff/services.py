@@ -22,6 +22,7 @@ from bot.staff.audit import AccessLog
 from bot.staff.csrf import CsrfTokens
 from bot.staff.hours import StaffedHours
 from bot.staff.sessions import SessionStore
+from bot.trainers.service import TrainerTools
 from bot.transcripts import TranscriptStore
 from bot.web.limits import TokenBucket
 
@@ -97,3 +98,6 @@ class StaffServices:
 STAFF_KEY = web.AppKey("staff", StaffServices)
 # Tests replace the clock before the app starts (``app[NOW_KEY] = fake_clock``).
 NOW_KEY = web.AppKey("staff_now", object)
+# The trainer pages' tools (data/nlu, domain.yml, held-out set, test stories, tracker store);
+# set when the console is added, and tests point it at a copy of the project's data.
+TRAINERS_KEY = web.AppKey("trainer_tools", TrainerTools)

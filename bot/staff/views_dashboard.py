@@ -81,12 +81,14 @@ async def dashboard(request: web.Request) -> web.Response:
 
 @require(roles.SIGNED_IN)
 async def home(request: web.Request) -> web.StreamResponse:
-    """Trainers have nothing here; everyone else gets the dashboard."""
-    if roles.allowed(request["staff"].account.role, roles.CASES):
+    """Where everyone lands after signing in: the dashboard, or trainers' inbox."""
+    role = request["staff"].account.role
+    if roles.allowed(role, roles.CASES):
         return await dashboard(request)
-    body = tag("p", "Your account is a trainer account: the staff console's cases and live "
-                    "chats are for information governance staff. The trainer tools are "
-                    "separate.")
+    if roles.allowed(role, roles.TRAINING):
+        raise web.HTTPSeeOther(f"{PREFIX}/training")
+    body = tag("p", "Your account has no pages in the staff console yet: ask an "
+                    "administrator.")
     return page(request, "Staff console", body)
 
 

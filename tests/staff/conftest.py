@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import secrets
+import shutil
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, AsyncIterator, Callable
 
 import pytest
@@ -13,9 +15,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.cases import CaseRepository
 from bot.cases.db import get_engine, make_session_factory
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.staff.accounts import AccountStore, hash_password
-from bot.staff.services import NOW_KEY
+from bot.staff.services import NOW_KEY, TRAINERS_KEY
+from bot.trainers.service import TrainerTools
 from bot.web.app import create_app
 from tests.fixtures.databases import FakeClock
 from tests.web.conftest import db_url, migrated_template, rasa, settings  # noqa: F401
@@ -52,6 +55,24 @@ def accounts(db_url: str, clock: FakeClock) -> AccountStore:  # noqa: F811
 @pytest.fixture
 def cases(db_url: str, clock: FakeClock) -> CaseRepository:  # noqa: F811
     return CaseRepository.from_url(db_url, now=clock)
+
+
+@pytest.fixture
+def trainer_project(tmp_path: Path) -> Path:
+    """A copy of the project's training data: the trainer pages write here, never to the
+    real ``data/`` and ``tests/`` (every console in these tests uses it)."""
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "data" / "nlu", root / "data" / "nlu")
+    shutil.copy(PROJECT_ROOT / "domain.yml", root / "domain.yml")
+    (root / "tests" / "nlu").mkdir(parents=True)
+    return root
+
+
+def trainer_tools(settings: Settings, root: Path) -> TrainerTools:
+    return TrainerTools(settings, nlu_dir=root / "data" / "nlu",
+                        domain_path=root / "domain.yml",
+                        holdout=root / "tests" / "nlu" / "holdout.yml",
+                        stories=root / "tests" / "test_from_transcripts.yml")
 
 
 @dataclass
@@ -101,13 +122,14 @@ class Console:
 
 @pytest.fixture
 async def make_console(settings: Settings, clock: FakeClock,  # noqa: F811
-                       ) -> AsyncIterator[Callable[..., Any]]:
+                       trainer_project: Path) -> AsyncIterator[Callable[..., Any]]:
     clients: list[TestClient] = []
 
     async def start(**changes: Any) -> Console:
         app_settings = replace(settings, **{"staff_hours": "always", **changes})
         app = create_app(app_settings)
         app[NOW_KEY] = clock
+        app[TRAINERS_KEY] = trainer_tools(app_settings, trainer_project)
         client = TestClient(TestServer(app))
         await client.start_server()
         clients.append(client)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,24 @@ def test_holding_out_from_the_console(tools) -> None:
     assert result.path == tools.holdout
     assert [i.id for i in tools.inbox()] == [second.id]  # held-out messages leave the inbox too
     assert "wot do u hold" in tools.holdout.read_text() or "gimme" in tools.holdout.read_text()
+
+
+def test_conversations_are_named_by_a_keyed_hash_for_the_console(tools) -> None:
+    ref = tools.conversation_ref("resident-1")
+    assert len(ref) == 16 and "resident" not in ref
+    assert tools.find_conversation(ref) == "resident-1"
+    assert tools.find_conversation(ref.upper()) == "resident-1"
+    assert tools.find_conversation("resident-1") is None  # the raw id is no way in
+    assert tools.find_conversation("0" * 16) is None
+    other_secret = TrainerTools(replace(tools.settings, session_secret="another"))
+    assert other_secret.conversation_ref("resident-1") != ref
+
+
+def test_saving_a_story_appends_it_once(tools, tmp_path: Path) -> None:
+    stories = tmp_path / "tests" / "test_from_transcripts.yml"
+    tools = replace(tools, stories=stories)
+    assert tools.save_story("resident-1") is True
+    assert tools.save_story("resident-1") is False
+    text = stories.read_text()
+    assert text.count("- story:") == 1 and "Jane" not in text
+    assert "request_access" in tools.intents()
