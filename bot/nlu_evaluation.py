@@ -1048,15 +1048,22 @@ def measure_candidate(
     (run_dir / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 
-def find_stale_run(candidate_dir: Path, cfg_key: str) -> Path | None:
-    """The most recent complete run of the same pipeline on any data."""
+def find_stale_run(
+    candidate_dir: Path, cfg_key: str, other_than_data: str | None = None
+) -> Path | None:
+    """The most recent complete run of the same pipeline on any data (or on any data but
+    ``other_than_data``, a data hash)."""
     runs = []
     for meta_path in candidate_dir.glob("*/meta.json"):
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if meta.get("config_key") == cfg_key and meta.get("procedure_version") == PROCEDURE_VERSION:
+        if (
+            meta.get("config_key") == cfg_key
+            and meta.get("procedure_version") == PROCEDURE_VERSION
+            and (other_than_data is None or meta.get("data_hash") != other_than_data)
+        ):
             runs.append((meta_path.stat().st_mtime, meta_path.parent))
     return max(runs)[1] if runs else None
 

@@ -12,6 +12,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Sequence
 
+from bot.commands.arguments import days
+
 if TYPE_CHECKING:  # pragma: no cover
     from bot.cases import CaseSummary
 
@@ -43,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--due-within",
         dest="due_within",
-        type=_days,
+        type=days,
         metavar="DAYS",
         help="only open cases due between today and DAYS days from now",
     )
@@ -105,12 +107,3 @@ def format_table(cases: Sequence[CaseSummary]) -> str:
     lines.append(f"{count} case{'s' if count != 1 else ''}")
     return "\n".join(lines) + "\n"
 
-
-def _days(text: str) -> int:
-    try:
-        days = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"DAYS must be a whole number, not {text!r}") from None
-    if days < 0:
-        raise argparse.ArgumentTypeError("DAYS cannot be negative")
-    return days

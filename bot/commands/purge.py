@@ -14,6 +14,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from bot.commands.arguments import days
+
 if TYPE_CHECKING:  # pragma: no cover
     from bot.trainers.retention import PurgeReport
 
@@ -25,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Delete tracker-store events and chat transcripts older than the retention "
         "period (TRANSCRIPT_RETENTION_DAYS), or erase one conversation. Cases are never touched.",
     )
-    parser.add_argument("--older-than", type=_days, metavar="DAYS",
+    parser.add_argument("--older-than", type=days, metavar="DAYS",
                         help="retention period in days (default TRANSCRIPT_RETENTION_DAYS, 180)")
     parser.add_argument("--conversation", action="append", metavar="ID", default=[],
                         help="erase this conversation (repeatable) instead of purging by age")
@@ -54,10 +56,10 @@ def run(args: argparse.Namespace) -> int:
                       "council's record; see `dpa cases --search`)")
             _warn_missing(report)
         return 0
-    days = settings.transcript_retention_days if args.older_than is None else args.older_than
-    cutoff = cutoff_for(days)
+    period = settings.transcript_retention_days if args.older_than is None else args.older_than
+    cutoff = cutoff_for(period)
     report = purge_older_than(engine, cutoff, dry_run=args.dry_run)
-    print(f"{mask_url(settings.database_url)}: older than {days} days "
+    print(f"{mask_url(settings.database_url)}: older than {period} days "
           f"(before {cutoff:%Y-%m-%d %H:%M} UTC): {verb} {_counts(report)}")
     if report.conversations:
         removed = "would be removed" if args.dry_run else "removed"
@@ -78,12 +80,3 @@ def _warn_missing(report: "PurgeReport") -> None:
     if report.missing_tables:
         print(f"  (no {', '.join(report.missing_tables)} table in this database: nothing there)")
 
-
-def _days(text: str) -> int:
-    try:
-        days = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"DAYS must be a whole number, not {text!r}") from None
-    if days < 0:
-        raise argparse.ArgumentTypeError("DAYS cannot be negative")
-    return days

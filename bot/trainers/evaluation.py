@@ -423,7 +423,7 @@ def cross_validate(
         ne.measure_candidate(ne.CURRENT, candidate_path, data_dir, data_hash, run_dir,
                              folds=ne.FOLDS, seed=ne.SEED, key=key, cfg_key=cfg_key)
     now = ne.load_result(run_dir, ne.CURRENT, "", config)
-    previous = _previous_run(candidate_dir, cfg_key, data_hash)
+    previous = ne.find_stale_run(candidate_dir, cfg_key, other_than_data=data_hash)
     if previous is None:
         say("no earlier cross-validation of this pipeline to compare with (the next run will "
             "compare with this one)")
@@ -431,17 +431,6 @@ def cross_validate(
     earlier = ne.load_result(previous, ne.CURRENT, "", config)
     return compare(earlier.report, now.report, earlier.errors, now.errors, tolerance=tolerance)
 
-
-def _previous_run(candidate_dir: Path, cfg_key: str, data_hash: str) -> Path | None:
-    runs = []
-    for meta_path in candidate_dir.glob("*/meta.json"):
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if meta.get("config_key") == cfg_key and meta.get("data_hash") != data_hash:
-            runs.append((meta_path.stat().st_mtime, meta_path.parent))
-    return max(runs)[1] if runs else None
 
 
 def _clock(seconds: float) -> str:
