@@ -36,6 +36,8 @@ TRAINING_INBOX, TRAINING_LABEL, TRAINING_DISMISS = (
     "training_inbox", "training_label", "training_dismiss"
 )
 TRAINING_STORY_VIEW, TRAINING_STORY_SAVE = "training_story_view", "training_story_save"
+# "Train a candidate and compare" (dpa evaluate) started from the console, and how it ended.
+TRAINING_EVALUATE_START, TRAINING_EVALUATE_END = "training_evaluate_start", "training_evaluate_end"
 
 
 @dataclass(frozen=True)

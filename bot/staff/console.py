@@ -10,7 +10,15 @@ from bot.staff import case_actions, views_accounts, views_auth, views_cases, vie
 from bot.staff import views_handoff, views_training
 from bot.staff.callbacks import watch_queue
 from bot.staff.security import add_security_headers, staff_gate
-from bot.staff.services import NOW_KEY, STAFF_KEY, TRAINERS_KEY, StaffServices, utcnow
+from bot.staff.evaluate_job import EvaluationJob
+from bot.staff.services import (
+    EVALUATION_KEY,
+    NOW_KEY,
+    STAFF_KEY,
+    TRAINERS_KEY,
+    StaffServices,
+    utcnow,
+)
 from bot.trainers.service import TrainerTools
 from bot.web.keys import DATABASE_KEY, SETTINGS_KEY
 
@@ -35,12 +43,20 @@ async def _stop_streams(app: web.Application) -> None:
         app[STAFF_KEY].closing.set()
 
 
+async def _stop_evaluation(app: web.Application) -> None:
+    """On shutdown: a running ``dpa evaluate`` job is stopped, not left behind."""
+    await app[EVALUATION_KEY].stop()
+
+
 def add_staff_console(app: web.Application) -> None:
     app.cleanup_ctx.append(_services)
     app.middlewares.append(staff_gate)
     app.on_response_prepare.append(add_security_headers)
     app.on_shutdown.append(_stop_streams)
+    app.on_shutdown.append(_stop_evaluation)
     app[TRAINERS_KEY] = TrainerTools(app[SETTINGS_KEY])
+    app[EVALUATION_KEY] = EvaluationJob(
+        log_path=app[SETTINGS_KEY].var_dir / "evaluate" / "evaluate.log")
     for module in (views_auth, views_dashboard, views_cases, case_actions, views_handoff,
                    views_accounts, views_training):
         module.add_routes(app)

@@ -14,12 +14,15 @@ NAV = (
     ("/staff/cases", "Cases", roles.CASES),
     ("/staff/handoffs", "Live chats", roles.HANDOFFS),
     ("/staff/training", "Training", roles.TRAINING),
+    ("/staff/training/evaluate", "Retrain and evaluate", roles.TRAINING),
     ("/staff/accounts", "Accounts", roles.ACCOUNTS),
 )
 
 
 def page(request: web.Request, title: str, body: Any, *, status: int = 200,
-         flash: str | None = None, error: str | None = None) -> web.Response:
+         flash: str | None = None, error: str | None = None,
+         refresh_seconds: int | None = None) -> web.Response:
+    """``refresh_seconds``: the page reloads itself that often (a meta refresh; no script)."""
     signed_in = request.get("staff")
     csrf = csrf_token(request)
     account = nav = Markup("")
@@ -27,10 +30,14 @@ def page(request: web.Request, title: str, body: Any, *, status: int = 200,
         account = render("account.html", name=signed_in.account.display_name,
                          role=signed_in.account.role, csrf=csrf)
         links = []
+        # The current page's link: the longest one the path is at or under.
+        under = [href for href, _, _ in NAV if request.path == href
+                 or (href != "/staff" and request.path.startswith(href + "/"))]
+        here = max(under, key=len) if under else None
         for href, label, permission in NAV:
             if not roles.allowed(signed_in.account.role, permission):
                 continue
-            current = request.path == href or (href != "/staff" and request.path.startswith(href))
+            current = href == here
             links.append(tag("li", tag("a", label, href=href,
                                        aria_current="page" if current else None)))
         nav = tag("nav", tag("ul", join(links)), aria_label="Console")
@@ -39,7 +46,9 @@ def page(request: web.Request, title: str, body: Any, *, status: int = 200,
         message = tag("div", tag("p", error), class_="flash flash--error", role="alert")
     elif flash:
         message = tag("div", tag("p", flash), class_="flash", role="status")
-    html = render("layout.html", title=title, csrf=csrf, account=account, nav=nav,
+    head = (tag("meta", http_equiv="refresh", content=str(int(refresh_seconds)))
+            if refresh_seconds else Markup(""))
+    html = render("layout.html", title=title, head=head, csrf=csrf, account=account, nav=nav,
                   flash=message, body=body)
     return web.Response(text=str(html), content_type="text/html", charset="utf-8", status=status)
 

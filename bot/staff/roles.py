@@ -3,8 +3,9 @@
 - ``staff``: cases (view and change), live handoffs, the dashboard;
 - ``admin``: everything staff can, and managing accounts and reading the access log;
 - ``trainer``: the trainer pages (the inbox of misunderstood messages, labelling, test
-  stories), which only ever show redacted text; no cases or live chats: residents' personal
-  data is only shown to those who work the requests. Admins may use the trainer pages too.
+  stories, retraining and evaluating a candidate model), which only ever show redacted
+  text; no cases or live chats: residents' personal data is only shown to those who work
+  the requests. Admins may use the trainer pages too.
 """
 from __future__ import annotations
 

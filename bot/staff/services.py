@@ -20,6 +20,7 @@ from bot.handoffs import HandoffStore
 from bot.staff.accounts import AccountStore
 from bot.staff.audit import AccessLog
 from bot.staff.csrf import CsrfTokens
+from bot.staff.evaluate_job import EvaluationJob
 from bot.staff.hours import StaffedHours
 from bot.staff.sessions import SessionStore
 from bot.trainers.service import TrainerTools
@@ -101,3 +102,6 @@ NOW_KEY = web.AppKey("staff_now", object)
 # The trainer pages' tools (data/nlu, domain.yml, held-out set, test stories, tracker store);
 # set when the console is added, and tests point it at a copy of the project's data.
 TRAINERS_KEY = web.AppKey("trainer_tools", TrainerTools)
+# The trainers' "train a candidate and compare" job (``dpa evaluate`` in a child process);
+# set when the console is added; tests swap its command for a tiny fake one.
+EVALUATION_KEY = web.AppKey("evaluation_job", EvaluationJob)

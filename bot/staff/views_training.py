@@ -8,6 +8,7 @@ id is the resident's key to their chat. Every view and change goes to the access
 """
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from urllib.parse import urlencode
@@ -16,10 +17,11 @@ from aiohttp import web
 
 from bot.config import PROJECT_ROOT
 from bot.staff import audit, roles
-from bot.staff.html import Markup, fmt_time, join, tag
+from bot.staff.html import Markup, escape, fmt_time, join, tag
 from bot.staff.pages import hidden_csrf, page, post_button, see_other
 from bot.staff.security import PREFIX, require
-from bot.staff.services import STAFF_KEY, TRAINERS_KEY
+from bot.staff.evaluate_job import IMAGES, AlreadyRunning, EvaluationJob
+from bot.staff.services import EVALUATION_KEY, STAFF_KEY, TRAINERS_KEY
 from bot.trainers.inbox import (
     AMBIGUOUS,
     BEFORE_HANDOFF,
@@ -34,6 +36,10 @@ from bot.trainers.stories import STORY_FILE_HEADER
 from bot.trainers.tracker_events import TrackerStoreMissing
 
 TRAINING = PREFIX + "/training"
+EVALUATE = TRAINING + "/evaluate"
+# While a job runs its page reloads itself this often; the last lines of its output shown.
+EVALUATE_REFRESH_SECONDS = 10
+EVALUATE_TAIL_LINES = 60
 # Items shown on one page (the rest are counted; label or dismiss to see them).
 PAGE_SIZE = 100
 MAX_EDITED_CHARS = 500
@@ -190,11 +196,14 @@ def _sort_switch(sort: str) -> Markup:
 async def _inbox_page(request: web.Request, sort: str, *, flash: str | None = None,
                       error: str | None = None, status: int = 200) -> web.Response:
     tools = _tools(request)
-    intro = tag("p", "Messages from real conversations that the assistant probably "
-                     "misunderstood. Personal data has been replaced with placeholders such "
-                     "as [NAME]. Label each with the intent it should have been, or dismiss "
-                     "it. Retrain and compare with dpa evaluate when you have labelled a batch.",
-                class_="hint")
+    intro = tag("p", Markup("").join([
+        escape("Messages from real conversations that the assistant probably "
+               "misunderstood. Personal data has been replaced with placeholders such "
+               "as [NAME]. Label each with the intent it should have been, or dismiss "
+               "it. When you have labelled a batch, "),
+        tag("a", "retrain and evaluate", href=EVALUATE),
+        escape(" (the same as dpa evaluate)."),
+    ]), class_="hint")
     try:
         items = await tools.inbox_async(tools.options(sort=sort))
     except TrackerStoreMissing:
@@ -387,9 +396,129 @@ async def save_story(request: web.Request) -> web.Response:
                      + ("saved" if saved else "already"))
 
 
+# -- retrain and evaluate (dpa evaluate in a child process) ------------------------------------
+
+
+def _job(request: web.Request) -> EvaluationJob:
+    return request.app[EVALUATION_KEY]
+
+
+def _minutes(seconds: float) -> str:
+    minutes, seconds = divmod(max(0, int(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {seconds:02d} s"
+
+
+def _clock(moment) -> Markup:
+    return tag("time", fmt_time(moment)[-5:], datetime=moment.isoformat())
+
+
+def _outcome(job: EvaluationJob) -> tuple[str, str]:
+    """(words, css class) of how a finished job went."""
+    if job.error:
+        return f"The job failed: {job.error}.", "flash flash--error"
+    if job.returncode == 0:
+        return ("No regressions flagged: no intent got worse on the held-out data. Deploy "
+                "the new model with dpa train and restart dpa run."), "flash"
+    if job.regression:
+        return ("Regressions flagged: at least one intent got worse on the held-out data "
+                "(see the output below). Do not deploy this model as it is.",
+                "flash flash--error")
+    return (f"The job failed (exit status {job.returncode}): see the output below. Nothing "
+            "was compared.", "flash flash--error")
+
+
+@require(roles.TRAINING)
+async def evaluate_page(request: web.Request) -> web.Response:
+    job = _job(request)
+    now = request.app[STAFF_KEY].now()
+    intro = tag("p", "Trains a candidate model on data/nlu as it is now (with everything "
+                     "labelled in the inbox), scores it and the assistant's current model on "
+                     "the same held-out messages, and shows what got better or worse: the "
+                     "same as dpa evaluate. Training takes several minutes; the assistant "
+                     "keeps answering with its current model meanwhile, and nothing is "
+                     "deployed.", class_="hint")
+    parts = [intro]
+    if job.running:
+        state = Markup("Running since ") + _clock(job.started_at) + escape(
+            f" ({_minutes((now - job.started_at).total_seconds())} so far"
+            + (f", started by {job.started_by}" if job.started_by else "") + "). "
+            f"This page reloads itself every {EVALUATE_REFRESH_SECONDS} seconds.")
+    elif job.state == "finished":
+        took = _minutes((job.finished_at - job.started_at).total_seconds())
+        status = ("could not start" if job.returncode is None
+                  else f"exit status {job.returncode}")
+        state = Markup("Finished at ") + _clock(job.finished_at) + escape(
+            f" after {took}, {status}.")
+    else:
+        state = escape("Idle: no job has run since the console started.")
+    parts.append(tag("h2", "State", id="evaluate-state"))
+    parts.append(tag("p", state, class_="evaluate-state"))
+    if job.state == "finished":
+        words, css = _outcome(job)
+        parts.append(tag("div", tag("p", words), class_=css + " evaluate-outcome",
+                         role="status"))
+        images = job.images()
+        if images:
+            parts.append(tag("h2", "Confusion matrices"))
+            parts.append(tag("ul", join(
+                tag("li", tag("a", IMAGES[name], href=f"{EVALUATE}/images/{name}"))
+                for name in images)))
+    if not job.running:
+        label = "Train a candidate and compare"
+        parts.append(tag("div", post_button(request, EVALUATE, label), class_="button-row"))
+    if job.state != "idle":
+        output = await asyncio.to_thread(job.tail, EVALUATE_TAIL_LINES)
+        parts.append(tag("h2", f"Output (last {EVALUATE_TAIL_LINES} lines)"))
+        parts.append(tag("pre", tag("code", output or "(nothing yet)"), class_="story",
+                         tabindex="0", aria_label="Output of dpa evaluate"))
+    parts.append(tag("p", tag("a", "Back to the training inbox", href=TRAINING)))
+    done = request.query.get("done")
+    flash = "Started: training a candidate model." if done == "started" else None
+    error = "A job is already running: wait for it to finish." if done == "running" else None
+    return page(request, "Retrain and evaluate", join(parts), flash=flash, error=error,
+                refresh_seconds=EVALUATE_REFRESH_SECONDS if job.running else None)
+
+
+@require(roles.TRAINING)
+async def evaluate_start(request: web.Request) -> web.Response:
+    job = _job(request)
+    services = request.app[STAFF_KEY]
+    who = request["staff"].account.username
+
+    async def finished(done: EvaluationJob) -> None:
+        detail = (done.error if done.error else f"exit status {done.returncode}"
+                  + ("; regressions flagged" if done.regression else ""))
+        await services.db(services.access_log.record, who, audit.TRAINING_EVALUATE_END,
+                          target="evaluate", detail=detail)
+
+    try:
+        job.start(who, services.now, on_finish=finished)
+    except AlreadyRunning:
+        await _log(request, audit.TRAINING_EVALUATE_START, target="evaluate",
+                   detail="refused: a job is already running")
+        return see_other(f"{EVALUATE}?done=running")
+    await _log(request, audit.TRAINING_EVALUATE_START, target="evaluate",
+               detail="dpa evaluate")
+    return see_other(f"{EVALUATE}?done=started")
+
+
+@require(roles.TRAINING)
+async def evaluate_image(request: web.Request) -> web.StreamResponse:
+    path = _job(request).image_path(request.match_info["image"])
+    if path is None:
+        raise web.HTTPNotFound(text="No such image.")
+    return web.FileResponse(path, headers={"Cache-Control": "no-store"})
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get(TRAINING, inbox)
     app.router.add_post(TRAINING + "/items/{item_id}/label", label)
     app.router.add_post(TRAINING + "/items/{item_id}/dismiss", dismiss)
     app.router.add_get(TRAINING + "/conversations/{conversation}/story", story)
     app.router.add_post(TRAINING + "/conversations/{conversation}/story", save_story)
+    app.router.add_get(EVALUATE, evaluate_page)
+    app.router.add_post(EVALUATE, evaluate_start)
+    app.router.add_get(EVALUATE + "/images/{image}", evaluate_image)

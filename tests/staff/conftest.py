@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+import sys
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +18,8 @@ from bot.cases import CaseRepository
 from bot.cases.db import get_engine, make_session_factory
 from bot.config import PROJECT_ROOT, Settings
 from bot.staff.accounts import AccountStore, hash_password
-from bot.staff.services import NOW_KEY, TRAINERS_KEY
+from bot.staff.evaluate_job import EvaluationJob
+from bot.staff.services import EVALUATION_KEY, NOW_KEY, TRAINERS_KEY
 from bot.trainers.service import TrainerTools
 from bot.web.app import create_app
 from tests.fixtures.databases import FakeClock
@@ -130,6 +132,12 @@ async def make_console(settings: Settings, clock: FakeClock,  # noqa: F811
         app = create_app(app_settings)
         app[NOW_KEY] = clock
         app[TRAINERS_KEY] = trainer_tools(app_settings, trainer_project)
+        # Never real training in these tests: a command that only prints (tests that start
+        # the job set their own fake command on it).
+        app[EVALUATION_KEY] = EvaluationJob(
+            log_path=app_settings.var_dir / "evaluate" / "evaluate.log",
+            results_dir=trainer_project.parent / "results" / "evaluate",
+            command=[sys.executable, "-c", "print('no training in tests')"])
         client = TestClient(TestServer(app))
         await client.start_server()
         clients.append(client)

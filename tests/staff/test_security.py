@@ -13,7 +13,8 @@ from bot.staff.security import PUBLIC_PATHS, is_staff_path
 from tests.staff.conftest import Console
 
 SAMPLE = {"reference": "DPA-0000-0000", "handoff_id": "1", "username": "sam",
-          "item_id": "0123456789", "conversation": "0123456789abcdef"}
+          "item_id": "0123456789", "conversation": "0123456789abcdef",
+          "image": "confusion_matrix.png"}
 
 
 def staff_routes(app) -> list[tuple[str, str]]:
