@@ -11,7 +11,6 @@ from datetime import date
 from aiohttp import web
 
 from bot.cases import CaseNotFound, CaseSummary, InvalidCaseData
-from bot.clock import ClockState
 from bot.staff import roles
 from bot.staff.case_render import ACTION_KINDS, action_form
 from bot.staff.case_words import WAITING_LABELS, status_label
@@ -62,13 +61,15 @@ def _problem(request: web.Request, case: CaseSummary, message: str, kind: str | 
                 status=400)
 
 
-def _after(state: ClockState) -> list[tuple[str, str]]:
-    waiting = ", ".join(WAITING_LABELS.get(w, w) for w in state.waiting_for) or "nothing"
+def _clock_rows(status: str, clock_started_on, due_on, extended: bool,
+                waiting_for) -> list[tuple[str, str]]:
+    """The clock as staff read it: the same rows for the case now and after the action."""
+    waiting = ", ".join(WAITING_LABELS.get(w, w) for w in waiting_for) or "nothing"
     return [
-        ("Status", status_label(state.status.value)),
-        ("Clock started", fmt_date(state.clock_started_on, "Not yet (on hold)")),
-        ("Due date", fmt_date(state.due_on, "Not set")),
-        ("Extended", "Yes" if state.extended else "No"),
+        ("Status", status_label(status)),
+        ("Clock started", fmt_date(clock_started_on, "Not yet (on hold)")),
+        ("Due date", fmt_date(due_on, "Not set")),
+        ("Extended", "Yes" if extended else "No"),
         ("Waiting for", waiting),
     ]
 
@@ -85,17 +86,15 @@ async def preview(request: web.Request) -> web.Response:
         return _problem(request, case, str(exc), str(form.get("kind", "")),
                         str(form.get("on", "")), str(form.get("reason", "")))
     label = ACTION_KINDS[kind][0]
-    before = [("Status", status_label(case.status)),
-              ("Clock started", fmt_date(case.clock_started_on, "Not yet (on hold)")),
-              ("Due date", fmt_date(case.due_on, "Not set")),
-              ("Extended", "Yes" if case.extended else "No"),
-              ("Waiting for", ", ".join(WAITING_LABELS.get(w, w) for w in case.waiting_for)
-               or "nothing")]
+    before = _clock_rows(case.status, case.clock_started_on, case.due_on, case.extended,
+                         case.waiting_for)
+    after = _clock_rows(state.status.value, state.clock_started_on, state.due_on,
+                        state.extended, state.waiting_for)
     rows = join(
         tag("tr", tag("th", name, scope="row") + tag("td", old)
             + tag("td", new, class_="changed" if old != new else None,
                   id="preview-due" if name == "Due date" else None))
-        for (name, old), (_, new) in zip(before, _after(state))
+        for (name, old), (_, new) in zip(before, after)
     )
     comparison = tag("table", tag("caption", f"{label} on {fmt_date(on)}: what changes")
                      + tag("thead", tag("tr", tag("th", "", scope="col")

@@ -84,6 +84,11 @@ class StaffServices:
     async def db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await self.run_db(work, *args, **kwargs)
 
+    async def audit(self, username: str, action: str, *, target: str | None = None,
+                    detail: str | None = None) -> None:
+        """One line of the staff access log (who, what, when), off the event loop."""
+        await self.db(self.access_log.record, username, action, target=target, detail=detail)
+
     async def cpu(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await asyncio.to_thread(functools.partial(work, *args, **kwargs))
 

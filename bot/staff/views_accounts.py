@@ -77,8 +77,8 @@ async def create_account(request: web.Request) -> web.Response:
         )
     except AccountError as exc:
         return await _page(request, error=str(exc), status=400)
-    await services.db(services.access_log.record, request["staff"].account.username,
-                      audit.ACCOUNT_CREATED, target=f"account:{account.username}")
+    await services.audit(request["staff"].account.username,
+                         audit.ACCOUNT_CREATED, target=f"account:{account.username}")
     return see_other(f"{PREFIX}/accounts")
 
 
@@ -98,8 +98,8 @@ async def _change(request: web.Request, action: str) -> web.Response:
             await services.db(services.accounts.unlock, username)
     except AccountError as exc:
         return await _page(request, error=str(exc), status=400)
-    await services.db(services.access_log.record, me.username, action,
-                      target=f"account:{username}")
+    await services.audit(me.username, action,
+                         target=f"account:{username}")
     return see_other(f"{PREFIX}/accounts")
 
 

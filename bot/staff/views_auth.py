@@ -79,15 +79,15 @@ async def login(request: web.Request) -> web.StreamResponse:
         if account is not None and usable:
             updated = await services.db(services.accounts.record_login, account.id, False)
             action = audit.LOGIN_LOCKED if updated.locked(services.now()) else audit.LOGIN_FAILED
-            await services.db(services.access_log.record, account.username, action)
+            await services.audit(account.username, action)
         elif account is not None:
-            await services.db(services.access_log.record, account.username, audit.LOGIN_FAILED,
-                              detail="locked or disabled")
+            await services.audit(account.username, audit.LOGIN_FAILED,
+                                 detail="locked or disabled")
         error = FAILED.format(minutes=services.settings.staff_lockout_minutes)
         return _form(request, username=username, next_url=next_url, error=error, status=401)
     await services.db(services.accounts.record_login, account.id, True)
     token = await services.db(services.sessions.start, account.id)
-    await services.db(services.access_log.record, account.username, audit.LOGIN)
+    await services.audit(account.username, audit.LOGIN)
     response = see_other(next_url)
     set_cookie(response, request, SESSION_COOKIE, token)
     clear_cookie(response, request, PRELOGIN_COOKIE)
@@ -99,7 +99,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     services = request.app[STAFF_KEY]
     signed_in = request["staff"]
     await services.db(services.sessions.end, signed_in.token)
-    await services.db(services.access_log.record, signed_in.account.username, audit.LOGOUT)
+    await services.audit(signed_in.account.username, audit.LOGOUT)
     response = see_other(f"{PREFIX}/login?signed_out=1")
     clear_cookie(response, request, SESSION_COOKIE)
     return response

@@ -119,8 +119,8 @@ async def case_list(request: web.Request) -> web.Response:
     services = request.app[STAFF_KEY]
     cases = await _list(request)
     today = services.cases.today()
-    await services.db(services.access_log.record, request["staff"].account.username,
-                      audit.CASE_LIST, detail=f"{len(cases)} cases")
+    await services.audit(request["staff"].account.username,
+                         audit.CASE_LIST, detail=f"{len(cases)} cases")
     query = f"?{request.query_string}" if request.query_string else ""
     csv_link = tag("a", "Download this list (CSV)", href=f"{PREFIX}/cases.csv{query}")
     body = join([
@@ -155,8 +155,8 @@ def _csv_cell(value: Any) -> str:
 async def case_list_csv(request: web.Request) -> web.Response:
     services = request.app[STAFF_KEY]
     cases = await _list(request)
-    await services.db(services.access_log.record, request["staff"].account.username,
-                      audit.CASE_LIST_CSV, detail=f"{len(cases)} cases")
+    await services.audit(request["staff"].account.username,
+                         audit.CASE_LIST_CSV, detail=f"{len(cases)} cases")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -176,8 +176,8 @@ async def load_case(request: web.Request, action: str) -> CaseDetail:
         case = await services.db(services.cases.get_case, reference)
     except CaseNotFound:
         raise web.HTTPNotFound(text="There is no case with that reference.") from None
-    await services.db(services.access_log.record, request["staff"].account.username, action,
-                      target=case.reference)
+    await services.audit(request["staff"].account.username, action,
+                         target=case.reference)
     return case
 
 

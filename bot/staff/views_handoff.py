@@ -171,8 +171,8 @@ def _composer(request: web.Request, handoff: HandoffRecord) -> Markup:
 async def conversation_page(request: web.Request) -> web.Response:
     services = request.app[STAFF_KEY]
     handoff = await _handoff(request)
-    await services.db(services.access_log.record, request["staff"].account.username,
-                      audit.HANDOFF_VIEW, target=f"handoff:{handoff.id}")
+    await services.audit(request["staff"].account.username,
+                         audit.HANDOFF_VIEW, target=f"handoff:{handoff.id}")
     history = await services.db(services.transcripts.history, handoff.conversation_id)
     waited = waited_words(minutes_since(handoff.requested_at, services.now()))
     facts = tag("dl", join([
@@ -250,8 +250,8 @@ async def claim(request: web.Request) -> web.StreamResponse:
             return web.json_response({"error": message}, status=409)
         return page(request, "Not claimed", tag("p", tag("a", "Back to the conversation",
                     href=f"{PREFIX}/handoffs/{handoff.id}")), error=message, status=409)
-    await services.db(services.access_log.record, account.username, audit.HANDOFF_CLAIM,
-                      target=f"handoff:{handoff.id}")
+    await services.audit(account.username, audit.HANDOFF_CLAIM,
+                         target=f"handoff:{handoff.id}")
     await request.app[HUB_KEY].notify(
         handoff.conversation_id, "staff_joined",
         f"{account.display_name} from {TEAM} has joined the chat.", author=author_name(request),
@@ -273,8 +273,8 @@ async def release(request: web.Request) -> web.StreamResponse:
         handoff = await services.db(services.handoffs.release, handoff.id)
     except HandoffNotOpen:
         raise web.HTTPConflict(text="The conversation is not claimed.") from None
-    await services.db(services.access_log.record, account.username, audit.HANDOFF_RELEASE,
-                      target=f"handoff:{handoff.id}")
+    await services.audit(account.username, audit.HANDOFF_RELEASE,
+                         target=f"handoff:{handoff.id}")
     await request.app[HUB_KEY].notify(
         handoff.conversation_id, "staff_left",
         f"{account.display_name} has left the chat. Another member of the team will join "
@@ -309,9 +309,9 @@ async def _end(request: web.Request, *, returned: bool) -> web.StreamResponse:
             return web.json_response({"error": message}, status=503)
         return page(request, "Not handed back", tag("p", tag("a", "Back to the conversation",
                     href=f"{PREFIX}/handoffs/{handoff.id}")), error=message, status=503)
-    await services.db(services.access_log.record, account.username,
-                      audit.HANDOFF_HAND_BACK if returned else audit.HANDOFF_CLOSE,
-                      target=f"handoff:{handoff.id}")
+    await services.audit(account.username,
+                         audit.HANDOFF_HAND_BACK if returned else audit.HANDOFF_CLOSE,
+                         target=f"handoff:{handoff.id}")
     if wants_json(request):
         return web.json_response({"ok": True})
     return see_other(f"{PREFIX}/handoffs")

@@ -66,8 +66,8 @@ def _tools(request: web.Request):
 async def _log(request: web.Request, action: str, target: str | None = None,
                detail: str | None = None) -> None:
     services = request.app[STAFF_KEY]
-    await services.db(services.access_log.record, request["staff"].account.username, action,
-                      target=target, detail=detail)
+    await services.audit(request["staff"].account.username, action,
+                         target=target, detail=detail)
 
 
 def _sort(value: object) -> str:
@@ -491,8 +491,8 @@ async def evaluate_start(request: web.Request) -> web.Response:
     async def finished(done: EvaluationJob) -> None:
         detail = (done.error if done.error else f"exit status {done.returncode}"
                   + ("; regressions flagged" if done.regression else ""))
-        await services.db(services.access_log.record, who, audit.TRAINING_EVALUATE_END,
-                          target="evaluate", detail=detail)
+        await services.audit(who, audit.TRAINING_EVALUATE_END,
+                             target="evaluate", detail=detail)
 
     try:
         job.start(who, services.now, on_finish=finished)
