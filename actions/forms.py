@@ -44,6 +44,7 @@ STRUCTURED_CHECKS: dict[str, Callable[[str], validation.Checked]] = {
     "postcode": validation.check_uk_postcode,
 }
 NOT_GIVEN = "not given"
+UNCLEAR_CHOICE = "Sorry, I didn't catch which one you meant. Please choose one of the options."
 MAX_FAILURES_BEFORE_HELP = 2
 # The summary and the choice of what to change can never be skipped: skipping them would
 # end the form without a decision.
@@ -119,10 +120,12 @@ class ValidateRequestForm(FormValidationAction):
         """(slot values to set, problem) for one answer; problem is None when usable."""
         if slot in OPTIONAL_SLOTS and _is_skip(text):
             return {slot: "none"}, None
+        if slot == "subject":
+            return self._read_subject(text)
         if slot in CHOICES:
             choice = read_choice(slot, text)
             if choice is None:
-                return {}, "Sorry, I didn't catch which one you meant. Please choose one of the options."
+                return {}, UNCLEAR_CHOICE
             return {slot: choice}, None
         if slot in NAME_SLOTS:
             checked = validation.check_full_name(text)
@@ -143,7 +146,11 @@ class ValidateRequestForm(FormValidationAction):
             if _is_skip(text):
                 return {}, "We need a way to contact you: please give a phone number, as you skipped the email address."
         if slot in STRUCTURED_CHECKS:
-            checked = STRUCTURED_CHECKS[slot](text)
+            if slot == "date_of_birth":  # reasons worded for whoever the request is about
+                checked = validation.check_date_of_birth(
+                    text, them=tracker.get_slot("subject") == "other")
+            else:
+                checked = STRUCTURED_CHECKS[slot](text)
             if not checked.ok:
                 return {}, checked.problem
             stored = checked.value.isoformat() if isinstance(checked.value, date) else checked.value
@@ -157,6 +164,21 @@ class ValidateRequestForm(FormValidationAction):
         if len(text) < 2:
             return {}, "Please tell me a little more, in a few words."
         return {slot: text[:2000]}, None
+
+    @staticmethod
+    def _read_subject(text: str) -> tuple[SlotResult, str | None]:
+        """Who the request is about; "for my mum" also answers the relationship question,
+        and "a friend" is someone else even without the words."""
+        subject = read_choice("subject", text)
+        relationship = read_choice("relationship", text)
+        if subject is None and relationship is not None:
+            subject = "other"
+        if subject is None:
+            return {}, UNCLEAR_CHOICE
+        values: SlotResult = {"subject": subject}
+        if subject == "other" and relationship not in (None, "other"):
+            values["relationship"] = relationship
+        return values, None
 
     @staticmethod
     def _read_address(text: str) -> tuple[SlotResult, str | None]:

@@ -92,7 +92,7 @@ def _tidy(text: str) -> str:
 _NOT_A_DATE = (
     "I couldn't read that as a date. Please type it like 3 March 1984 or 03/03/1984."
 )
-_GIVE_DATE_OF_BIRTH = "Please give your date of birth, for example 3 March 1984."
+_GIVE_DATE_OF_BIRTH = "Please give {their} date of birth, for example 3 March 1984."
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -298,24 +298,29 @@ def _impossible_date_problem(day: int, month: int, year: int | None) -> str | No
     return None
 
 
-def _age_problem(born: date, today: date, min_age: int, max_age: int) -> str | None:
+def _age_problem(
+    born: date, today: date, min_age: int, max_age: int, them: bool = False
+) -> str | None:
+    """Why ``born`` is not a plausible date of birth, worded for the resident or, with
+    ``them``, for the person a request is made for."""
+    who, they, their = ("them", "they", "their") if them else ("you", "you", "your")
     if born > today:
-        return f"That date is in the future. {_GIVE_DATE_OF_BIRTH}"
+        return f"That date is in the future. {_GIVE_DATE_OF_BIRTH.format(their=their)}"
     if born == today:
-        return f"That's today's date. {_GIVE_DATE_OF_BIRTH}"
+        return f"That's today's date. {_GIVE_DATE_OF_BIRTH.format(their=their)}"
     age = _age_on(born, today)
     if age > max_age:
-        return f"That would make you {age} years old. Please check the year."
+        return f"That would make {who} {age} years old. Please check the year."
     if age < min_age:
         return (
-            f"That would make you {_years_old(age)}, but you need to be at least {min_age}. "
-            "Please check the date."
+            f"That would make {who} {_years_old(age)}, but {they} need to be at least "
+            f"{min_age}. Please check the date."
         )
     return None
 
 
 def _resolve_two_digit_year(
-    day: int, month: int, yy: int, today: date, min_age: int, max_age: int
+    day: int, month: int, yy: int, today: date, min_age: int, max_age: int, them: bool = False
 ) -> Checked[date]:
     """The most recent past date with year ``..yy`` that gives a plausible age.
 
@@ -338,9 +343,10 @@ def _resolve_two_digit_year(
         return Checked.bad(_impossible_date_problem(day, month, years[0]) or _NOT_A_DATE)
     past = [born for born in candidates if born <= today][:2]
     if not past:
-        return Checked.bad(_age_problem(candidates[0], today, min_age, max_age) or _NOT_A_DATE)
+        problem = _age_problem(candidates[0], today, min_age, max_age, them)
+        return Checked.bad(problem or _NOT_A_DATE)
     recent = past[0]
-    problem = _age_problem(recent, today, min_age, max_age)
+    problem = _age_problem(recent, today, min_age, max_age, them)
     if problem is None:
         return Checked.good(recent)
     if recent != today and _age_on(recent, today) < min_age and len(past) > 1:
@@ -358,13 +364,15 @@ def check_date_of_birth(
     today: date | None = None,
     min_age: int = 0,
     max_age: int = DEFAULT_MAX_AGE,
+    them: bool = False,
 ) -> Checked[date]:
     """Read a date of birth as a UK resident types it (day first), refusing guesses.
 
     Surrounding words are ignored ("born on the 5th of June 1975"). A date with a part
     missing is refused with what is missing, never completed from today's date; a
     two-digit year becomes the most recent past year giving an age from ``min_age`` to
-    ``max_age``.
+    ``max_age``. With ``them`` the reasons speak of the person a request is made for
+    ("that would make them 176 years old").
     """
     if min_age < 0 or max_age < min_age:
         raise ValueError(f"need 0 <= min_age <= max_age, got {min_age} and {max_age}")
@@ -397,14 +405,14 @@ def check_date_of_birth(
         impossible = _impossible_date_problem(day, month, None)
         if impossible:
             return Checked.bad(impossible)
-        return _resolve_two_digit_year(day, month, year, today, min_age, max_age)
+        return _resolve_two_digit_year(day, month, year, today, min_age, max_age, them)
     if year < 1 or year > 9999:
         return Checked.bad(_NOT_A_DATE)
     impossible = _impossible_date_problem(day, month, year)
     if impossible:
         return Checked.bad(impossible)
     born = date(year, month, day)
-    problem = _age_problem(born, today, min_age, max_age)
+    problem = _age_problem(born, today, min_age, max_age, them)
     return Checked.bad(problem) if problem else Checked.good(born)
 
 

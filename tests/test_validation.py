@@ -194,6 +194,30 @@ def test_age_limits_are_inclusive_and_birthdays_count_from_the_day() -> None:
     assert_problem(check_date_of_birth("14/05/1926", today=TODAY, max_age=99), "100 years old")
 
 
+@pytest.mark.parametrize(
+    "text, min_age, yours, theirs",
+    [
+        ("1/1/1900", 0, "That would make you 126", "That would make them 126"),
+        ("1/1/2030", 0, "give your date of birth", "give their date of birth"),
+        ("14/05/2026", 0, "give your date of birth", "give their date of birth"),
+        ("1/1/2015", 16, "you need to be at least 16", "they need to be at least 16"),
+        ("1/1/1880", 0, "make you 146", "make them 146"),
+    ],
+)
+def test_reasons_speak_of_whoever_the_date_of_birth_belongs_to(
+    text: str, min_age: int, yours: str, theirs: str
+) -> None:
+    assert_problem(check_date_of_birth(text, today=TODAY, min_age=min_age), yours)
+    checked = check_date_of_birth(text, today=TODAY, min_age=min_age, them=True)
+    assert_problem(checked, theirs)
+    assert " you" not in checked.problem and "your" not in checked.problem
+
+
+def test_two_digit_years_are_worded_for_them_too() -> None:
+    assert_problem(
+        check_date_of_birth("1/1/30", today=TODAY, max_age=90, them=True), "make them 96")
+
+
 def test_a_29_february_birthday_turns_a_year_older_on_1_march() -> None:
     born = "29/02/2008"
     assert_problem(check_date_of_birth(born, today=d("2026-02-28"), min_age=18), "17 years old")

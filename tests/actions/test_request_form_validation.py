@@ -257,6 +257,17 @@ async def test_an_invalid_answer_is_re_asked_with_the_reason(
     assert turn.next_slot == slot  # the same question again
 
 
+async def test_a_date_of_birth_for_someone_else_is_re_asked_about_them(form, domain):
+    turn = await answer(form, domain, "date_of_birth", "1st January 1850",
+                        subject="other", relationship="parent", authority="power_of_attorney",
+                        subject_name="Margaret Jones")
+    [reason] = turn.texts
+    assert "That would make them" in reason and "years old" in reason
+    assert turn.next_slot == "date_of_birth"
+    mine = await answer(form, domain, "date_of_birth", "1st January 1850")
+    assert "That would make you" in mine.texts[0]
+
+
 @pytest.mark.parametrize(("slot", "text"), [("date_of_birth", "31/02/1984"),
                                             ("email", "ada at example"), ("postcode", "CH1")])
 async def test_the_second_failure_adds_the_help_message(form, domain, slot, text):
@@ -405,6 +416,30 @@ async def test_someone_else_then_asks_the_relationship(form, domain):
     turn = await answer(form, domain, "subject", "someone else", subject=None)
     assert turn.slots["subject"] == "other"
     assert turn.next_slot == "relationship"
+
+
+@pytest.mark.parametrize(("text", "relationship"), [
+    ("on behalf of my mum", "parent"),
+    ("for my son", "child"),
+    ("she's my client", "client"),
+    ("a friend", None),  # someone else, but which kind is still asked
+])
+async def test_naming_the_person_answers_the_relationship_too(form, domain, text, relationship):
+    turn = await answer(form, domain, "subject", text, subject=None)
+    assert turn.slots["subject"] == "other"
+    if relationship is None:
+        assert turn.next_slot == "relationship"
+    else:
+        assert turn.slots["relationship"] == relationship
+        assert turn.next_slot == "authority"
+
+
+@pytest.mark.parametrize("text", ["for myself", "me", "it's about me"])
+async def test_about_yourself_asks_nothing_about_anyone_else(form, domain, text):
+    turn = await answer(form, domain, "subject", text, subject=None)
+    assert turn.slots["subject"] == "self"
+    assert "relationship" not in turn.slots or turn.slots["relationship"] is None
+    assert turn.next_slot == "full_name"
 
 
 @pytest.mark.parametrize(("slot", "text", "value"), [

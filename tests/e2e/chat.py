@@ -28,3 +28,14 @@ class Chat:
     def buttons(self) -> list[dict]:
         """The buttons of the last reply."""
         return [b for m in self.replies[-1] for b in m.get("buttons", [])]
+
+
+def requested_slot(settings, sender: str) -> str | None:
+    """The question the request form is waiting on for ``sender`` (None outside the form)."""
+    url = (f"{settings.rasa_url}/conversations/{sender}/tracker"
+           f"?token={settings.rasa_token}&include_events=NONE")
+    with urllib.request.urlopen(url, timeout=30) as response:
+        tracker = json.loads(response.read())
+    if (tracker.get("active_loop") or {}).get("name") != "request_form":
+        return None
+    return tracker["slots"].get("requested_slot")

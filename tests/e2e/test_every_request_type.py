@@ -3,14 +3,11 @@ action server: the test answers whatever question the form asks next (read from 
 tracker's requested_slot), as a resident would, and finds the case logged."""
 from __future__ import annotations
 
-import json
-import urllib.request
-
 import pytest
 
 from bot.cases import CaseRepository
 from bot.request_form import REQUEST_TYPES
-from tests.e2e.chat import Chat
+from tests.e2e.chat import Chat, requested_slot
 
 pytestmark = pytest.mark.e2e
 
@@ -60,16 +57,6 @@ ANSWERS = {
 }
 
 
-def _requested_slot(settings, sender: str) -> str | None:
-    url = (f"{settings.rasa_url}/conversations/{sender}/tracker"
-           f"?token={settings.rasa_token}&include_events=NONE")
-    with urllib.request.urlopen(url, timeout=30) as response:
-        tracker = json.loads(response.read())
-    if (tracker.get("active_loop") or {}).get("name") != "request_form":
-        return None
-    return tracker["slots"].get("requested_slot")
-
-
 @pytest.mark.parametrize("request_type", REQUEST_TYPES)
 def test_request_type_can_be_completed(stack, stack_settings, request_type):
     sender = f"e2e-every-{request_type}"
@@ -77,7 +64,7 @@ def test_request_type_can_be_completed(stack, stack_settings, request_type):
     chat.say(OPENERS[request_type])
     asked: list[str] = []
     for _ in range(40):
-        slot = _requested_slot(stack_settings, sender)
+        slot = requested_slot(stack_settings, sender)
         if slot is None:
             break
         asked.append(slot)
