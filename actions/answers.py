@@ -1,7 +1,8 @@
-"""Answers to residents' questions that need more than a fixed response.
+"""Answers to residents' questions.
 
-``answer_question`` is shared by the deadline action and by the form validator, which
-answers questions asked in the middle of a form before asking its own question again.
+``answer_question`` gives one intent's answer (computed dates for the deadline); it is shared
+by ``action_answer_question`` and by the form validator, which answers questions asked in
+the middle of a form before asking its own question again.
 """
 from __future__ import annotations
 
@@ -12,10 +13,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.model_parse import classify
 from actions.settings import settings
+from bot.cases.vocabulary import REQUEST_TYPES
+from bot.compound import answer_order, split_questions
 from bot.deadlines import due_date, received_on
-from bot.digressions import WHY_NEEDED
+from bot.digressions import QUESTION_INTENTS, WHY_NEEDED
 from bot.wording import long_date
+
+# A second question is answered only when the model is this sure of it (the fallback
+# threshold is lower, but a wrong extra answer is worse than none).
+OTHER_QUESTION_MIN_CONFIDENCE = 0.6
+MAX_ANSWERS = 3  # to one message: more would bury the first
 
 
 def utter_deadline(dispatcher: CollectingDispatcher) -> None:
@@ -55,14 +64,44 @@ async def answer_question(
         dispatcher.utter_message(response="utter_default")
 
 
-class ActionExplainDeadline(Action):
-    """If a request arrived today, when must the council answer (and if extended)?"""
+def _response_text(domain: DomainDict, name: str) -> str:
+    variants = (domain.get("responses") or {}).get(name) or [{}]
+    return str(variants[0].get("text") or "")
+
+
+class ActionAnswerQuestion(Action):
+    """Answer the question asked and, when the message asked more than one thing ("how
+    much does it cost and how long will it take?"), the others too; a request mentioned
+    alongside a question is offered as a button rather than started unasked."""
 
     def name(self) -> str:
-        return "action_explain_deadline"
+        return "action_answer_question"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        utter_deadline(dispatcher)
+        message = tracker.latest_message or {}
+        first = (message.get("intent") or {}).get("name")
+        clauses = split_questions(message.get("text") or "")
+        classified = []
+        if len(clauses) > 1:
+            config = settings()
+            classified = await classify(
+                clauses, rasa_url=config.rasa_url, token=config.rasa_token)
+        for intent in answer_order(
+            first,
+            classified,
+            answerable=QUESTION_INTENTS | frozenset(REQUEST_TYPES),
+            offer_last=REQUEST_TYPES,
+            min_confidence=OTHER_QUESTION_MIN_CONFIDENCE,
+            limit=MAX_ANSWERS,
+        ):
+            if intent in REQUEST_TYPES:
+                dispatcher.utter_message(
+                    response="utter_offer_request",
+                    request_label=_response_text(domain, f"utter_label_{intent}"),
+                    request_intent=intent,
+                )
+            else:
+                await answer_question(intent, dispatcher, domain)
         return []

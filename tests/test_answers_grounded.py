@@ -129,12 +129,19 @@ def test_short_plain_text(texts):
         assert "**" not in text and "__" not in text, f"{name}: markdown emphasis"
 
 
-def test_only_deadline_template_has_placeholders(texts):
+# The answers an action fills in with utter_message(response=..., **values): exactly these.
+FILLED_BY_ACTIONS = {
+    "utter_answer_ask_deadline": DEADLINE_PLACEHOLDERS,
+    "utter_offer_request": {"request_label"},
+}
+
+
+def test_only_templates_filled_by_actions_have_placeholders(texts):
     """Rasa fills {name} from slots or utter_message kwargs; a stray brace would leak."""
     for name, text in _all_texts(texts):
         found = set(re.findall(r"\{(\w*)\}", text))
-        if name == "utter_answer_ask_deadline":
-            assert found == DEADLINE_PLACEHOLDERS, found
+        if name in FILLED_BY_ACTIONS:
+            assert found == FILLED_BY_ACTIONS[name], found
         else:
             assert "{" not in text and "}" not in text, f"{name}: brace in text"
 

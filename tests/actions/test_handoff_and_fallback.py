@@ -10,7 +10,7 @@ from rasa_sdk.events import ConversationPaused
 
 from actions import answers, fallback, forms, handoff, requests, status, summary
 from actions import answers as answer_actions
-from actions.answers import ActionExplainDeadline
+from actions.answers import ActionAnswerQuestion
 from actions.fallback import ActionDefaultAskAffirmation
 from actions.handoff import ActionHandoff, handoff_reason
 from actions.settings import case_repository, settings
@@ -148,12 +148,12 @@ def test_every_intent_that_can_be_offered_has_a_plain_english_label(domain):
         assert "_" not in INTENT_LABELS[intent], intent
 
 
-# -- action_explain_deadline -----------------------------------------------------------------
+# -- action_answer_question: the deadline ---------------------------------------------------------
 
 
 async def test_deadline_answer_fills_in_real_dates(domain):
     tracker = make_tracker(domain, text="how long do you have to reply?", intent="ask_deadline")
-    outcome = await run_action(ActionExplainDeadline(), tracker, domain)
+    outcome = await run_action(ActionAnswerQuestion(), tracker, domain)
     [message] = outcome.messages
     assert message["response"] == "utter_answer_ask_deadline"
     today = received_on(datetime.now(timezone.utc))
@@ -178,7 +178,7 @@ async def test_deadline_answer_uses_the_councils_nation(domain, monkeypatch):
         return real(start, nation, **options)
 
     monkeypatch.setattr(answer_actions, "due_date", spy)
-    await run_action(ActionExplainDeadline(), make_tracker(domain, intent="ask_deadline"), domain)
+    await run_action(ActionAnswerQuestion(), make_tracker(domain, intent="ask_deadline"), domain)
     assert nations == ["scotland", "scotland"]
 
 

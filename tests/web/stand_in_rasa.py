@@ -40,6 +40,8 @@ class StandInRasa:
     received: list[dict[str, Any]] = field(default_factory=list)
     events: list[tuple[str, dict[str, Any], dict[str, str]]] = field(default_factory=list)
     paused: set[str] = field(default_factory=set)
+    parses: dict[str, tuple[str, float]] = field(default_factory=dict)  # /model/parse answers
+    parsed: list[str] = field(default_factory=list)
     server: TestServer | None = None
 
     @property
@@ -52,6 +54,7 @@ class StandInRasa:
         app.router.add_get("/", self._root)
         app.router.add_post("/webhooks/rest/webhook", self._webhook)
         app.router.add_post("/conversations/{conversation_id}/tracker/events", self._events)
+        app.router.add_post("/model/parse", self._parse)
         return app
 
     async def start(self) -> "StandInRasa":
@@ -94,6 +97,20 @@ class StandInRasa:
         if any(e.get("event") == "resume" for e in event):
             self.paused.discard(conversation_id)
         return web.json_response({"sender_id": conversation_id, "paused": False})
+
+    async def _parse(self, request: web.Request) -> web.Response:
+        """Rasa's /model/parse: the scripted intent for a text (nlu_fallback when unknown)."""
+        if request.query.get("token") != TOKEN:
+            return web.json_response({"status": "failure"}, status=401)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.status != 200:
+            return web.json_response({"error": "stand-in failure"}, status=self.status)
+        text_ = (await request.json())["text"]
+        self.parsed.append(text_)
+        name, confidence = self.parses.get(text_, ("nlu_fallback", 0.45))
+        return web.json_response(
+            {"text": text_, "intent": {"name": name, "confidence": confidence}, "entities": []})
 
     def _write_user_event(self, turn: dict[str, Any]) -> None:
         """What Rasa's SQLTrackerStore writes for a user message (only the columns we read)."""
