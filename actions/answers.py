@@ -64,6 +64,41 @@ async def answer_question(
         dispatcher.utter_message(response="utter_default")
 
 
+async def answer_every_question(
+    first: str | None,
+    text: str,
+    dispatcher: CollectingDispatcher,
+    domain: DomainDict,
+    *,
+    slot: str | None = None,
+) -> None:
+    """Answer ``first`` (the whole message's intent) and any other question in ``text``, in
+    the order asked. Outside a form (``slot`` None) a request mentioned beside the questions
+    is offered with a button; inside one, where a request is already being made, it is not."""
+    clauses = split_questions(text)
+    classified: list[tuple[str | None, float]] = []
+    if len(clauses) > 1:
+        config = settings()
+        classified = await classify(clauses, rasa_url=config.rasa_url, token=config.rasa_token)
+    requests = frozenset(REQUEST_TYPES) if slot is None else frozenset()
+    for intent in answer_order(
+        first,
+        classified,
+        answerable=QUESTION_INTENTS | requests,
+        offer_last=requests,
+        min_confidence=OTHER_QUESTION_MIN_CONFIDENCE,
+        limit=MAX_ANSWERS,
+    ):
+        if intent in requests:
+            dispatcher.utter_message(
+                response="utter_offer_request",
+                request_label=_response_text(domain, f"utter_label_{intent}"),
+                request_intent=intent,
+            )
+        else:
+            await answer_question(intent, dispatcher, domain, slot=slot)
+
+
 def _response_text(domain: DomainDict, name: str) -> str:
     variants = (domain.get("responses") or {}).get(name) or [{}]
     return str(variants[0].get("text") or "")
@@ -82,26 +117,5 @@ class ActionAnswerQuestion(Action):
     ) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         first = (message.get("intent") or {}).get("name")
-        clauses = split_questions(message.get("text") or "")
-        classified = []
-        if len(clauses) > 1:
-            config = settings()
-            classified = await classify(
-                clauses, rasa_url=config.rasa_url, token=config.rasa_token)
-        for intent in answer_order(
-            first,
-            classified,
-            answerable=QUESTION_INTENTS | frozenset(REQUEST_TYPES),
-            offer_last=REQUEST_TYPES,
-            min_confidence=OTHER_QUESTION_MIN_CONFIDENCE,
-            limit=MAX_ANSWERS,
-        ):
-            if intent in REQUEST_TYPES:
-                dispatcher.utter_message(
-                    response="utter_offer_request",
-                    request_label=_response_text(domain, f"utter_label_{intent}"),
-                    request_intent=intent,
-                )
-            else:
-                await answer_question(intent, dispatcher, domain)
+        await answer_every_question(first, message.get("text") or "", dispatcher, domain)
         return []

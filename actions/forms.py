@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.answers import answer_question
+from actions.answers import answer_every_question
 from bot import validation
 from bot.digressions import detect_digression
 from bot.request_form import (
@@ -100,7 +100,7 @@ class ValidateRequestForm(FormValidationAction):
             free_text=slot in FREE_TEXT_SLOTS | NAME_SLOTS,
         )
         if digression is not None:
-            await answer_question(digression.intent, dispatcher, domain, slot=slot)
+            await answer_every_question(digression.intent, text, dispatcher, domain, slot=slot)
             return {slot: None}
         if problem is None:
             return {**result, "failed_attempts": None}

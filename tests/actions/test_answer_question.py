@@ -1,5 +1,5 @@
 """action_answer_question: the question asked is answered, and a second question in the same
-message too. The other questions are classified by Rasa's /model/parse, here a stand-in
+message too, outside a form and inside one. The other questions are classified by Rasa's /model/parse, here a stand-in
 Rasa over real HTTP (tests/e2e/test_two_questions.py uses the real model)."""
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import AsyncIterator
 import pytest
 
 from actions.answers import ActionAnswerQuestion
+from actions.forms import ValidateRequestForm
 from actions.settings import settings
-from tests.actions.support import make_tracker, run_action
+from tests.actions.support import form_turn, make_tracker, run_action
 from tests.web.stand_in_rasa import TOKEN, StandInRasa
 
 
@@ -112,3 +113,26 @@ async def test_the_residents_words_never_reach_the_log(domain, monkeypatch, capl
     await _ask(domain, "is my address 12 High Street needed and how long will it take?",
                "ask_why_needed")
     assert "High Street" not in caplog.text
+
+
+async def test_two_questions_mid_form_are_both_answered_then_the_form_asks_again(domain, rasa):
+    rasa.parses = {"how much does this cost": ("ask_cost", 0.95),
+                   "how long will it take": ("ask_deadline", 0.93)}
+    turn = await form_turn(
+        ValidateRequestForm(), domain, "date_of_birth",
+        "how much does this cost and how long will it take?", intent="ask_cost",
+        confidence=0.9, slots={"request_type": "request_access", "subject": "self",
+                               "full_name": "Ada Lovelace", "previous_names": "none"})
+    assert turn.responses == ["utter_answer_ask_cost", "utter_answer_ask_deadline"]
+    assert turn.next_slot == "date_of_birth"
+
+
+async def test_a_request_mentioned_mid_form_is_not_offered(domain, rasa):
+    rasa.parses = {"how much does this cost": ("ask_cost", 0.95),
+                   "can you delete my data too": ("request_erasure", 0.9)}
+    turn = await form_turn(
+        ValidateRequestForm(), domain, "date_of_birth",
+        "how much does this cost? can you delete my data too", intent="ask_cost",
+        confidence=0.9, slots={"request_type": "request_access", "subject": "self",
+                               "full_name": "Ada Lovelace", "previous_names": "none"})
+    assert turn.responses == ["utter_answer_ask_cost"]
