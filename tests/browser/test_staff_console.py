@@ -12,8 +12,10 @@ from playwright.sync_api import Page, expect
 from bot.cases import CaseRepository
 from bot.staff.accounts import AccountError, AccountStore, hash_password
 from bot.cases.db import get_engine, make_session_factory
+from tests.browser.axe import serious_violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.widget import REPLY_TIMEOUT_MS, Widget
+from tests.e2e.chat import Chat
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -160,12 +162,7 @@ def test_console_pages_pass_axe(browser, hub_url, stack_settings, staff_account,
         for path in ("/staff", "/staff/cases", f"/staff/cases/{case.reference}",
                      "/staff/handoffs", "/staff/login?next=/staff"):
             page.goto(hub_url + path)
-            page.add_script_tag(content=axe_source)
-            violations = page.evaluate("""async () => {
-                const r = await axe.run(document, {resultTypes: ['violations']});
-                return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-                    .map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target)}));
-            }""")
+            violations = serious_violations(page, axe_source)
             assert violations == [], (path, json.dumps(violations, indent=1))
             # For people to look at (results/screenshots/); not compared pixel by pixel.
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -180,18 +177,6 @@ def trainer_account(stack_settings) -> str:
     return _account(stack_settings, "tess", "trainer", "Tess")
 
 
-def _rest(stack_settings, sender: str, text: str) -> None:
-    import urllib.request
-
-    request = urllib.request.Request(
-        f"{stack_settings.rasa_url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"}, method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=90) as response:
-        response.read()
-
-
 def test_trainer_inbox_shows_real_messages_redacted_and_passes_axe(
     browser, hub_url, stack_settings, trainer_account, axe_source
 ):
@@ -199,8 +184,9 @@ def test_trainer_inbox_shows_real_messages_redacted_and_passes_axe(
     # then a request for a person (so the inbox picks the message before the handoff,
     # whatever the model's confidence was).
     sender = "browser-trainer-" + datetime.now(timezone.utc).strftime("%H%M%S%f")
-    _rest(stack_settings, sender, "flibber wobble, mail me at tess.trainer@example.org")
-    _rest(stack_settings, sender, "/request_human")
+    chat = Chat(stack_settings.rasa_url, sender)
+    chat.say("flibber wobble, mail me at tess.trainer@example.org")
+    chat.say("/request_human")
 
     # axe is injected as an inline script, which the console's CSP rightly forbids.
     context, page = _signed_in_page(browser, hub_url, trainer_account,
@@ -214,12 +200,7 @@ def test_trainer_inbox_shows_real_messages_redacted_and_passes_axe(
         # Keyboard: the intent list of the item's label form is labelled and reachable.
         expect(item.get_by_role("combobox").first).to_be_visible()
 
-        page.add_script_tag(content=axe_source)
-        violations = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-                .map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target)}));
-        }""")
+        violations = serious_violations(page, axe_source)
         assert violations == [], json.dumps(violations, indent=1)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "staff-training.png"), full_page=True)

@@ -7,6 +7,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import serious_violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.widget import REPLY_TIMEOUT_MS, Widget
 
@@ -140,26 +141,12 @@ def test_reduced_motion_is_respected(browser, hub_url):
             context.close()
 
 
-def _axe(page, axe_source: str) -> list[dict]:
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary}))}));
-    }""")
-    for violation in result:
-        print(f"axe {violation['impact']}: {violation['id']}: {violation['help']}")
-        for node in violation["nodes"]:
-            print("   ", node["target"], (node["summary"] or "").replace("\n", " "))
-    return result
-
-
 @pytest.mark.parametrize("viewport", [None, NARROW], ids=["desktop", "320px"])
 def test_axe_finds_no_serious_or_critical_violations(page, hub_url, axe_source, viewport):
     if viewport:
         page.set_viewport_size(viewport)
     page.goto(hub_url + "/")
-    closed = [v for v in _axe(page, axe_source) if v["impact"] in ("serious", "critical")]
+    closed = serious_violations(page, axe_source)
     assert closed == [], json.dumps(closed, indent=1)
 
     widget = Widget(page)
@@ -167,7 +154,7 @@ def test_axe_finds_no_serious_or_critical_violations(page, hub_url, axe_source, 
     widget.say_and_expect("hello", "automated")
     widget.say_and_expect("how much does it cost?", "free")
     widget.textbox.fill("a draft")
-    opened = [v for v in _axe(page, axe_source) if v["impact"] in ("serious", "critical")]
+    opened = serious_violations(page, axe_source)
     assert opened == [], json.dumps(opened, indent=1)
 
 

@@ -31,6 +31,14 @@ async def trainer(console: Console) -> Console:
     return console
 
 
+async def finished_job_page(console: Console, code: str) -> str:
+    """Start a job running ``code`` (a fake dpa evaluate), wait for it, return the page."""
+    job(console).command = fake(code)
+    await console.post(EVALUATE)
+    await job(console).wait()
+    return await console.page(EVALUATE)
+
+
 async def access_log(console: Console) -> list[tuple[str, str, str | None]]:
     services = console.app[STAFF_KEY]
     entries = await services.db(services.access_log.recent, 100)
@@ -110,10 +118,7 @@ async def test_a_job_runs_the_command_and_a_regression_is_flagged(console: Conso
 
 async def test_a_job_without_regressions_says_so(console: Console, accounts):
     await trainer(console)
-    job(console).command = fake("print('all intents as good or better')")
-    await console.post(EVALUATE)
-    await job(console).wait()
-    page = await console.page(EVALUATE)
+    page = await finished_job_page(console, "print('all intents as good or better')")
     assert "No regressions flagged" in page and "exit status 0" in page
     assert "Regressions flagged:" not in page
 
@@ -156,10 +161,7 @@ async def test_a_second_start_while_running_is_refused(console: Console, account
 
 async def test_the_output_is_escaped(console: Console, accounts):
     await trainer(console)
-    job(console).command = fake("print('<script>alert(1)</script> & <b>bold</b>')")
-    await console.post(EVALUATE)
-    await job(console).wait()
-    page = await console.page(EVALUATE)
+    page = await finished_job_page(console, "print('<script>alert(1)</script> & <b>bold</b>')")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
     assert "<script>alert" not in page and "<b>bold" not in page
 
