@@ -33,10 +33,10 @@ validate: install ## check the Rasa training data and domain for mistakes
 	@$(PY) scripts/validate-data.py
 
 evaluate-nlu: install ## cross-validate the NLU pipeline candidates (5 folds) and rewrite docs/nlu-evaluation.md
-	@$(PY) -m bot.nlu_evaluation
+	@$(PY) -m bot.trainers.crossval
 
 bench-chat: model ## 20 simulated residents through the chat hub vs straight to Rasa; rewrites docs/benchmarks.md
-	@$(PY) -m bot.bench_chat
+	@$(PY) -m bot.tools.bench_chat
 
 lock: ## re-resolve dependencies from pyproject.toml and rewrite constraints.txt
 	@scripts/lock.sh

@@ -16,10 +16,10 @@ from rasa_sdk.types import DomainDict
 from actions.model_parse import classify
 from actions.settings import settings
 from bot.cases.vocabulary import REQUEST_TYPES
-from bot.compound import answer_order, split_questions
-from bot.deadlines import due_date, received_on
-from bot.digressions import QUESTION_INTENTS, WHY_NEEDED
-from bot.wording import long_date
+from bot.conversation.compound import answer_order, split_questions
+from bot.rules.deadlines import due_date, received_on
+from bot.conversation.digressions import QUESTION_INTENTS, WHY_NEEDED
+from bot.conversation.wording import long_date
 
 # A second question is answered only when the model is this sure of it (the fallback
 # threshold is lower, but a wrong extra answer is worse than none).

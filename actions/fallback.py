@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.intent_labels import label, likeliest_intents
+from bot.conversation.intent_labels import label, likeliest_intents
 
 
 class ActionDefaultAskAffirmation(Action):

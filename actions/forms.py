@@ -17,9 +17,9 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.answers import answer_every_question
-from bot import validation
-from bot.digressions import detect_digression
-from bot.request_form import (
+from bot.conversation import validation
+from bot.conversation.digressions import detect_digression
+from bot.conversation.request_form import (
     ALL_FORM_SLOTS,
     CHOICES,
     OPTIONAL_SLOTS,

@@ -38,7 +38,7 @@ def handoff_reason(tracker: Tracker) -> str:
 
 async def record_handoff(conversation_id: str, reason: str) -> bool:
     """Queue the conversation for staff; False (and a logged error) if that failed."""
-    from bot.handoffs import HandoffStore
+    from bot.chat.handoffs import HandoffStore
 
     try:
         store = HandoffStore.from_url(settings().database_url)

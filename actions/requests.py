@@ -13,16 +13,16 @@ from rasa_sdk.types import DomainDict
 
 from actions.handoff import record_handoff
 from actions.settings import case_repository, settings
-from bot import council
-from bot.deadlines import due_date, received_on
-from bot.request_form import (
+from bot.rules import council
+from bot.rules.deadlines import due_date, received_on
+from bot.conversation.request_form import (
     ALL_FORM_SLOTS,
     REQUEST_TYPES,
     documents_to_send,
     needs_id,
     type_specific_answers,
 )
-from bot.wording import case_logged_message
+from bot.conversation.wording import case_logged_message
 
 log = logging.getLogger(__name__)
 

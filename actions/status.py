@@ -13,8 +13,8 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.settings import case_repository
-from bot import validation
-from bot.wording import case_status_message
+from bot.conversation import validation
+from bot.conversation.wording import case_status_message
 
 log = logging.getLogger(__name__)
 

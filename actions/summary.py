@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.request_form import FIELD_LABELS, changeable_fields, summary_lines
+from bot.conversation.request_form import FIELD_LABELS, changeable_fields, summary_lines
 
 
 def request_label(domain: DomainDict, request_type: str) -> str:

@@ -12,6 +12,7 @@ import sys
 from typing import Sequence
 
 from bot.commands import COMMAND_MODULES
+from bot.config import ConfigError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
+    except ConfigError as exc:
+        print(f"dpa: configuration: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -13,9 +13,18 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.rules.deadlines import NATIONS
+from bot.rules.hours import StaffedHours
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-NATIONS = ("england-and-wales", "scotland", "northern-ireland")
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message says which and why.
+
+    Library code raises it; the CLI (:mod:`bot.cli`) prints the message and exits with
+    status 2, so a bad variable never shows a traceback.
+    """
 
 
 def _var_dir() -> Path:
@@ -50,12 +59,12 @@ def _float(name: str, default: float) -> float:
     try:
         return float(raw)
     except ValueError as exc:
-        raise SystemExit(f"{name} must be a number, not {raw!r}") from exc
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from exc
 
 
 def _positive(name: str, value: float) -> None:
     if value <= 0:
-        raise SystemExit(f"{name} must be greater than zero, not {value!r}")
+        raise ConfigError(f"{name} must be greater than zero, not {value!r}")
 
 
 def _origins(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -76,7 +85,7 @@ def _int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from exc
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,7 @@ def load_settings() -> Settings:
     web_port = _int("WEB_PORT", 8080)
     nation = os.environ.get("COUNCIL_NATION", "england-and-wales").strip().lower()
     if nation not in NATIONS:
-        raise SystemExit(
+        raise ConfigError(
             f"COUNCIL_NATION must be one of {', '.join(NATIONS)}, not {nation!r}"
         )
     chat_limits = {
@@ -152,14 +161,12 @@ def load_settings() -> Settings:
         _positive(name, value)
     cookie_secure = os.environ.get("STAFF_COOKIE_SECURE", "auto").strip().lower() or "auto"
     if cookie_secure not in ("auto", "true", "false"):
-        raise SystemExit(f"STAFF_COOKIE_SECURE must be auto, true or false, not {cookie_secure!r}")
+        raise ConfigError(f"STAFF_COOKIE_SECURE must be auto, true or false, not {cookie_secure!r}")
     staff_hours = os.environ.get("STAFF_HOURS", "Mon-Fri 09:00-17:00").strip()
-    from bot.staff.hours import StaffedHours  # here: only the settings need it at import
-
     try:
         StaffedHours.parse(staff_hours, nation)
     except ValueError as exc:
-        raise SystemExit(str(exc)) from exc
+        raise ConfigError(f"STAFF_HOURS: {exc}") from exc
     trainer_limits = {
         "TRANSCRIPT_RETENTION_DAYS": _int("TRANSCRIPT_RETENTION_DAYS", 180),
         "INBOX_MIN_CONFIDENCE": _float("INBOX_MIN_CONFIDENCE", 0.7),

@@ -12,10 +12,10 @@ from typing import Iterator
 
 import pytest
 
-from bot.cases.schema import upgrade_database
+from bot.db.schema import upgrade_database
 from bot.config import Settings, load_settings
-from bot.stack import Stack, build_services
-from bot.training import ensure_trained, model_path
+from bot.rasa.stack import Stack, build_services
+from bot.rasa.training import ensure_trained, model_path
 
 
 def free_port() -> int:

@@ -22,10 +22,10 @@ from bot.cases import (
     InvalidCaseEvent,
     case_to_dict,
 )
-from bot.cases.db import build_engine, get_engine, session_scope, make_session_factory
+from bot.db.engine import build_engine, get_engine, session_scope, make_session_factory
 from bot.cases.models import Case, CaseEvent
-from bot.cases.references import ALPHABET, is_reference, new_reference, normalise_reference
-from bot.clock import ClockError, ClockEvent, ClockEventKind, Requirements, compute_clock
+from bot.rules.references import ALPHABET, is_reference, new_reference, normalise_reference
+from bot.rules.clock import ClockError, ClockEvent, ClockEventKind, Requirements, compute_clock
 from tests.fixtures.databases import (  # noqa: F401  (pytest fixtures)
     FakeClock,
     clock,

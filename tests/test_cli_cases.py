@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 
 from bot.cases import CaseRepository, CaseSummary, current_revision, head_revision, upgrade_database
-from bot.cases.db import dispose_engine
+from bot.db.engine import dispose_engine
 from bot.commands import cases as cases_command
 from bot.commands import db as db_command
 from bot.config import PROJECT_ROOT

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.clock import (
+from bot.rules.clock import (
     ClockError,
     ClockEvent,
     ClockEventKind,
@@ -20,7 +20,7 @@ from bot.clock import (
     compute_clock,
     validate_new_event,
 )
-from bot.deadlines import due_date
+from bot.rules.deadlines import due_date
 
 K = ClockEventKind
 NO_ID = Requirements(id=False)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.compound import answer_order, split_questions
+from bot.conversation.compound import answer_order, split_questions
 
 
 @pytest.mark.parametrize(("text", "questions"), [

@@ -6,8 +6,9 @@ import stat
 import pytest
 
 from bot.config import load_settings
-from bot.rasa_endpoints import tracker_store_config, write_runtime_endpoints
-from bot.training import training_fingerprint
+from bot.rasa.endpoints import tracker_store_config, write_runtime_endpoints
+from bot.rasa.training import training_fingerprint
+from bot.config import ConfigError
 
 
 @pytest.fixture
@@ -49,11 +50,11 @@ def test_environment_overrides(clean_env, monkeypatch):
 
 def test_bad_values_are_refused_clearly(clean_env, monkeypatch):
     monkeypatch.setenv("COUNCIL_NATION", "atlantis")
-    with pytest.raises(SystemExit, match="COUNCIL_NATION must be one of"):
+    with pytest.raises(ConfigError, match="COUNCIL_NATION must be one of"):
         load_settings()
     monkeypatch.setenv("COUNCIL_NATION", "scotland")
     monkeypatch.setenv("WEB_PORT", "eighty")
-    with pytest.raises(SystemExit, match="WEB_PORT must be a whole number"):
+    with pytest.raises(ConfigError, match="WEB_PORT must be a whole number"):
         load_settings()
 
 
@@ -80,3 +81,13 @@ def test_training_fingerprint_changes_with_the_data(tmp_path):
     assert training_fingerprint(tmp_path) == before
     (tmp_path / "data" / "nlu.yml").write_text("c2")
     assert training_fingerprint(tmp_path) != before
+
+
+def test_the_cli_turns_a_bad_setting_into_a_message_and_status_2(clean_env, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("COUNCIL_NATION", "atlantis")
+    assert main(["cases"]) == 2
+    err = capsys.readouterr().err
+    assert "COUNCIL_NATION must be one of" in err
+    assert "Traceback" not in err

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.digressions import Digression, detect_digression, looks_like_question
+from bot.conversation.digressions import Digression, detect_digression, looks_like_question
 
 
 @pytest.mark.parametrize("text", ["why do you need my date of birth?", "how much does it cost",

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.digressions import QUESTION_INTENTS
-from bot.request_form import ALL_FORM_SLOTS, CHOICES, REQUEST_TYPES
+from bot.conversation.digressions import QUESTION_INTENTS
+from bot.conversation.request_form import ALL_FORM_SLOTS, CHOICES, REQUEST_TYPES
 from tests.contract import contract_intents
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +61,7 @@ def test_every_form_question_can_be_asked():
 
 
 def test_choice_questions_offer_buttons_the_validator_reads():
-    from bot.request_form import read_choice
+    from bot.conversation.request_form import read_choice
 
     responses = _responses()
     for slot in CHOICES:

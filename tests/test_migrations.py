@@ -16,9 +16,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from bot.cases import CaseRepository, current_revision, head_revision, upgrade_database
-from bot.cases.db import get_engine, mask_url, normalise_url
-from bot.tables import Base
-from bot.cases.schema import VERSION_TABLE, alembic_config, include_name
+from bot.db.engine import get_engine, mask_url, normalise_url
+from bot.db.tables import Base
+from bot.db.schema import VERSION_TABLE, alembic_config, include_name
 from bot.config import PROJECT_ROOT
 from tests.fixtures.databases import database_url, sqlite_url  # noqa: F401  (fixtures)
 

@@ -1,4 +1,4 @@
-"""bot.nlu_evaluation: parsing Rasa's reports, the fallback replay, the choice and the
+"""bot.trainers.crossval: parsing Rasa's reports, the fallback replay, the choice and the
 markdown, on small fixtures. Nothing here trains a model or imports Rasa."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import nlu_evaluation as ne
+from bot.trainers import crossval as ne
 
 CANDIDATES_DIR = Path(__file__).resolve().parent.parent / "docs" / "nlu-candidates"
 
@@ -241,7 +241,7 @@ def test_every_candidate_is_an_nlu_only_config_with_a_fallback():
 
 def test_importing_the_module_loads_neither_rasa_nor_tensorflow():
     code = (
-        "import sys, bot.nlu_evaluation; "
+        "import sys, bot.trainers.crossval; "
         "bad = [m for m in ('rasa', 'tensorflow', 'sklearn') if m in sys.modules]; "
         "sys.exit(1 if bad else 0)"
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.request_form import (
+from bot.conversation.request_form import (
     ALL_FORM_SLOTS,
     CHOICES,
     DETAIL_SLOTS,

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.stack import Service, ServiceFailed, Stack
+from bot.rasa.stack import Service, ServiceFailed, Stack
 
 
 def _free_port() -> int:

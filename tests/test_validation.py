@@ -1,4 +1,4 @@
-"""Reading residents' answers to the request form (bot.validation).
+"""Reading residents' answers to the request form (bot.conversation.validation).
 
 What residents really type, in the chat box: extra words, any case, odd spacing, UK day-first
 dates, and mistakes. Valid answers must come out normalised; invalid ones must come back with
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.validation import (
+from bot.conversation.validation import (
     Checked,
     check_case_reference,
     check_date_of_birth,
@@ -59,7 +59,7 @@ def test_checked_is_either_a_value_or_a_problem() -> None:
 
 def test_the_module_imports_neither_rasa_nor_the_case_store() -> None:
     code = (
-        "import sys, bot.validation; "
+        "import sys, bot.conversation.validation; "
         "bad = {m.split('.')[0] for m in sys.modules} & {'rasa', 'rasa_sdk', 'sqlalchemy'}; "
         "print(*bad); sys.exit(1 if bad else 0)"
     )
@@ -682,9 +682,9 @@ def test_case_references_refused_with_the_reason(text: str, key_words: list[str]
 
 
 def test_case_references_agree_with_the_case_store() -> None:
-    # Imported here: bot.cases pulls in SQLAlchemy, which bot.validation deliberately avoids.
-    from bot.cases import references
-    from bot import validation
+    # Imported here: bot.cases pulls in SQLAlchemy, which bot.conversation.validation deliberately avoids.
+    from bot.rules import references
+    from bot.conversation import validation
 
     assert validation.REFERENCE_ALPHABET == references.ALPHABET
     assert validation.REFERENCE_PREFIX == references.PREFIX

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.intent_labels import INTENT_LABELS, likeliest_intents
-from bot.wording import case_logged_message, case_status_message, join_words, long_date
+from bot.conversation.intent_labels import INTENT_LABELS, likeliest_intents
+from bot.conversation.wording import case_logged_message, case_status_message, join_words, long_date
 
 
 def test_long_date():

@@ -14,7 +14,7 @@ from bot.cases.records import (
     event_to_dict,
 )
 from bot.cases.repository import CaseRepository, InvalidCaseEvent
-from bot.cases.schema import current_revision, head_revision, upgrade_database
+from bot.db.schema import current_revision, head_revision, upgrade_database
 from bot.cases.vocabulary import REQUEST_TYPES, RESPONSE_FORMATS
 
 __all__ = [

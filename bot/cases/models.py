@@ -2,10 +2,10 @@
 
 Table names carry a ``dpa_`` prefix because the cases share a database with Rasa's tracker
 store (whose table is called ``events``). The clock columns of ``dpa_cases`` (status, dates,
-extension) are a cache of what :func:`bot.clock.compute_clock` derives from the case's events;
+extension) are a cache of what :func:`bot.rules.clock.compute_clock` derives from the case's events;
 they exist so that staff can filter and sort in SQL, and only the repository writes them,
 always from a fresh replay of the events. Change these models only together with a migration
-in ``bot/migrations/versions`` (a test compares the two).
+in ``bot/db/migrations/versions`` (a test compares the two).
 """
 from __future__ import annotations
 
@@ -26,49 +26,12 @@ from sqlalchemy import (
     orm,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, declarative_base
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped
+
+from bot.db.base import Base, UTCDateTime
 
 CASES_TABLE = "dpa_cases"
 CASE_EVENTS_TABLE = "dpa_case_events"
-
-# Explicit constraint names, so migrations (and SQLite's batch mode) can refer to them.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
-
-
-class UTCDateTime(TypeDecorator):
-    """A timestamp that is always an aware UTC datetime in Python, on every database.
-
-    SQLite has no time zones, so values are stored there as naive UTC; PostgreSQL stores
-    ``timestamp with time zone``. Naive values are refused rather than guessed at.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("timestamps must be timezone-aware (use datetime.now(timezone.utc))")
-        value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Optional[datetime], dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-
 
 class Case(Base):
     """A rights request a resident made, with what the council needs to answer it."""
@@ -85,7 +48,7 @@ class Case(Base):
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
     updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
 
-    # What the clock waits for (bot.clock.Requirements).
+    # What the clock waits for (bot.rules.clock.Requirements).
     requires_id: Mapped[bool] = Column(Boolean, nullable=False)
     requires_authority: Mapped[bool] = Column(Boolean, nullable=False)
 
@@ -114,7 +77,7 @@ class Case(Base):
     id_document: Mapped[Optional[str]] = Column(String(100))
     address_document: Mapped[Optional[str]] = Column(String(100))
 
-    # Cache of bot.clock.compute_clock over the events (see the module docstring).
+    # Cache of bot.rules.clock.compute_clock over the events (see the module docstring).
     status: Mapped[str] = Column(String(32), nullable=False, index=True)
     clock_started_on: Mapped[Optional[date]] = Column(Date)
     due_on: Mapped[Optional[date]] = Column(Date, index=True)

@@ -3,7 +3,7 @@
 Every operation opens its own session and commits or rolls back before returning, and returns
 plain records (``bot.cases.records``), never ORM objects. Every change appends a
 ``dpa_case_events`` row saying who made it, when and why; the clock columns of a case are
-recomputed from its events by :func:`bot.clock.compute_clock` in the same transaction.
+recomputed from its events by :func:`bot.rules.clock.compute_clock` in the same transaction.
 
 The calls block on the database: from async code (the web app) run them in an executor.
 """
@@ -20,8 +20,8 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.cases import references
-from bot.cases.db import get_engine, make_session_factory, session_scope
+from bot.rules import references
+from bot.db.engine import get_engine, make_session_factory, session_scope
 from bot.cases.models import Case, CaseEvent
 from bot.cases.records import (
     CaseDetail,
@@ -40,7 +40,7 @@ from bot.cases.vocabulary import (
     RESPONSE_FORMATS,
     VIEWED,
 )
-from bot.clock import (
+from bot.rules.clock import (
     ClockError,
     ClockEvent,
     ClockEventKind,
@@ -51,7 +51,7 @@ from bot.clock import (
     validate_new_event,
 )
 from bot.config import Settings, load_settings
-from bot.deadlines import DEFAULT_NATION, parse_nation, received_on
+from bot.rules.deadlines import DEFAULT_NATION, parse_nation, received_on
 
 log = logging.getLogger(__name__)
 
@@ -634,7 +634,7 @@ def _clean_actor(actor: str) -> str:
 
 
 def _aware(moment: datetime, name: str) -> datetime:
-    """UTC-aware ``moment``; naive values are taken as UTC, as bot.deadlines does."""
+    """UTC-aware ``moment``; naive values are taken as UTC, as bot.rules.deadlines does."""
     if isinstance(moment, datetime):
         if moment.tzinfo is None or moment.utcoffset() is None:
             return moment.replace(tzinfo=timezone.utc)

@@ -19,7 +19,7 @@ REQUEST_TYPES: tuple[str, ...] = (
 
 RESPONSE_FORMATS: tuple[str, ...] = ("electronic", "paper", "in_person", "portable")
 
-# Audit-trail entries that are not clock events (the clock kinds come from bot.clock).
+# Audit-trail entries that are not clock events (the clock kinds come from bot.rules.clock).
 CREATED = "created"
 NOTE = "note"
 VIEWED = "viewed"

@@ -1,4 +1,4 @@
-"""``dpa db``: create or upgrade the case tables (Alembic migrations in ``bot/migrations``).
+"""``dpa db``: create or upgrade the case tables (Alembic migrations in ``bot/db/migrations``).
 
 Run ``dpa db upgrade`` at start-up or after pulling new code; it is a no-op when the
 database is already up to date. The URL is printed with any password masked.
@@ -22,8 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cases.db import mask_url
-    from bot.cases.schema import current_revision, head_revision, upgrade_database
+    from bot.db.engine import mask_url
+    from bot.db.schema import current_revision, head_revision, upgrade_database
     from bot.config import load_settings
 
     url = load_settings().database_url

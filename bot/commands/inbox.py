@@ -100,7 +100,7 @@ EVERY_MESSAGE = 1.01
 def _load_items(
     args: argparse.Namespace, settings: "Settings", *, every_message: bool = False
 ) -> list["InboxItem"]:
-    from bot.cases.db import get_engine
+    from bot.db.engine import get_engine
     from bot.trainers.inbox import DismissedStore, InboxOptions, load_inbox
 
     since_days = getattr(args, "since", None)
@@ -241,7 +241,7 @@ def run_dismiss(args: argparse.Namespace) -> int:
 
 
 def run_story(args: argparse.Namespace) -> int:
-    from bot.cases.db import get_engine
+    from bot.db.engine import get_engine
     from bot.trainers.stories import append_story, influential_slots, story_name, story_yaml
     from bot.trainers.tracker_events import TrackerStoreMissing, read_story_events
 

@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cases.db import get_engine, mask_url
+    from bot.db.engine import get_engine, mask_url
     from bot.config import load_settings
     from bot.trainers.retention import cutoff_for, erase_conversation, purge_older_than
 

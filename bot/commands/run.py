@@ -11,11 +11,11 @@ import subprocess
 import sys
 import time
 
-from bot.cases.db import mask_url
-from bot.cases.schema import upgrade_database
+from bot.db.engine import mask_url
+from bot.db.schema import upgrade_database
 from bot.config import load_settings
-from bot.stack import ServiceFailed, Stack, build_services
-from bot.training import ensure_trained, model_path
+from bot.rasa.stack import ServiceFailed, Stack, build_services
+from bot.rasa.training import ensure_trained, model_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -77,8 +77,8 @@ def run(args: argparse.Namespace) -> int:
 def _first_admin_hint(database_url: str) -> str:
     """How to get into the console when nobody can yet (no account exists)."""
     try:
-        from bot.cases.db import get_engine, make_session_factory
-        from bot.staff.accounts import AccountStore
+        from bot.db.engine import get_engine, make_session_factory
+        from bot.staff.auth.accounts import AccountStore
 
         if AccountStore(make_session_factory(get_engine(database_url))).count():
             return ""

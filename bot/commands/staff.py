@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _password(args: argparse.Namespace) -> str:
-    from bot.staff.accounts import check_new_password
+    from bot.staff.auth.accounts import check_new_password
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -52,12 +52,12 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cases.db import get_engine, make_session_factory
-    from bot.cases.schema import upgrade_database
+    from bot.db.engine import get_engine, make_session_factory
+    from bot.db.schema import upgrade_database
     from bot.config import load_settings
-    from bot.staff.accounts import AccountError, AccountStore, hash_password
+    from bot.staff.auth.accounts import AccountError, AccountStore, hash_password
     from bot.staff.audit import ACCOUNT_CREATED, AccessLog
-    from bot.staff.sessions import SessionStore
+    from bot.staff.auth.sessions import SessionStore
 
     settings = load_settings()
     upgrade_database(settings.database_url)

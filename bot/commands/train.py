@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from bot.config import load_settings
-from bot.training import ensure_trained, model_path
+from bot.rasa.training import ensure_trained, model_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

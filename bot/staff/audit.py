@@ -14,7 +14,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.cases.db import session_scope
+from bot.db.engine import session_scope
 from bot.staff.models import AccessLogEntry
 
 # What is logged (action names).

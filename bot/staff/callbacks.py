@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from bot.handoffs import HandoffRecord
+from bot.chat.handoffs import HandoffRecord
 from bot.staff.services import STAFF_KEY
 from bot.web import notices
 from bot.web.keys import HUB_KEY

@@ -6,10 +6,9 @@ import contextlib
 
 from aiohttp import web
 
-from bot.staff import case_actions, views_accounts, views_auth, views_cases, views_dashboard
-from bot.staff import views_handoff, views_training
+from bot.staff.views import accounts, case_actions, cases, dashboard, handoffs, sign_in, training
 from bot.staff.callbacks import watch_queue
-from bot.staff.security import add_security_headers, staff_gate
+from bot.staff.auth.security import add_security_headers, staff_gate
 from bot.staff.evaluate_job import EvaluationJob
 from bot.staff.services import (
     EVALUATION_KEY,
@@ -57,6 +56,5 @@ def add_staff_console(app: web.Application) -> None:
     app[TRAINERS_KEY] = TrainerTools(app[SETTINGS_KEY])
     app[EVALUATION_KEY] = EvaluationJob(
         log_path=app[SETTINGS_KEY].var_dir / "evaluate" / "evaluate.log")
-    for module in (views_auth, views_dashboard, views_cases, case_actions, views_handoff,
-                   views_accounts, views_training):
+    for module in (sign_in, dashboard, cases, case_actions, handoffs, accounts, training):
         module.add_routes(app)

@@ -12,7 +12,7 @@ from typing import Optional
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped
 
-from bot.cases.models import Base, UTCDateTime
+from bot.db.base import Base, UTCDateTime
 
 USERS_TABLE = "dpa_staff_users"
 SESSIONS_TABLE = "dpa_staff_sessions"

@@ -16,15 +16,15 @@ from aiohttp import web
 
 from bot.cases import CaseRepository
 from bot.config import Settings
-from bot.handoffs import HandoffStore
-from bot.staff.accounts import AccountStore
+from bot.chat.handoffs import HandoffStore
+from bot.staff.auth.accounts import AccountStore
 from bot.staff.audit import AccessLog
-from bot.staff.csrf import CsrfTokens
+from bot.staff.auth.csrf import CsrfTokens
 from bot.staff.evaluate_job import EvaluationJob
-from bot.staff.hours import StaffedHours
-from bot.staff.sessions import SessionStore
+from bot.rules.hours import StaffedHours
+from bot.staff.auth.sessions import SessionStore
 from bot.trainers.service import TrainerTools
-from bot.transcripts import TranscriptStore
+from bot.chat.transcripts import TranscriptStore
 from bot.web.limits import TokenBucket
 
 T = TypeVar("T")

@@ -12,7 +12,7 @@
    intent whose F1 dropped by more than ``REGRESSION_TOLERANCE`` (exit status 3), and writes
    confusion-matrix images (``results/evaluate/confusion_matrix.png``, and ``..._before.png``);
 4. with ``--cross-validation``, also compares 5-fold cross-validation of the current pipeline
-   on today's data with the latest cached run on earlier data (``bot.nlu_evaluation``, the
+   on today's data with the latest cached run on earlier data (``bot.trainers.crossval``, the
    same seeded folds and cache ``make evaluate-nlu`` uses).
 
 Long steps run Rasa in child processes under ``nice`` and print their progress (a line
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from bot import nlu_evaluation as ne
+from bot.trainers import crossval as ne
 from bot.config import PROJECT_ROOT
 
 DEFAULT_HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
@@ -448,7 +448,7 @@ def _show(path: Path) -> str:
 
 def default_current_model() -> Path:
     from bot.config import load_settings
-    from bot.training import model_path
+    from bot.rasa.training import model_path
 
     return model_path(load_settings().model_dir)
 

@@ -11,7 +11,7 @@ an email address are never taken for a phone number):
 =================  ============================================================================
 ``[EMAIL]``        addresses, also spelt out ("jane at example dot com")
 ``[REFERENCE]``    case references (``DPA-7KQ4-M2XP`` and the ways people type them, see
-                   :mod:`bot.cases.references`), and whatever follows "reference"/"case number"
+                   :mod:`bot.rules.references`), and whatever follows "reference"/"case number"
 ``[NI_NUMBER]``    National Insurance numbers (``QQ 12 34 56 C``)
 ``[PHONE]``        UK numbers in every common layout, ``+44``/``0044``/``(0)``, and digits
                    after "phone"/"mobile"/"call me on"
@@ -61,7 +61,7 @@ _EMAIL_SPELT = re.compile(
     _I,
 )
 
-# -- case references (bot.cases.references: DPA-XXXX-XXXX, typed loosely) --------------------
+# -- case references (bot.rules.references: DPA-XXXX-XXXX, typed loosely) --------------------
 
 _REFERENCE = re.compile(r"\bDPA[\s\-_.]*[A-Z0-9]{4}[\s\-_.]*[A-Z0-9]{4}\b", _I)
 _BARE_REFERENCE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", _I)

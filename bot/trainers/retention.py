@@ -25,11 +25,11 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from bot.cases.db import WRITE_OPTION
+from bot.db.engine import WRITE_OPTION
 from bot.trainers.tracker_events import EVENTS_TABLE, SESSION_START_ACTION, events
 
-TRANSCRIPTS_TABLE = "dpa_transcript_messages"  # bot/transcripts.py
-HANDOFFS_TABLE = "dpa_handoffs"  # bot/handoffs.py
+TRANSCRIPTS_TABLE = "dpa_transcript_messages"  # bot/chat/transcripts.py
+HANDOFFS_TABLE = "dpa_handoffs"  # bot/chat/handoffs.py
 CASES_TABLE = "dpa_cases"  # bot/cases/models.py (read, never written)
 
 transcripts = sa.table(
@@ -72,7 +72,7 @@ def _remove(connection: Connection, table, condition, dry_run: bool) -> int:
 
 
 def _write_connection(engine: Engine):
-    # SQLite: BEGIN IMMEDIATE (bot.cases.db), so Rasa and the hub wait rather than fail.
+    # SQLite: BEGIN IMMEDIATE (bot.db.engine), so Rasa and the hub wait rather than fail.
     return engine.connect().execution_options(**{WRITE_OPTION: True})
 
 

@@ -42,7 +42,7 @@ class TrainerTools:
 
     @property
     def _engine(self):
-        from bot.cases.db import get_engine
+        from bot.db.engine import get_engine
 
         return get_engine(self.settings.database_url)
 

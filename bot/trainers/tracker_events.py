@@ -2,7 +2,7 @@
 
 Rasa's ``SQLTrackerStore`` keeps one row per event in ``events`` (``id``, ``sender_id``,
 ``type_name``, ``timestamp`` in epoch seconds, ``intent_name``, ``action_name`` and the event
-as JSON in ``data``), in the database ``DATABASE_URL`` names (``bot.rasa_endpoints``). This
+as JSON in ``data``), in the database ``DATABASE_URL`` names (``bot.rasa.endpoints``). This
 module is the store layer for the trainer tools: every text a resident typed, and every slot
 value, is passed through :func:`bot.trainers.redaction.redact` inside the loop that parses
 the row, so what it returns (:class:`UserTurn`, :class:`StoryEvent`) only ever holds

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from aiohttp import web
 
-from bot.config import load_settings
+from bot.config import ConfigError, load_settings
 from bot.web.app import create_app
 
 
 def main() -> None:
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        sys.exit(f"web app: configuration: {exc}")
     parser = argparse.ArgumentParser(prog="python -m bot.web")
     parser.add_argument("--host", default=settings.web_host)
     parser.add_argument("--port", type=int, default=settings.web_port)

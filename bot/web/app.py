@@ -6,12 +6,12 @@ import asyncio
 import aiohttp
 from aiohttp import web
 
-from bot.config import Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.staff.console import add_staff_console
-from bot.transcripts import TranscriptStore
+from bot.chat.transcripts import TranscriptStore
 from bot.web.chat import add_chat_routes
-from bot.web.database import HubDatabase
-from bot.web.handoff_state import HandoffState
+from bot.db.offloop import HubDatabase
+from bot.chat.handoff_state import HandoffState
 from bot.web.hub import ChatHub
 from bot.web.keys import (
     CLIENT_KEY,
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     try:
         app[ORIGINS_KEY] = OriginPolicy(settings.chat_allowed_origins)
     except ValueError as exc:  # a configuration mistake: say so, without a traceback
-        raise SystemExit(str(exc)) from exc
+        raise ConfigError(f"CHAT_ALLOWED_ORIGINS: {exc}") from exc
     app[READINESS_KEY] = DatabaseReadiness(settings.database_url)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_client_and_hub)

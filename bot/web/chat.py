@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.transcripts import MAX_CLIENT_ID, MAX_PAGE
+from bot.chat.transcripts import MAX_CLIENT_ID, MAX_PAGE
 from bot.web import notices
 from bot.web.keys import HUB_KEY, ORIGINS_KEY, READINESS_KEY, SETTINGS_KEY
 from bot.web.limits import TokenBucket

@@ -30,7 +30,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine, TypeVar
 
 from aiohttp import WSCloseCode, web
 
-from bot.transcripts import (
+from bot.chat.transcripts import (
     ASSISTANT,
     RESIDENT,
     STAFF,
@@ -42,7 +42,7 @@ from bot.transcripts import (
     message_payload,
 )
 from bot.web import notices
-from bot.web.handoff_state import ASSISTANT_MODE, HandoffState
+from bot.chat.handoff_state import ASSISTANT_MODE, HandoffState
 from bot.web.rasa_client import RasaClient, RasaUnavailable, Reply
 from bot.web.understanding import MESSAGE_ID_KEY
 
@@ -146,7 +146,7 @@ class ChatHub:
         self._run_db = run_db
 
     async def _db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Blocking database work, off the event loop (:class:`bot.web.database.HubDatabase`
+        """Blocking database work, off the event loop (:class:`bot.db.offloop.HubDatabase`
         in the app; a worker thread otherwise)."""
         if self._run_db is not None:
             return await self._run_db(work, *args, **kwargs)

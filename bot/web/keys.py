@@ -5,7 +5,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.config import Settings
-from bot.web.database import HubDatabase
+from bot.db.offloop import HubDatabase
 from bot.web.hub import ChatHub
 from bot.web.origins import OriginPolicy
 from bot.web.readiness import DatabaseReadiness

@@ -1,7 +1,7 @@
 """What the hub itself tells residents (the assistant's words live in Rasa's domain)."""
 from __future__ import annotations
 
-from bot.council import DPO_EMAIL, DPO_PHONE, DPO_POSTAL_ADDRESS
+from bot.rules.council import DPO_EMAIL, DPO_PHONE, DPO_POSTAL_ADDRESS
 
 # Notice kinds (docs/chat-protocol.md).
 STAFF_JOINED = "staff_joined"

@@ -11,7 +11,7 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cases.schema import current_revision, head_revision
+from bot.db.schema import current_revision, head_revision
 
 log = logging.getLogger(__name__)
 

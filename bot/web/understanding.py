@@ -4,7 +4,7 @@ Staff need the intent and confidence of each resident message. Asking Rasa again
 (``/model/parse``) would run the NLU pipeline a second time per turn and could disagree
 with what the conversation actually used; ``GET /conversations/{id}/tracker`` makes Rasa
 load and serialise the whole conversation on its event loop. Rasa's SQL tracker store
-lives in the same database as our tables (``bot.rasa_endpoints``), and it has already
+lives in the same database as our tables (``bot.rasa.endpoints``), and it has already
 written the turn's ``user`` event, with its ``parse_data``, by the time the REST channel
 answers. So the hub reads that one row, in a worker thread: one indexed query, no work for
 Rasa. The hub tags each relayed message with its transcript id in the message metadata
@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.transcripts import Understanding
+from bot.chat.transcripts import Understanding
 
 log = logging.getLogger(__name__)
 

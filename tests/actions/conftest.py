@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from actions.settings import case_repository, settings
 from bot.cases import CaseRepository, current_revision, head_revision, upgrade_database
-from bot.cases.db import dispose_engine
+from bot.db.engine import dispose_engine
 from tests.actions.support import load_domain
 
 

@@ -24,7 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 SENDER_ID = "conv-test-1"
 
-# "Monday 4 January 2027", as bot.wording.long_date writes it.
+# "Monday 4 January 2027", as bot.conversation.wording.long_date writes it.
 LONG_DATE = re.compile(
     r"^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) ([1-9]|[12]\d|3[01]) "
     r"(January|February|March|April|May|June|July|August|September|October|November|"

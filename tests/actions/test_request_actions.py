@@ -19,12 +19,12 @@ from actions.requests import (
     ActionSubmitRequest,
 )
 from actions.summary import ActionAskChangeField, ActionAskConfirmed
-from bot import council
+from bot.rules import council
 from bot.cases import CaseRepository
-from bot.deadlines import due_date, received_on
-from bot.handoffs import HandoffStore
-from bot.request_form import FIELD_LABELS, REQUEST_TYPES
-from bot.wording import long_date
+from bot.rules.deadlines import due_date, received_on
+from bot.chat.handoffs import HandoffStore
+from bot.conversation.request_form import FIELD_LABELS, REQUEST_TYPES
+from bot.conversation.wording import long_date
 from tests.actions.support import (
     SENDER_ID,
     Outcome,

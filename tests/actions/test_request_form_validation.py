@@ -14,10 +14,10 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateRequestForm
-from bot import validation
-from bot.deadlines import due_date, received_on
-from bot.request_form import ALL_FORM_SLOTS, CHOICES, REQUEST_TYPES, required_slots
-from bot.wording import long_date
+from bot.conversation import validation
+from bot.rules.deadlines import due_date, received_on
+from bot.conversation.request_form import ALL_FORM_SLOTS, CHOICES, REQUEST_TYPES, required_slots
+from bot.conversation.wording import long_date
 from tests.actions.support import LONG_DATE, Outcome, form_turn, make_tracker, response_text
 
 NOT_GIVEN = "not given"

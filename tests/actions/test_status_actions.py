@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from actions.status import ActionCheckCaseStatus, ValidateStatusForm
-from bot import validation
+from bot.conversation import validation
 from bot.cases import CaseRepository, CaseSummary
-from bot.wording import long_date
+from bot.conversation.wording import long_date
 from tests.actions.support import Outcome, form_turn, make_tracker, response_text, run_action
 
 UNKNOWN_REFERENCE = "DPA-2345-6789"

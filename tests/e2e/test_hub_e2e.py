@@ -8,7 +8,7 @@ import secrets
 import aiohttp
 import pytest
 
-from bot.transcripts import TranscriptStore
+from bot.chat.transcripts import TranscriptStore
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cases import CaseRepository
-from bot.request_form import AUTHORITY_EVIDENCE
+from bot.conversation.request_form import AUTHORITY_EVIDENCE
 from tests.e2e.chat import Chat, requested_slot
 
 pytestmark = pytest.mark.e2e

@@ -15,9 +15,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.cases import CaseRepository
-from bot.cases.db import get_engine, make_session_factory
+from bot.db.engine import get_engine, make_session_factory
 from bot.config import PROJECT_ROOT, Settings
-from bot.staff.accounts import AccountStore, hash_password
+from bot.staff.auth.accounts import AccountStore, hash_password
 from bot.staff.evaluate_job import EvaluationJob
 from bot.staff.services import EVALUATION_KEY, NOW_KEY, TRAINERS_KEY
 from bot.trainers.service import TrainerTools

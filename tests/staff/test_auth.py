@@ -1,7 +1,7 @@
 """Signing in and out, sessions, lockout, throttling, cookies and security headers."""
 from __future__ import annotations
 
-from bot.staff.security import CONTENT_SECURITY_POLICY, PRELOGIN_COOKIE, SESSION_COOKIE
+from bot.staff.auth.security import CONTENT_SECURITY_POLICY, PRELOGIN_COOKIE, SESSION_COOKIE
 from tests.staff.conftest import PASSWORD, Console
 
 
@@ -106,7 +106,7 @@ async def test_pages_have_no_inline_script_or_style(signed_in: Console):
 
 async def test_login_is_written_to_the_access_log(signed_in: Console):
     from bot.staff.audit import AccessLog
-    from bot.cases.db import get_engine, make_session_factory
+    from bot.db.engine import get_engine, make_session_factory
 
     log = AccessLog(make_session_factory(get_engine(signed_in.settings.database_url)))
     assert [(e.username, e.action) for e in log.recent()][-1] == ("sam", "login")

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.cases import CaseRepository
-from bot.cases.db import get_engine, make_session_factory
-from bot.staff.accounts import AccountError, AccountStore
-from bot.transcripts import NewMessage, TranscriptStore
+from bot.db.engine import get_engine, make_session_factory
+from bot.staff.auth.accounts import AccountError, AccountStore
+from bot.chat.transcripts import NewMessage, TranscriptStore
 from tests.fixtures.databases import postgres  # noqa: F401  (fixture)
 from tests.staff.conftest import Console, new_resident, password_hash
 

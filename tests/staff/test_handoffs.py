@@ -7,11 +7,11 @@ from typing import Any
 
 import aiohttp
 
-from bot.cases.db import get_engine, make_session_factory
-from bot.handoffs import CLAIMED, RETURNED, WAITING, HandoffStore
+from bot.db.engine import get_engine, make_session_factory
+from bot.chat.handoffs import CLAIMED, RETURNED, WAITING, HandoffStore
 from bot.staff.callbacks import offer_call_backs
 from bot.staff.services import NOW_KEY
-from bot.transcripts import TranscriptStore
+from bot.chat.transcripts import TranscriptStore
 from bot.web.rasa_client import RESUME_EVENTS
 from tests.staff.conftest import Console, new_resident
 from tests.web.conftest import Tab
@@ -171,7 +171,7 @@ async def test_hand_back_when_rasa_is_down_keeps_the_chat(signed_in: Console, ra
 async def test_transcript_shows_intent_and_confidence_and_escapes_html(signed_in: Console, rasa):
     resident, handoff = await waiting_handoff(signed_in, rasa)
     store = TranscriptStore.from_url(signed_in.settings.database_url)
-    from bot.transcripts import NewMessage
+    from bot.chat.transcripts import NewMessage
 
     record, _ = store.append(resident, NewMessage("resident", "<script>alert(1)</script>"))
     store.set_understanding(record.id, "request_human", 0.87)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bot.staff.security import PUBLIC_PATHS, is_staff_path
+from bot.staff.auth.security import PUBLIC_PATHS, is_staff_path
 from tests.staff.conftest import Console
 
 SAMPLE = {"reference": "DPA-0000-0000", "handoff_id": "1", "username": "sam",

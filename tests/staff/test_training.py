@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cases.db import get_engine
+from bot.db.engine import get_engine
 from bot.config import PROJECT_ROOT
 from bot.staff.services import STAFF_KEY, TRAINERS_KEY
 from tests.staff.conftest import Console

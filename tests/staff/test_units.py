@@ -7,11 +7,12 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.cli import main
-from bot.staff import roles
-from bot.staff.accounts import AccountError, check_username, verify_password
-from bot.staff.csrf import CsrfTokens
-from bot.staff.hours import StaffedHours
-from bot.staff.html import render, tag
+from bot.staff.auth import roles
+from bot.staff.auth.accounts import AccountError, check_username, verify_password
+from bot.staff.auth.csrf import CsrfTokens
+from bot.rules.hours import StaffedHours
+from bot.staff.render.html import render, tag
+from bot.config import ConfigError
 
 
 def london(*args: int) -> datetime:
@@ -47,7 +48,7 @@ def test_bad_staff_hours_stop_the_settings(monkeypatch, tmp_path):
 
     monkeypatch.setenv("DPA_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("STAFF_HOURS", "weekdays")
-    with pytest.raises(SystemExit, match="STAFF_HOURS"):
+    with pytest.raises(ConfigError, match="STAFF_HOURS"):
         load_settings()
 
 
@@ -90,8 +91,8 @@ def test_dpa_staff_add_from_stdin(monkeypatch, tmp_path, capsys):
     assert main(["staff", "list"]) == 0
     assert "ada\tadmin\tactive\tAda L" in capsys.readouterr().out
 
-    from bot.cases.db import get_engine, make_session_factory
-    from bot.staff.accounts import AccountStore
+    from bot.db.engine import get_engine, make_session_factory
+    from bot.staff.auth.accounts import AccountStore
 
     store = AccountStore(make_session_factory(get_engine(f"sqlite:///{tmp_path / 'dpa.sqlite3'}")))
     candidate = store.load_for_login("ada")

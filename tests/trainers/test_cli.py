@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.cases.db import dispose_engine, get_engine
+from bot.db.engine import dispose_engine, get_engine
 from bot.cli import main
 from bot.commands import inbox as inbox_command
 from bot.config import PROJECT_ROOT

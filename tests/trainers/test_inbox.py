@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.cases.db import get_engine
+from bot.db.engine import get_engine
 from bot.trainers.inbox import (
     AMBIGUOUS,
     BEFORE_HANDOFF,

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 import yaml
 
-from bot.cases.db import get_engine
+from bot.db.engine import get_engine
 from bot.config import PROJECT_ROOT
 from bot.trainers.inbox import BEFORE_HANDOFF, FALLBACK, build_inbox
 from bot.trainers.nlu_files import NluIndex

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.cases import CaseRepository
-from bot.cases.db import get_engine, make_session_factory
-from bot.handoffs import HandoffStore
-from bot.transcripts import RESIDENT, NewMessage, TranscriptStore
+from bot.db.engine import get_engine, make_session_factory
+from bot.chat.handoffs import HandoffStore
+from bot.chat.transcripts import RESIDENT, NewMessage, TranscriptStore
 from bot.trainers.retention import cutoff_for, erase_conversation, purge_older_than
 from tests.fixtures.databases import migrated_url  # noqa: F401  (fixture)
 from tests.trainers.support import Conversation, create_events_table, drop_events_table

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cases.db import dispose_engine, get_engine
+from bot.db.engine import dispose_engine, get_engine
 from bot.config import PROJECT_ROOT, load_settings
 from bot.trainers.labelling import LabellingError
 from bot.trainers.service import TrainerTools

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from sqlalchemy.engine import Engine
 
-from bot.cases.db import dispose_engine, get_engine
+from bot.db.engine import dispose_engine, get_engine
 from bot.config import PROJECT_ROOT
 from bot.trainers.stories import (
     append_story,

@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.cases.db import dispose_engine
-from bot.cases.schema import upgrade_database
+from bot.db.engine import dispose_engine
+from bot.db.schema import upgrade_database
 from bot.config import Settings
 from bot.web.app import create_app
 from bot.web.keys import HUB_KEY

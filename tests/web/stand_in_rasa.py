@@ -18,7 +18,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import text
 
-from bot.cases.db import get_engine
+from bot.db.engine import get_engine
 
 TOKEN = "stand-in-token"
 

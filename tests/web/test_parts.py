@@ -7,12 +7,13 @@ import json
 import pytest
 from sqlalchemy import text
 
-from bot.cases.db import get_engine
+from bot.db.engine import get_engine
 from bot.web import static
 from bot.web.limits import TokenBucket
 from bot.web.origins import OriginPolicy
 from bot.web.rasa_client import RasaUnavailable, Reply, parse_replies
 from bot.web.understanding import MESSAGE_ID_KEY, Understanding, read_understanding
+from bot.config import ConfigError
 from tests.web.conftest import ChatApp
 
 
@@ -138,9 +139,9 @@ def test_chat_settings_come_from_the_environment(monkeypatch, tmp_path):
     assert changed.chat_max_message_chars == 500 and changed.chat_rasa_timeout_seconds == 7.5
 
     monkeypatch.setenv("CHAT_RATE_PER_MINUTE", "0")
-    with pytest.raises(SystemExit, match="CHAT_RATE_PER_MINUTE must be greater than zero"):
+    with pytest.raises(ConfigError, match="CHAT_RATE_PER_MINUTE must be greater than zero"):
         load_settings()
     monkeypatch.setenv("CHAT_RATE_PER_MINUTE", "30")
     monkeypatch.setenv("CHAT_RASA_TIMEOUT_SECONDS", "soon")
-    with pytest.raises(SystemExit, match="CHAT_RASA_TIMEOUT_SECONDS must be a number"):
+    with pytest.raises(ConfigError, match="CHAT_RASA_TIMEOUT_SECONDS must be a number"):
         load_settings()

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.transcripts import (
+from bot.chat.transcripts import (
     ASSISTANT,
     RESIDENT,
     SYSTEM,
@@ -151,7 +151,7 @@ def test_long_metadata_is_trimmed_to_the_columns(store: TranscriptStore):
 
 
 def test_replies_and_the_parse_they_answer_are_stored_together(store: TranscriptStore):
-    from bot.transcripts import Understanding
+    from bot.chat.transcripts import Understanding
 
     cid = conversation()
     asked, _ = store.append(cid, NewMessage(RESIDENT, "what ID do I need?"))

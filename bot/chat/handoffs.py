@@ -1,0 +1,155 @@
+"""The queue of conversations handed to staff, and why.
+
+The assistant records a handoff (a resident asked for a person, it misunderstood twice, a
+complaint, or a case could not be logged) and pauses itself for that conversation; staff
+claim it from the console and close it or hand it back. One row per handoff; a
+conversation can be handed off more than once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, Optional
+
+from sqlalchemy import Column, Integer, String, Text, select, update
+from sqlalchemy.orm import Mapped, sessionmaker
+
+from bot.db.engine import get_engine, make_session_factory, session_scope
+from bot.db.base import Base, UTCDateTime
+
+HANDOFFS_TABLE = "dpa_handoffs"
+WAITING, CLAIMED, CLOSED, RETURNED = "waiting", "claimed", "closed", "returned"
+
+
+class Handoff(Base):
+    __tablename__ = HANDOFFS_TABLE
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = Column(String(128), nullable=False, index=True)
+    reason: Mapped[str] = Column(String(80), nullable=False)
+    status: Mapped[str] = Column(String(16), nullable=False, default=WAITING, index=True)
+    requested_at: Mapped[datetime] = Column(UTCDateTime(), nullable=False)
+    claimed_by: Mapped[Optional[str]] = Column(String(80), nullable=True)
+    claimed_at: Mapped[Optional[datetime]] = Column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[Optional[datetime]] = Column(UTCDateTime(), nullable=True)
+    note: Mapped[Optional[str]] = Column(Text, nullable=True)
+    # When the resident was told nobody could answer now and offered a call back (staff
+    # console: outside staffed hours, or unclaimed for too long); None until then.
+    callback_offered_at: Mapped[Optional[datetime]] = Column(UTCDateTime(), nullable=True)
+
+
+@dataclass(frozen=True)
+class HandoffRecord:
+    id: int
+    conversation_id: str
+    reason: str
+    status: str
+    requested_at: datetime
+    claimed_by: str | None
+    claimed_at: datetime | None
+    closed_at: datetime | None
+    callback_offered_at: datetime | None = None
+
+    @classmethod
+    def from_model(cls, row: Handoff) -> "HandoffRecord":
+        return cls(row.id, row.conversation_id, row.reason, row.status, row.requested_at,
+                   row.claimed_by, row.claimed_at, row.closed_at, row.callback_offered_at)
+
+
+class HandoffNotOpen(Exception):
+    """The handoff is not in a state that allows this (already claimed, closed, unknown)."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class HandoffStore:
+    """Handoffs behind one database URL (blocking calls: run them off the event loop)."""
+
+    def __init__(self, sessions: sessionmaker, now: Callable[[], datetime] = _utcnow) -> None:
+        self._sessions = sessions
+        self._now = now
+
+    @classmethod
+    def from_url(cls, url: str) -> "HandoffStore":
+        return cls(make_session_factory(get_engine(url)))
+
+    def request(self, conversation_id: str, reason: str) -> HandoffRecord:
+        """Queue a conversation for staff; an open handoff for it is reused, not doubled."""
+        with session_scope(self._sessions, write=True) as session:
+            open_row = session.execute(
+                select(Handoff).where(Handoff.conversation_id == conversation_id,
+                                      Handoff.status.in_((WAITING, CLAIMED)))
+            ).scalars().first()
+            if open_row is not None:
+                return HandoffRecord.from_model(open_row)
+            row = Handoff(conversation_id=conversation_id, reason=reason[:80], status=WAITING,
+                          requested_at=self._now())
+            session.add(row)
+            session.flush()
+            return HandoffRecord.from_model(row)
+
+    def waiting(self) -> list[HandoffRecord]:
+        """Conversations waiting for a person, oldest first."""
+        with session_scope(self._sessions) as session:
+            rows = session.execute(
+                select(Handoff).where(Handoff.status == WAITING).order_by(Handoff.requested_at)
+            ).scalars().all()
+            return [HandoffRecord.from_model(row) for row in rows]
+
+    def get(self, handoff_id: int) -> HandoffRecord | None:
+        with session_scope(self._sessions) as session:
+            row = session.get(Handoff, handoff_id)
+            return HandoffRecord.from_model(row) if row is not None else None
+
+    def open_handoffs(self) -> list[HandoffRecord]:
+        """Waiting and claimed handoffs, oldest first (the staff console's queue)."""
+        with session_scope(self._sessions) as session:
+            rows = session.execute(
+                select(Handoff).where(Handoff.status.in_((WAITING, CLAIMED)))
+                .order_by(Handoff.requested_at, Handoff.id)
+            ).scalars().all()
+            return [HandoffRecord.from_model(row) for row in rows]
+
+    def claim(self, handoff_id: int, username: str) -> HandoffRecord:
+        """A member of staff takes a waiting conversation; only one can (HandoffNotOpen)."""
+        with session_scope(self._sessions, write=True) as session:
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.status == WAITING)
+                .values(status=CLAIMED, claimed_by=username[:80], claimed_at=self._now())
+            )
+            if not result.rowcount:
+                raise HandoffNotOpen(handoff_id)
+            return HandoffRecord.from_model(session.get(Handoff, handoff_id))
+
+    def release(self, handoff_id: int) -> HandoffRecord:
+        """Put a claimed conversation back in the queue for someone else."""
+        with session_scope(self._sessions, write=True) as session:
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.status == CLAIMED)
+                .values(status=WAITING, claimed_by=None, claimed_at=None)
+            )
+            if not result.rowcount:
+                raise HandoffNotOpen(handoff_id)
+            return HandoffRecord.from_model(session.get(Handoff, handoff_id))
+
+    def mark_callback_offered(self, handoff_id: int) -> bool:
+        """Record that the resident was offered a call back; False if already done."""
+        with session_scope(self._sessions, write=True) as session:
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.callback_offered_at.is_(None))
+                .values(callback_offered_at=self._now())
+            )
+            return bool(result.rowcount)
+
+    def for_conversation(self, conversation_id: str) -> list[HandoffRecord]:
+        with session_scope(self._sessions) as session:
+            rows = session.execute(
+                select(Handoff).where(Handoff.conversation_id == conversation_id)
+                .order_by(Handoff.requested_at)
+            ).scalars().all()
+            return [HandoffRecord.from_model(row) for row in rows]

@@ -1,0 +1,330 @@
+"""Chat transcripts: every turn of every conversation, in order, as the resident saw it.
+
+The hub stores a resident's message *before* relaying it (so nothing a resident said is lost
+when Rasa is down) and each reply as it arrives. ``seq`` numbers a conversation's messages
+1, 2, 3, ...: it is allocated inside the writing transaction, so two writers (two tabs, a
+member of staff and the assistant) never take the same number. ``client_id`` makes a
+resent message idempotent: the widget resends an unacknowledged message after reconnecting,
+and the second copy finds the first instead of being stored (and answered) twice.
+
+Staff (and trainers) need "what the model understood": ``intent`` and ``confidence`` are
+filled on the resident's row once Rasa has answered, from the parse Rasa itself stored
+(see :mod:`bot.web.understanding`).
+
+The methods are blocking; the ``*_async`` variants run them in a worker thread so the web
+app's event loop never waits on the database.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Optional, Sequence
+
+from sqlalchemy import JSON, Column, Float, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import func, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, sessionmaker
+
+from bot.db.engine import get_engine, make_session_factory, session_scope
+from bot.db.base import Base, UTCDateTime
+
+TRANSCRIPT_TABLE = "dpa_transcript_messages"
+
+RESIDENT, ASSISTANT, STAFF, SYSTEM = "resident", "assistant", "staff", "system"
+ROLES = (RESIDENT, ASSISTANT, STAFF, SYSTEM)
+
+# Column sizes, also used by the hub to trim what a browser sends.
+MAX_CLIENT_ID = 64
+MAX_AUTHOR = 120
+MAX_PAGE = 2000
+MAX_KIND = 32
+
+# SQLite serialises writers (BEGIN IMMEDIATE). PostgreSQL runs them in parallel, so an
+# append first takes a transaction-scoped advisory lock on its conversation (two-key form:
+# its own key space, apart from the migrations' lock); should two writers still collide on
+# the unique constraints, the loser tries again.
+_APPEND_ATTEMPTS = 3
+_POSTGRES_LOCK_CLASS = 727_002
+
+
+class TranscriptMessageRow(Base):
+    __tablename__ = TRANSCRIPT_TABLE
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq", name="uq_dpa_transcript_messages_seq"),
+        UniqueConstraint(
+            "conversation_id", "client_id", name="uq_dpa_transcript_messages_client_id"
+        ),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = Column(String(128), nullable=False)
+    seq: Mapped[int] = Column(Integer, nullable=False)
+    role: Mapped[str] = Column(String(16), nullable=False)
+    # Who wrote a staff message ("Sam (Information Governance)"); what a system line is about.
+    author: Mapped[Optional[str]] = Column(String(MAX_AUTHOR))
+    kind: Mapped[Optional[str]] = Column(String(MAX_KIND))
+    text: Mapped[str] = Column(Text, nullable=False)
+    buttons: Mapped[Optional[list]] = Column(JSON)
+    client_id: Mapped[Optional[str]] = Column(String(MAX_CLIENT_ID))
+    intent: Mapped[Optional[str]] = Column(String(100))
+    confidence: Mapped[Optional[float]] = Column(Float)
+    page: Mapped[Optional[str]] = Column(String(MAX_PAGE))
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+
+    def __repr__(self) -> str:  # no message text: reprs end up in logs
+        return f"<TranscriptMessage #{self.seq} {self.role}>"
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message to append; the store gives it its seq, id and time."""
+
+    role: str
+    text: str
+    author: str | None = None
+    kind: str | None = None
+    buttons: list[dict[str, str]] | None = None
+    client_id: str | None = None
+    page: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the model understood a resident's message as (Rasa's intent and confidence)."""
+
+    intent: str | None
+    confidence: float | None
+
+
+@dataclass(frozen=True)
+class TranscriptMessage:
+    """A stored message (plain data, safe to hand between threads)."""
+
+    id: int
+    conversation_id: str
+    seq: int
+    role: str
+    text: str
+    created_at: datetime
+    author: str | None = None
+    kind: str | None = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    client_id: str | None = None
+    intent: str | None = None
+    confidence: float | None = None
+    page: str | None = None
+
+    @classmethod
+    def from_row(cls, row: TranscriptMessageRow) -> "TranscriptMessage":
+        return cls(
+            id=row.id, conversation_id=row.conversation_id, seq=row.seq, role=row.role,
+            text=row.text, created_at=row.created_at, author=row.author, kind=row.kind,
+            buttons=list(row.buttons or []), client_id=row.client_id, intent=row.intent,
+            confidence=row.confidence, page=row.page,
+        )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TranscriptStore:
+    """The transcripts behind one database URL."""
+
+    def __init__(self, sessions: sessionmaker, now: Callable[[], datetime] = _utcnow) -> None:
+        self._sessions = sessions
+        self._now = now
+
+    @classmethod
+    def from_url(cls, url: str) -> "TranscriptStore":
+        return cls(make_session_factory(get_engine(url)))
+
+    # -- blocking API --------------------------------------------------------------------
+
+    def append(self, conversation_id: str, message: NewMessage) -> tuple[TranscriptMessage, bool]:
+        """Store ``message`` as the conversation's next one; ``(stored, created)``.
+
+        A message whose ``client_id`` is already stored for this conversation is not stored
+        again: the earlier copy comes back with ``created=False``.
+        """
+        for attempt in range(_APPEND_ATTEMPTS):
+            try:
+                with session_scope(self._sessions, write=True) as session:
+                    self._lock_conversation(session, conversation_id)
+                    if message.client_id is not None:
+                        existing = self._by_client_id(session, conversation_id, message.client_id)
+                        if existing is not None:
+                            return TranscriptMessage.from_row(existing), False
+                    [row] = self._insert(session, conversation_id, [message])
+                    return TranscriptMessage.from_row(row), True
+            except IntegrityError:
+                if attempt == _APPEND_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def append_many(
+        self,
+        conversation_id: str,
+        messages: Sequence[NewMessage],
+        *,
+        understanding: tuple[int, Understanding] | None = None,
+    ) -> list[TranscriptMessage]:
+        """Store several messages (an assistant's replies) with consecutive seqs, atomically.
+
+        ``understanding``: ``(message id, parse)`` of the resident message they answer,
+        recorded in the same transaction (one write instead of two per turn: SQLite has one
+        writer at a time, shared with Rasa's tracker store).
+        """
+        if not messages and understanding is None:
+            return []
+        for attempt in range(_APPEND_ATTEMPTS):
+            try:
+                with session_scope(self._sessions, write=True) as session:
+                    self._lock_conversation(session, conversation_id)
+                    rows = self._insert(session, conversation_id, messages) if messages else []
+                    if understanding is not None:
+                        self._set_understanding(session, *understanding)
+                    return [TranscriptMessage.from_row(row) for row in rows]
+            except IntegrityError:
+                if attempt == _APPEND_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def history(self, conversation_id: str) -> list[TranscriptMessage]:
+        """The conversation's messages in order (empty for a conversation not yet started)."""
+        with session_scope(self._sessions) as session:
+            rows = session.execute(
+                select(TranscriptMessageRow)
+                .where(TranscriptMessageRow.conversation_id == conversation_id)
+                .order_by(TranscriptMessageRow.seq)
+            ).scalars().all()
+            return [TranscriptMessage.from_row(row) for row in rows]
+
+    def set_understanding(
+        self, message_id: int, intent: str | None, confidence: float | None
+    ) -> None:
+        """Record what the model understood a resident's message as."""
+        with session_scope(self._sessions, write=True) as session:
+            self._set_understanding(session, message_id, Understanding(intent, confidence))
+
+    # -- the same, off the event loop ----------------------------------------------------
+
+    async def append_async(
+        self, conversation_id: str, message: NewMessage
+    ) -> tuple[TranscriptMessage, bool]:
+        return await asyncio.to_thread(self.append, conversation_id, message)
+
+    async def append_many_async(
+        self,
+        conversation_id: str,
+        messages: Sequence[NewMessage],
+        *,
+        understanding: tuple[int, Understanding] | None = None,
+    ) -> list[TranscriptMessage]:
+        return await asyncio.to_thread(
+            lambda: self.append_many(conversation_id, list(messages), understanding=understanding)
+        )
+
+    async def history_async(self, conversation_id: str) -> list[TranscriptMessage]:
+        return await asyncio.to_thread(self.history, conversation_id)
+
+    async def set_understanding_async(
+        self, message_id: int, intent: str | None, confidence: float | None
+    ) -> None:
+        await asyncio.to_thread(self.set_understanding, message_id, intent, confidence)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _by_client_id(
+        session: Session, conversation_id: str, client_id: str
+    ) -> TranscriptMessageRow | None:
+        return session.execute(
+            select(TranscriptMessageRow).where(
+                TranscriptMessageRow.conversation_id == conversation_id,
+                TranscriptMessageRow.client_id == client_id,
+            )
+        ).scalars().first()
+
+    @staticmethod
+    def _set_understanding(session: Session, message_id: int, parse: Understanding) -> None:
+        session.execute(
+            update(TranscriptMessageRow)
+            .where(TranscriptMessageRow.id == message_id)
+            .values(intent=_trim(parse.intent, 100), confidence=parse.confidence)
+        )
+
+    @staticmethod
+    def _lock_conversation(session: Session, conversation_id: str) -> None:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(:class, hashtext(:conversation))"),
+                {"class": _POSTGRES_LOCK_CLASS, "conversation": conversation_id},
+            )
+
+    def _insert(
+        self, session: Session, conversation_id: str, messages: Sequence[NewMessage]
+    ) -> list[TranscriptMessageRow]:
+        last = session.execute(
+            select(func.max(TranscriptMessageRow.seq)).where(
+                TranscriptMessageRow.conversation_id == conversation_id
+            )
+        ).scalar()
+        now = self._now()
+        rows = [
+            TranscriptMessageRow(
+                conversation_id=conversation_id,
+                seq=(last or 0) + offset,
+                role=message.role,
+                author=_trim(message.author, MAX_AUTHOR),
+                kind=_trim(message.kind, MAX_KIND),
+                text=message.text,
+                buttons=message.buttons or None,
+                client_id=message.client_id,
+                page=_trim(message.page, MAX_PAGE),
+                created_at=now,
+            )
+            for offset, message in enumerate(messages, start=1)
+        ]
+        session.add_all(rows)
+        session.flush()
+        return rows
+
+
+def _trim(value: str | None, limit: int) -> str | None:
+    return value[:limit] if value else None
+
+
+def _iso_utc(moment: datetime) -> str:
+    """``2026-11-23T10:00:00.123Z``: what JavaScript's ``Date`` parses everywhere."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z"
+    )
+
+
+def message_payload(message: TranscriptMessage, *, for_staff: bool = False) -> dict[str, Any]:
+    """A stored message as the chat protocol's ``Message`` (docs/chat-protocol.md).
+
+    Residents never see what the model understood, nor the page they were on; staff do.
+    """
+    payload: dict[str, Any] = {
+        "type": "message",
+        "id": message.id,
+        "seq": message.seq,
+        "role": message.role,
+        "author": message.author,
+        "text": message.text,
+        "buttons": message.buttons,
+        "client_id": message.client_id,
+        "at": _iso_utc(message.created_at),
+    }
+    if message.kind is not None:
+        payload["kind"] = message.kind
+    if for_staff:
+        payload.update(intent=message.intent, confidence=message.confidence, page=message.page)
+    return payload

@@ -1,0 +1,139 @@
+"""Accounts and the access log (admins only): create, disable, enable, unlock."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.staff import audit
+from bot.staff.auth import roles
+from bot.staff.auth.accounts import AccountError, check_new_password, hash_password
+from bot.staff.render.html import fmt_time, join, table, tag
+from bot.staff.models import ROLES
+from bot.staff.render.pages import hidden_csrf, page, post_button, see_other
+from bot.staff.auth.security import PREFIX, require
+from bot.staff.services import STAFF_KEY
+
+
+def _create_form(request: web.Request) -> web.Response:
+    def field(ident: str, label: str, control) -> object:
+        return tag("div", tag("label", label, for_=ident) + control, class_="field")
+
+    role_options = join(tag("option", role, value=role, selected=role == "staff")
+                        for role in ROLES)
+    return tag("form", tag("fieldset", tag("legend", "Add an account") + join([
+        hidden_csrf(request),
+        field("new-username", "Username", tag("input", id="new-username", name="username",
+                                              autocomplete="off", required=True)),
+        field("new-name", "Display name (shown to residents)",
+              tag("input", id="new-name", name="display_name", required=True)),
+        field("new-role", "Role", tag("select", role_options, id="new-role", name="role")),
+        field("new-password", "Password (at least 12 characters)",
+              tag("input", id="new-password", name="password", type="password",
+                  autocomplete="new-password", required=True)),
+        tag("button", "Add account", type="submit", class_="button"),
+    ])), method="post", action=f"{PREFIX}/accounts", class_="stack-form")
+
+
+async def _page(request: web.Request, *, error: str | None = None, flash: str | None = None,
+                status: int = 200) -> web.Response:
+    services = request.app[STAFF_KEY]
+    accounts = await services.db(services.accounts.all)
+    now = services.now()
+    rows = []
+    for account in accounts:
+        base = f"{PREFIX}/accounts/{account.username}"
+        buttons = [post_button(request, f"{base}/disable" if account.active else f"{base}/enable",
+                               "Disable" if account.active else "Enable", secondary=True)]
+        if account.locked(now) or account.failed_logins:
+            buttons.append(post_button(request, f"{base}/unlock", "Unlock", secondary=True))
+        state = "active" if account.active else "disabled"
+        if account.locked(now):
+            state += f", locked until {fmt_time(account.locked_until)}"
+        rows.append([account.username, account.display_name, account.role, state,
+                     fmt_time(account.last_login_at, "never"), join(buttons, " ")])
+    body = join([
+        table("Staff accounts", ["Username", "Display name", "Role", "State", "Last sign-in",
+                                 "Actions"], rows, class_="data-table"),
+        _create_form(request),
+        tag("p", tag("a", "Access log", href=f"{PREFIX}/accounts/access-log")),
+    ])
+    return page(request, "Accounts", body, error=error, flash=flash, status=status)
+
+
+@require(roles.ACCOUNTS)
+async def accounts_page(request: web.Request) -> web.Response:
+    return await _page(request)
+
+
+@require(roles.ACCOUNTS)
+async def create_account(request: web.Request) -> web.Response:
+    services = request.app[STAFF_KEY]
+    form = await request.post()
+    password = str(form.get("password", ""))
+    try:
+        check_new_password(password)
+        hashed = await services.cpu(hash_password, password)
+        account = await services.db(
+            services.accounts.create, str(form.get("username", "")), hashed,
+            role=str(form.get("role", "staff")), display_name=str(form.get("display_name", "")),
+        )
+    except AccountError as exc:
+        return await _page(request, error=str(exc), status=400)
+    await services.audit(request["staff"].account.username,
+                         audit.ACCOUNT_CREATED, target=f"account:{account.username}")
+    return see_other(f"{PREFIX}/accounts")
+
+
+async def _change(request: web.Request, action: str) -> web.Response:
+    services = request.app[STAFF_KEY]
+    username = request.match_info["username"]
+    me = request["staff"].account
+    try:
+        if action == audit.ACCOUNT_DISABLED:
+            if username == me.username:
+                raise AccountError("You cannot disable your own account.")
+            account = await services.db(services.accounts.set_active, username, False)
+            await services.db(services.sessions.end_all_for, account.id)
+        elif action == audit.ACCOUNT_ENABLED:
+            await services.db(services.accounts.set_active, username, True)
+        else:
+            await services.db(services.accounts.unlock, username)
+    except AccountError as exc:
+        return await _page(request, error=str(exc), status=400)
+    await services.audit(me.username, action,
+                         target=f"account:{username}")
+    return see_other(f"{PREFIX}/accounts")
+
+
+@require(roles.ACCOUNTS)
+async def disable(request: web.Request) -> web.Response:
+    return await _change(request, audit.ACCOUNT_DISABLED)
+
+
+@require(roles.ACCOUNTS)
+async def enable(request: web.Request) -> web.Response:
+    return await _change(request, audit.ACCOUNT_ENABLED)
+
+
+@require(roles.ACCOUNTS)
+async def unlock(request: web.Request) -> web.Response:
+    return await _change(request, audit.ACCOUNT_UNLOCKED)
+
+
+@require(roles.ACCOUNTS)
+async def access_log(request: web.Request) -> web.Response:
+    services = request.app[STAFF_KEY]
+    entries = await services.db(services.access_log.recent, 300)
+    rows = [[fmt_time(e.at), e.username, e.action.replace("_", " "), e.target or "",
+             e.detail or ""] for e in entries]
+    return page(request, "Access log", table("The 300 most recent entries, newest first",
+                                              ["When", "Who", "What", "Target", "Detail"], rows,
+                                              class_="data-table"))
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get(PREFIX + "/accounts", accounts_page)
+    app.router.add_post(PREFIX + "/accounts", create_account)
+    app.router.add_get(PREFIX + "/accounts/access-log", access_log)
+    app.router.add_post(PREFIX + "/accounts/{username}/disable", disable)
+    app.router.add_post(PREFIX + "/accounts/{username}/enable", enable)
+    app.router.add_post(PREFIX + "/accounts/{username}/unlock", unlock)

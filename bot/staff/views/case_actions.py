@@ -1,0 +1,151 @@
+"""Changing a case: preview (the new due date, computed by the clock) then confirm; notes.
+
+Nothing is saved by the preview; the confirmation re-checks everything, because the case may
+have changed in between. Every saved change is a case event with the member of staff as its
+actor (the case's audit trail).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from aiohttp import web
+
+from bot.cases import CaseNotFound, CaseSummary, InvalidCaseData
+from bot.staff.auth import roles
+from bot.staff.render.case import ACTION_KINDS, action_form
+from bot.staff.render.case_words import WAITING_LABELS, status_label
+from bot.staff.render.html import fmt_date, join, tag
+from bot.staff.render.pages import hidden_csrf, page, see_other
+from bot.staff.auth.security import PREFIX, require
+from bot.staff.services import STAFF_KEY
+
+MAX_REASON = 2000
+
+
+class _Refused(Exception):
+    pass
+
+
+async def _read(request: web.Request) -> tuple[str, date, str | None]:
+    form = await request.post()
+    kind = str(form.get("kind", ""))
+    if kind not in ACTION_KINDS:
+        raise _Refused("Choose one of the actions on the case page.")
+    try:
+        on = date.fromisoformat(str(form.get("on", "")))
+    except ValueError:
+        raise _Refused("Enter the date as a full date, for example 2026-11-23.") from None
+    reason = str(form.get("reason", "")).strip()[:MAX_REASON] or None
+    if ACTION_KINDS[kind][1] == "required" and not reason:
+        raise _Refused(f"{ACTION_KINDS[kind][0]} needs a reason: the person must be told why.")
+    return kind, on, reason
+
+
+async def _case(request: web.Request) -> CaseSummary:
+    services = request.app[STAFF_KEY]
+    try:
+        return await services.db(services.cases.get_case, request.match_info["reference"])
+    except CaseNotFound:
+        raise web.HTTPNotFound(text="There is no case with that reference.") from None
+
+
+def _problem(request: web.Request, case: CaseSummary, message: str, kind: str | None,
+             on: str | None, reason: str | None) -> web.Response:
+    today = request.app[STAFF_KEY].cases.today()
+    body = [tag("p", tag("a", "Back to the case", href=f"{PREFIX}/cases/{case.reference}"))]
+    if kind in ACTION_KINDS:
+        label, needs = ACTION_KINDS[kind]
+        body.append(action_form(request, case, kind, label, needs, today, on=on,
+                                reason_text=reason or ""))
+    return page(request, f"Case {case.reference}: not saved", join(body), error=message,
+                status=400)
+
+
+def _clock_rows(status: str, clock_started_on, due_on, extended: bool,
+                waiting_for) -> list[tuple[str, str]]:
+    """The clock as staff read it: the same rows for the case now and after the action."""
+    waiting = ", ".join(WAITING_LABELS.get(w, w) for w in waiting_for) or "nothing"
+    return [
+        ("Status", status_label(status)),
+        ("Clock started", fmt_date(clock_started_on, "Not yet (on hold)")),
+        ("Due date", fmt_date(due_on, "Not set")),
+        ("Extended", "Yes" if extended else "No"),
+        ("Waiting for", waiting),
+    ]
+
+
+@require(roles.CASES)
+async def preview(request: web.Request) -> web.Response:
+    services = request.app[STAFF_KEY]
+    case = await _case(request)
+    form = await request.post()
+    try:
+        kind, on, reason = await _read(request)
+        state = await services.db(services.cases.preview_event, case.reference, kind, on, reason)
+    except (_Refused, InvalidCaseData) as exc:
+        return _problem(request, case, str(exc), str(form.get("kind", "")),
+                        str(form.get("on", "")), str(form.get("reason", "")))
+    label = ACTION_KINDS[kind][0]
+    before = _clock_rows(case.status, case.clock_started_on, case.due_on, case.extended,
+                         case.waiting_for)
+    after = _clock_rows(state.status.value, state.clock_started_on, state.due_on,
+                        state.extended, state.waiting_for)
+    rows = join(
+        tag("tr", tag("th", name, scope="row") + tag("td", old)
+            + tag("td", new, class_="changed" if old != new else None,
+                  id="preview-due" if name == "Due date" else None))
+        for (name, old), (_, new) in zip(before, after)
+    )
+    comparison = tag("table", tag("caption", f"{label} on {fmt_date(on)}: what changes")
+                     + tag("thead", tag("tr", tag("th", "", scope="col")
+                                        + tag("th", "Now", scope="col")
+                                        + tag("th", "After saving", scope="col")))
+                     + tag("tbody", rows), class_="data-table preview-table")
+    confirm = tag("form", join([
+        hidden_csrf(request),
+        tag("input", type="hidden", name="kind", value=kind),
+        tag("input", type="hidden", name="on", value=on.isoformat()),
+        tag("input", type="hidden", name="reason", value=reason or ""),
+        tag("button", f"Save: {label}", type="submit", class_="button"),
+        tag("a", "Cancel", href=f"{PREFIX}/cases/{case.reference}",
+            class_="button button--secondary"),
+    ]), method="post", action=f"{PREFIX}/cases/{case.reference}/events", class_="confirm-form")
+    reason_line = tag("p", f"Reason: {reason}") if reason else ""
+    body = join([tag("p", "Nothing is saved yet. Check the new due date, then save."),
+                 comparison, reason_line, confirm])
+    return page(request, f"Check before saving – case {case.reference}", body)
+
+
+@require(roles.CASES)
+async def record(request: web.Request) -> web.Response:
+    services = request.app[STAFF_KEY]
+    case = await _case(request)
+    form = await request.post()
+    try:
+        kind, on, reason = await _read(request)
+        await services.db(services.cases.record_event, case.reference, kind, on,
+                          request["staff"].account.username, reason)
+    except (_Refused, InvalidCaseData) as exc:
+        return _problem(request, case, str(exc), str(form.get("kind", "")),
+                        str(form.get("on", "")), str(form.get("reason", "")))
+    return see_other(f"{PREFIX}/cases/{case.reference}?done=saved#deadline")
+
+
+@require(roles.CASES)
+async def add_note(request: web.Request) -> web.Response:
+    services = request.app[STAFF_KEY]
+    case = await _case(request)
+    form = await request.post()
+    note = str(form.get("note", "")).strip()[:MAX_REASON]
+    try:
+        await services.db(services.cases.add_note, case.reference, note,
+                          actor=request["staff"].account.username)
+    except InvalidCaseData as exc:
+        return _problem(request, case, str(exc), None, None, None)
+    return see_other(f"{PREFIX}/cases/{case.reference}?done=note#timeline")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post(PREFIX + "/cases/{reference}/preview", preview)
+    app.router.add_post(PREFIX + "/cases/{reference}/events", record)
+    app.router.add_post(PREFIX + "/cases/{reference}/notes", add_note)

@@ -1,0 +1,390 @@
+"""Live handoff: the queue (live), a conversation (live two-way chat), claim, hand back, close.
+
+URLs name the handoff by its id, never by the conversation id: that is the resident's key to
+their chat (docs/chat-protocol.md) and must not end up in logs or browser history.
+Live updates are Server-Sent Events (``text/event-stream``), read by ``staff.js`` with
+``EventSource``; the console's own messages go as ``fetch`` POSTs with the CSRF header.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.chat.handoffs import CLAIMED, WAITING, HandoffNotOpen, HandoffRecord
+from bot.staff import audit
+from bot.staff.auth import roles
+from bot.staff.render.html import Markup, fmt_time, join, tag
+from bot.staff.render.pages import hidden_csrf, page, post_button, see_other
+from bot.staff.auth.security import PREFIX, require, wants_json
+from bot.staff.services import STAFF_KEY
+from bot.staff.sse import EventStream
+from bot.staff.render.transcript import transcript_log
+from bot.web.keys import HUB_KEY
+from bot.web.rasa_client import RasaUnavailable
+
+TEAM = "Information Governance"
+QUEUE_POLL_SECONDS = 2.0
+MAX_STAFF_MESSAGE = 2000
+
+
+def author_name(request: web.Request) -> str:
+    return f"{request['staff'].account.display_name} ({TEAM})"
+
+
+def minutes_since(moment: datetime, now: datetime) -> int:
+    return max(0, int((now - moment).total_seconds() // 60))
+
+
+def queue_item(handoff: HandoffRecord, now: datetime) -> dict[str, Any]:
+    """What the queue shows of a handoff (no conversation id, nothing the resident wrote)."""
+    return {
+        "id": handoff.id,
+        "reason": handoff.reason,
+        "status": handoff.status,
+        "requested_at": handoff.requested_at.isoformat(),
+        "waited_minutes": minutes_since(handoff.requested_at, now),
+        "claimed_by": handoff.claimed_by,
+        "callback_offered": handoff.callback_offered_at is not None,
+        "url": f"{PREFIX}/handoffs/{handoff.id}",
+    }
+
+
+async def _queue(request: web.Request) -> list[dict[str, Any]]:
+    services = request.app[STAFF_KEY]
+    handoffs = await services.db(services.handoffs.open_handoffs)
+    now = services.now()
+    return [queue_item(h, now) for h in handoffs]
+
+
+def waited_words(minutes: int) -> str:
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
+def queue_table(items: list[dict[str, Any]]) -> Markup:
+    headers = ["Waiting since", "Waited", "Reason", "Status", "Call back", "Conversation"]
+    rows = []
+    for item in items:
+        status = ("Waiting" if item["status"] == WAITING
+                  else f"With {item['claimed_by']}")
+        rows.append(tag("tr", join([
+            tag("td", fmt_time(datetime.fromisoformat(item["requested_at"]))),
+            tag("td", waited_words(item["waited_minutes"]), data_requested_at=item["requested_at"],
+                class_="waited"),
+            tag("td", item["reason"]),
+            tag("td", status),
+            tag("td", "Offered" if item["callback_offered"] else "—"),
+            tag("td", tag("a", f"Open chat {item['id']}", href=item["url"])),
+        ])))
+    body = join(rows) if rows else tag("tr", tag("td", "Nobody is waiting.",
+                                                 colspan=str(len(headers))))
+    return tag("table", tag("caption", "Conversations waiting for a person, oldest first")
+               + tag("thead", tag("tr", join(tag("th", h, scope="col") for h in headers)))
+               + tag("tbody", body, id="queue-body"),
+               class_="data-table", id="queue-table", data_stream=f"{PREFIX}/handoffs/stream")
+
+
+@require(roles.HANDOFFS)
+async def queue_page(request: web.Request) -> web.Response:
+    services = request.app[STAFF_KEY]
+    items = await _queue(request)
+    open_now = services.hours.is_open(services.now())
+    hours = tag("p", f"Staffed hours: {services.settings.staff_hours} (UK time, closed on bank "
+                     f"holidays). The team is {'on duty' if open_now else 'off duty'} now. "
+                     "Residents not answered within "
+                     f"{services.settings.staff_claim_timeout_minutes} minutes, or outside "
+                     "staffed hours, are offered a call back and stay here.",
+                class_="hint")
+    status = tag("p", "", id="queue-status", role="status", class_="live-status")
+    return page(request, "Live chats", join([hours, status, queue_table(items)]))
+
+
+@require(roles.HANDOFFS)
+async def queue_json(request: web.Request) -> web.Response:
+    return web.json_response({"queue": await _queue(request)})
+
+
+@require(roles.HANDOFFS)
+async def queue_stream(request: web.Request) -> web.StreamResponse:
+    stream = await EventStream.open(request)
+    last = None
+    while not stream.closing:
+        items = await _queue(request)
+        if items != last:
+            await stream.send("queue", {"queue": items})
+            last = items
+        if not await stream.wait(QUEUE_POLL_SECONDS):
+            break
+    return stream.response
+
+
+async def _handoff(request: web.Request) -> HandoffRecord:
+    services = request.app[STAFF_KEY]
+    try:
+        handoff_id = int(request.match_info["handoff_id"])
+    except ValueError:
+        raise web.HTTPNotFound(text="There is no such conversation.") from None
+    handoff = await services.db(services.handoffs.get, handoff_id)
+    if handoff is None:
+        raise web.HTTPNotFound(text="There is no such conversation.")
+    return handoff
+
+
+def _controls(request: web.Request, handoff: HandoffRecord) -> Markup:
+    base = f"{PREFIX}/handoffs/{handoff.id}"
+    me = request["staff"].account.username
+    if handoff.status == WAITING:
+        return post_button(request, f"{base}/claim", "Claim this conversation")
+    if handoff.status == CLAIMED:
+        buttons = [
+            post_button(request, f"{base}/hand-back", "Hand back to the assistant"),
+            post_button(request, f"{base}/close", "Close the chat", secondary=True),
+            post_button(request, f"{base}/release", "Return to the queue", secondary=True),
+        ]
+        if handoff.claimed_by != me:
+            buttons.insert(0, tag("p", f"{handoff.claimed_by} has this conversation.",
+                                  class_="hint"))
+        return tag("div", join(buttons), class_="button-row")
+    return tag("p", f"This handoff is {handoff.status}: the assistant has the conversation.")
+
+
+def _composer(request: web.Request, handoff: HandoffRecord) -> Markup:
+    mine = handoff.status == CLAIMED and handoff.claimed_by == request["staff"].account.username
+    if not mine:
+        return tag("p", "Claim the conversation to reply.", class_="hint", id="composer-hint")
+    return tag("form", join([
+        hidden_csrf(request),
+        tag("label", "Your reply to the resident", for_="reply-text"),
+        tag("textarea", "", id="reply-text", name="text", rows="3", required=True,
+            maxlength=str(MAX_STAFF_MESSAGE)),
+        tag("button", "Send", type="submit", class_="button"),
+    ]), method="post", action=f"{PREFIX}/handoffs/{handoff.id}/messages", id="composer",
+        class_="composer", data_typing=f"{PREFIX}/handoffs/{handoff.id}/typing")
+
+
+@require(roles.HANDOFFS)
+async def conversation_page(request: web.Request) -> web.Response:
+    services = request.app[STAFF_KEY]
+    handoff = await _handoff(request)
+    await services.audit(request["staff"].account.username,
+                         audit.HANDOFF_VIEW, target=f"handoff:{handoff.id}")
+    history = await services.db(services.transcripts.history, handoff.conversation_id)
+    waited = waited_words(minutes_since(handoff.requested_at, services.now()))
+    facts = tag("dl", join([
+        tag("dt", "Reason") + tag("dd", handoff.reason),
+        tag("dt", "Asked for a person") + tag("dd", f"{fmt_time(handoff.requested_at)} "
+                                                     f"({waited} ago)"),
+        tag("dt", "Status") + tag("dd", handoff.status + (f" by {handoff.claimed_by}"
+                                                          if handoff.claimed_by else ""),
+                                  id="handoff-status"),
+        tag("dt", "Call back offered") + tag("dd", fmt_time(handoff.callback_offered_at, "No")),
+        tag("dt", "Resident's chat open now")
+        + tag("dd", "Yes" if request.app[HUB_KEY].resident_connected(handoff.conversation_id)
+              else "No (they may come back; what they wrote is kept)"),
+    ]), class_="summary-list")
+    log = transcript_log(history, label="Conversation with the resident", live=True,
+                         element_id="transcript")
+    body = join([
+        tag("p", tag("a", "Back to the queue", href=f"{PREFIX}/handoffs")),
+        facts,
+        _controls(request, handoff),
+        tag("section", tag("h2", "Conversation", id="conversation-heading") + log
+            + tag("p", "", id="typing", class_="hint", aria_live="polite"),
+            aria_labelledby="conversation-heading", class_="panel",
+            data_stream=f"{PREFIX}/handoffs/{handoff.id}/stream", id="conversation"),
+        _composer(request, handoff),
+    ])
+    flash = {"claimed": "You have joined the chat. The resident has been told.",
+             "released": "The conversation is back in the queue."}.get(request.query.get("done"))
+    return page(request, f"Live chat {handoff.id}", body, flash=flash)
+
+
+@require(roles.HANDOFFS)
+async def conversation_stream(request: web.Request) -> web.StreamResponse:
+    """The conversation so far (``history``), then every event as it happens."""
+    handoff = await _handoff(request)
+    hub = request.app[HUB_KEY]
+    subscription = hub.subscribe_staff(handoff.conversation_id)
+    try:
+        stream = await EventStream.open(request)
+        history = await hub.transcript(handoff.conversation_id, for_staff=True)
+        await stream.send("history", history)
+        while not stream.closing:
+            try:
+                event = await asyncio.wait_for(subscription.get(), stream.heartbeat)
+            except asyncio.TimeoutError:
+                if not await stream.ping():
+                    break
+                continue
+            except StopAsyncIteration:
+                await stream.send("resubscribe", {"overflowed": subscription.overflowed})
+                break
+            if not await stream.send(event.get("type", "message"), event):
+                break
+        return stream.response
+    finally:
+        subscription.close()
+
+
+async def _reply(request: web.Request, handoff: HandoffRecord, done: str) -> web.StreamResponse:
+    if wants_json(request):
+        return web.json_response({"ok": True, "status": done})
+    return see_other(f"{PREFIX}/handoffs/{handoff.id}?done={done}")
+
+
+@require(roles.HANDOFFS)
+async def claim(request: web.Request) -> web.StreamResponse:
+    services = request.app[STAFF_KEY]
+    handoff = await _handoff(request)
+    account = request["staff"].account
+    try:
+        handoff = await services.db(services.handoffs.claim, handoff.id, account.username)
+    except HandoffNotOpen:
+        message = "Someone else has already claimed this conversation, or it has ended."
+        if wants_json(request):
+            return web.json_response({"error": message}, status=409)
+        return page(request, "Not claimed", tag("p", tag("a", "Back to the conversation",
+                    href=f"{PREFIX}/handoffs/{handoff.id}")), error=message, status=409)
+    await services.audit(account.username, audit.HANDOFF_CLAIM,
+                         target=f"handoff:{handoff.id}")
+    await request.app[HUB_KEY].notify(
+        handoff.conversation_id, "staff_joined",
+        f"{account.display_name} from {TEAM} has joined the chat.", author=author_name(request),
+    )
+    return await _reply(request, handoff, "claimed")
+
+
+def _must_be_claimed(handoff: HandoffRecord) -> None:
+    if handoff.status != CLAIMED:
+        raise web.HTTPConflict(text="Claim the conversation first.")
+
+
+@require(roles.HANDOFFS)
+async def release(request: web.Request) -> web.StreamResponse:
+    services = request.app[STAFF_KEY]
+    handoff = await _handoff(request)
+    account = request["staff"].account
+    try:
+        handoff = await services.db(services.handoffs.release, handoff.id)
+    except HandoffNotOpen:
+        raise web.HTTPConflict(text="The conversation is not claimed.") from None
+    await services.audit(account.username, audit.HANDOFF_RELEASE,
+                         target=f"handoff:{handoff.id}")
+    await request.app[HUB_KEY].notify(
+        handoff.conversation_id, "staff_left",
+        f"{account.display_name} has left the chat. Another member of the team will join "
+        "as soon as they can.", author=author_name(request),
+    )
+    return await _reply(request, handoff, "released")
+
+
+async def _end(request: web.Request, *, returned: bool) -> web.StreamResponse:
+    services = request.app[STAFF_KEY]
+    handoff = await _handoff(request)
+    _must_be_claimed(handoff)
+    account = request["staff"].account
+    hub = request.app[HUB_KEY]
+    try:
+        if returned:
+            await hub.hand_back(
+                handoff.conversation_id, author=author_name(request),
+                text=f"{account.display_name} has left the chat. You are now talking to the "
+                     "automated assistant again.",
+            )
+        else:
+            await hub.close_handoff(
+                handoff.conversation_id, author=author_name(request),
+                text=f"{account.display_name} has closed this chat. The automated assistant "
+                     "can still help if you write again.",
+            )
+    except RasaUnavailable:
+        message = ("The assistant could not be reached, so the conversation stays with you. "
+                   "Try again in a moment.")
+        if wants_json(request):
+            return web.json_response({"error": message}, status=503)
+        return page(request, "Not handed back", tag("p", tag("a", "Back to the conversation",
+                    href=f"{PREFIX}/handoffs/{handoff.id}")), error=message, status=503)
+    await services.audit(account.username,
+                         audit.HANDOFF_HAND_BACK if returned else audit.HANDOFF_CLOSE,
+                         target=f"handoff:{handoff.id}")
+    if wants_json(request):
+        return web.json_response({"ok": True})
+    return see_other(f"{PREFIX}/handoffs")
+
+
+@require(roles.HANDOFFS)
+async def hand_back(request: web.Request) -> web.StreamResponse:
+    return await _end(request, returned=True)
+
+
+@require(roles.HANDOFFS)
+async def close(request: web.Request) -> web.StreamResponse:
+    return await _end(request, returned=False)
+
+
+async def _text_from(request: web.Request) -> str:
+    if request.content_type == "application/json":
+        try:
+            payload = await request.json()
+        except ValueError:
+            raise web.HTTPBadRequest(text="expected JSON") from None
+        text = payload.get("text") if isinstance(payload, dict) else None
+    else:
+        text = (await request.post()).get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise web.HTTPBadRequest(text="Write a message first.")
+    if len(text) > MAX_STAFF_MESSAGE:
+        raise web.HTTPBadRequest(text=f"Keep messages under {MAX_STAFF_MESSAGE} characters.")
+    return text.strip()
+
+
+def _must_be_mine(request: web.Request, handoff: HandoffRecord) -> None:
+    if handoff.status != CLAIMED or handoff.claimed_by != request["staff"].account.username:
+        raise web.HTTPConflict(text="Only the member of staff who claimed the chat can reply.")
+
+
+@require(roles.HANDOFFS)
+async def send_message(request: web.Request) -> web.StreamResponse:
+    handoff = await _handoff(request)
+    _must_be_mine(request, handoff)
+    text = await _text_from(request)
+    hub = request.app[HUB_KEY]
+    record = await hub.post_staff_message(handoff.conversation_id, author_name(request), text)
+    await hub.set_typing(handoff.conversation_id, False)
+    if wants_json(request):
+        return web.json_response({"ok": True, "seq": record.seq, "id": record.id})
+    return see_other(f"{PREFIX}/handoffs/{handoff.id}#composer")
+
+
+@require(roles.HANDOFFS)
+async def typing(request: web.Request) -> web.StreamResponse:
+    handoff = await _handoff(request)
+    _must_be_mine(request, handoff)
+    try:
+        payload = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text="expected JSON") from None
+    on = bool(payload.get("on")) if isinstance(payload, dict) else False
+    await request.app[HUB_KEY].set_typing(handoff.conversation_id, on)
+    return web.json_response({"ok": True})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get(PREFIX + "/handoffs", queue_page)
+    app.router.add_get(PREFIX + "/handoffs/stream", queue_stream)
+    app.router.add_get(PREFIX + "/api/handoffs", queue_json)
+    base = PREFIX + "/handoffs/{handoff_id:\\d+}"
+    app.router.add_get(base, conversation_page)
+    app.router.add_get(base + "/stream", conversation_stream)
+    app.router.add_post(base + "/claim", claim)
+    app.router.add_post(base + "/release", release)
+    app.router.add_post(base + "/hand-back", hand_back)
+    app.router.add_post(base + "/close", close)
+    app.router.add_post(base + "/messages", send_message)
+    app.router.add_post(base + "/typing", typing)
