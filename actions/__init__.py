@@ -1,0 +1,1 @@
+"""Rasa SDK actions and form validators: thin, each calls into ``bot/`` for the logic."""

@@ -4,6 +4,11 @@ The assistant records a handoff (a resident asked for a person, it misunderstood
 complaint, or a case could not be logged) and pauses itself for that conversation; staff
 claim it from the console and close it or hand it back. One row per handoff; a
 conversation can be handed off more than once.
+
+:class:`HandoffStore` is the one place a handoff's state changes (request, claim, release,
+call-back offered, hand back or close), and the one source of truth for who has a
+conversation now: the action server, the hub and the staff console all ask it rather than
+trusting a copy in memory.
 """
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from bot.db.base import Base, UTCDateTime
 
 HANDOFFS_TABLE = "dpa_handoffs"
 WAITING, CLAIMED, CLOSED, RETURNED = "waiting", "claimed", "closed", "returned"
+# The widget's names for who has the conversation (docs/chat-protocol.md).
+ASSISTANT_MODE, WAITING_MODE, STAFF_MODE = "assistant", "waiting", "staff"
 
 
 class Handoff(Base):
@@ -153,3 +160,28 @@ class HandoffStore:
                 .order_by(Handoff.requested_at)
             ).scalars().all()
             return [HandoffRecord.from_model(row) for row in rows]
+
+    def mode(self, conversation_id: str) -> str:
+        """Who has the conversation: ``staff`` once someone claimed its open handoff,
+        ``waiting`` before that, else ``assistant``."""
+        return mode_of(self.for_conversation(conversation_id))
+
+    def end(self, conversation_id: str, *, returned: bool) -> int:
+        """Mark the conversation's open handoffs returned (to the assistant) or closed."""
+        status = RETURNED if returned else CLOSED
+        with session_scope(self._sessions, write=True) as session:
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.conversation_id == conversation_id,
+                       Handoff.status.in_((WAITING, CLAIMED)))
+                .values(status=status, closed_at=self._now())
+            )
+            return result.rowcount or 0
+
+
+def mode_of(handoffs: list[HandoffRecord]) -> str:
+    """The mode a conversation with these handoffs (oldest first) is in."""
+    open_ones = [h for h in handoffs if h.status in (WAITING, CLAIMED)]
+    if not open_ones:
+        return ASSISTANT_MODE
+    return STAFF_MODE if open_ones[-1].status == CLAIMED else WAITING_MODE

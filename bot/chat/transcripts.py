@@ -11,12 +11,11 @@ Staff (and trainers) need "what the model understood": ``intent`` and ``confiden
 filled on the resident's row once Rasa has answered, from the parse Rasa itself stored
 (see :mod:`bot.web.understanding`).
 
-The methods are blocking; the ``*_async`` variants run them in a worker thread so the web
-app's event loop never waits on the database.
+The methods are blocking, as every store's are: async code runs them off the event loop
+(the rule is in :mod:`bot.db.offloop`).
 """
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Optional, Sequence
@@ -211,32 +210,6 @@ class TranscriptStore:
         """Record what the model understood a resident's message as."""
         with session_scope(self._sessions, write=True) as session:
             self._set_understanding(session, message_id, Understanding(intent, confidence))
-
-    # -- the same, off the event loop ----------------------------------------------------
-
-    async def append_async(
-        self, conversation_id: str, message: NewMessage
-    ) -> tuple[TranscriptMessage, bool]:
-        return await asyncio.to_thread(self.append, conversation_id, message)
-
-    async def append_many_async(
-        self,
-        conversation_id: str,
-        messages: Sequence[NewMessage],
-        *,
-        understanding: tuple[int, Understanding] | None = None,
-    ) -> list[TranscriptMessage]:
-        return await asyncio.to_thread(
-            lambda: self.append_many(conversation_id, list(messages), understanding=understanding)
-        )
-
-    async def history_async(self, conversation_id: str) -> list[TranscriptMessage]:
-        return await asyncio.to_thread(self.history, conversation_id)
-
-    async def set_understanding_async(
-        self, message_id: int, intent: str | None, confidence: float | None
-    ) -> None:
-        await asyncio.to_thread(self.set_understanding, message_id, intent, confidence)
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""What the assistant says and checks: the request form, answer validation, digressions, wording."""

@@ -1,0 +1,1 @@
+"""The database: engines and sessions, the shared base and column types, schema and migrations, work off the event loop."""

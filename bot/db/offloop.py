@@ -1,4 +1,19 @@
-"""The hub's database access: its own thread, and on SQLite one connection kept open.
+"""Work off the event loop: the one rule, and the web app's database thread.
+
+The rule, for all of ``bot/`` and ``actions/``:
+
+- Stores and services are plain blocking code (a function of a session per unit of work:
+  :class:`bot.cases.repository.CaseRepository`, :class:`bot.chat.transcripts.TranscriptStore`,
+  :class:`bot.chat.handoffs.HandoffStore`, the staff and trainer stores). They have no
+  ``async`` twins.
+- Async code never calls them directly. In the web app (hub, staff console) they run through
+  :meth:`HubDatabase.run` (below), which is what ``StaffServices.db`` and the hub's ``_db``
+  are; CPU-bound work that touches no database (hashing a password, reading training files)
+  runs in ``asyncio.to_thread``. In the action server, where there is no shared database
+  thread, database calls run in ``asyncio.to_thread``.
+- Nothing blocking runs at import time.
+
+Why the web app has its own thread rather than ``asyncio.to_thread``:
 
 Every message a resident sends costs the hub a few short transactions, so how they are run
 matters as much as what they do (measured with ``python -m bot.tools.bench_chat --stand-in-ms``):

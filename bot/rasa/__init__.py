@@ -1,0 +1,1 @@
+"""Running Rasa: its endpoints file, training the model, and the runner that starts every part."""

@@ -1,8 +1,8 @@
-"""The staff console at ``/staff``: accounts, sessions, cases and live handoffs.
+"""The staff console at ``/staff``: cases, live chats, trainers' pages and accounts.
 
-``add_staff_console(app)`` plugs it into the web app (``bot.web.app.create_app``). Modules:
-``models`` (tables), ``accounts`` (users, passwords, lockout), ``sessions`` (server-side
-sessions), ``csrf``, ``security`` (middleware: login, CSRF, headers), ``audit`` (the access
-log), ``html`` (templates with autoescaping), ``views_*`` (the pages), ``hours`` (staffed
-hours), ``callbacks`` (telling residents when nobody can answer).
+``add_staff_console(app)`` (:mod:`bot.staff.console`) plugs it into the web app. ``auth/``
+decides who may do what, ``views/`` are the pages, ``render/`` turns records into HTML;
+beside them, the services the pages share: the tables (``models``), the access log
+(``audit``), live updates (``sse``), telling residents when nobody can answer
+(``callbacks``) and the trainers' background evaluation (``evaluate_job``).
 """

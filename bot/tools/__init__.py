@@ -1,0 +1,1 @@
+"""Measuring tools that are not part of the running product (``make bench-chat``)."""

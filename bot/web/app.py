@@ -11,7 +11,7 @@ from bot.staff.console import add_staff_console
 from bot.chat.transcripts import TranscriptStore
 from bot.web.chat import add_chat_routes
 from bot.db.offloop import HubDatabase
-from bot.chat.handoff_state import HandoffState
+from bot.chat.handoffs import HandoffStore
 from bot.web.hub import ChatHub
 from bot.web.keys import (
     CLIENT_KEY,
@@ -61,7 +61,7 @@ def _build_hub(
     engine = database.engine
     return ChatHub(
         transcripts=TranscriptStore(database.sessions),
-        handoffs=HandoffState(database.sessions),
+        handoffs=HandoffStore(database.sessions),
         rasa=RasaClient(
             client, settings.rasa_url, settings.rasa_token, settings.chat_rasa_timeout_seconds
         ),

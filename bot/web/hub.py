@@ -42,7 +42,7 @@ from bot.chat.transcripts import (
     message_payload,
 )
 from bot.web import notices
-from bot.chat.handoff_state import ASSISTANT_MODE, HandoffState
+from bot.chat.handoffs import ASSISTANT_MODE, HandoffStore
 from bot.web.rasa_client import RasaClient, RasaUnavailable, Reply
 from bot.web.understanding import MESSAGE_ID_KEY
 
@@ -132,7 +132,7 @@ class ChatHub:
     def __init__(
         self,
         transcripts: TranscriptStore,
-        handoffs: HandoffState,
+        handoffs: HandoffStore,
         rasa: RasaClient,
         understand: Understand | None = None,
         run_db: RunDb | None = None,

@@ -112,16 +112,6 @@ def test_understanding_is_recorded_on_the_residents_message(store: TranscriptSto
     assert kept.page == "https://x.example/p"
 
 
-async def test_async_wrappers(store: TranscriptStore):
-    cid = conversation()
-    message, created = await store.append_async(cid, NewMessage(RESIDENT, "hi", client_id="a"))
-    await store.append_many_async(cid, [NewMessage(ASSISTANT, "hello")])
-    await store.set_understanding_async(message.id, "greet", 0.99)
-    history = await store.history_async(cid)
-    assert created and [m.text for m in history] == ["hi", "hello"]
-    assert history[0].intent == "greet"
-
-
 def test_payload_for_residents_and_for_staff(store: TranscriptStore):
     cid = conversation()
     message, _ = store.append(cid, NewMessage(RESIDENT, "hi", client_id="a", page="https://p"))

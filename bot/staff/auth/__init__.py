@@ -1,0 +1,1 @@
+"""Who may use the console: accounts and passwords, sessions, CSRF, roles and the login gate."""
