@@ -39,7 +39,7 @@ def _load_or_create_secrets(var_dir: Path) -> dict[str, str]:
     else:
         stored = {}
     changed = False
-    for name in ("rasa_token", "session_secret"):
+    for name in ("rasa_token", "session_secret", "action_token"):
         if not stored.get(name):
             stored[name] = secrets.token_hex(32)
             changed = True
@@ -104,6 +104,10 @@ class Settings:
     rasa_port: int
     action_port: int
     model_dir: Path
+    # Rasa's calls to the action server carry this secret (bot/rasa/action_server.py), and
+    # the action server listens here (default: WEB_HOST, loopback).
+    action_token: str = ""
+    action_host: str = "127.0.0.1"
     # The chat hub (docs/chat-protocol.md). Defaults here so code building Settings by hand
     # (tests) need not name them.
     chat_allowed_origins: tuple[str, ...] = DEFAULT_CHAT_ORIGINS
@@ -189,6 +193,8 @@ def load_settings() -> Settings:
         rasa_port=rasa_port,
         action_port=action_port,
         model_dir=Path(os.environ.get("DPA_MODEL_DIR", PROJECT_ROOT / "models")).resolve(),
+        action_token=os.environ.get("ACTION_SERVER_TOKEN") or stored["action_token"],
+        action_host=os.environ.get("ACTION_HOST") or os.environ.get("WEB_HOST", "127.0.0.1"),
         chat_allowed_origins=_origins("CHAT_ALLOWED_ORIGINS", DEFAULT_CHAT_ORIGINS),
         chat_max_message_chars=chat_limits["CHAT_MAX_MESSAGE_CHARS"],
         chat_rate_per_minute=chat_limits["CHAT_RATE_PER_MINUTE"],

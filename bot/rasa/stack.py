@@ -55,7 +55,10 @@ def build_services(settings: Settings, model_path: Path) -> list[Service]:
         "DATABASE_URL": settings.database_url,
         "RASA_URL": settings.rasa_url,
         "ACTION_SERVER_URL": settings.action_server_url,
+        # Secrets travel in the environment (readable only by their owner), never in argv.
         "RASA_TOKEN": settings.rasa_token,
+        "ACTION_SERVER_TOKEN": settings.action_token,
+        "ACTION_HOST": settings.action_host,
         "COUNCIL_NATION": settings.council_nation,
         "DPA_VAR_DIR": str(settings.var_dir),
         "WEB_PORT": str(settings.web_port),
@@ -67,8 +70,8 @@ def build_services(settings: Settings, model_path: Path) -> list[Service]:
         Service(
             name="action server",
             argv=[
-                _python(), "-m", "rasa_sdk",
-                "--actions", "actions",
+                _python(), "-m", "bot.rasa.action_server",
+                "--host", settings.action_host,
                 "--port", str(settings.action_port),
             ],
             health_url=f"http://127.0.0.1:{settings.action_port}/health",
@@ -78,13 +81,10 @@ def build_services(settings: Settings, model_path: Path) -> list[Service]:
         Service(
             name="rasa server",
             argv=[
-                _python(), "-m", "rasa", "run",
+                _python(), "-m", "bot.rasa.server",  # `rasa run`, its token from RASA_TOKEN
                 "--model", str(model_path),
                 "--endpoints", str(endpoints),
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-                "--enable-api",
-                # "=" form: a token may start with "-", which argparse would take for an option
-                f"--auth-token={settings.rasa_token}",
                 "--interface", host,
                 "--port", str(settings.rasa_port),
             ],

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.rasa.action_server import ACTION_TOKEN_HEADER
 from bot.cases import CaseRepository
 from bot.config import PROJECT_ROOT
 from tests.conftest import free_port
@@ -107,7 +108,10 @@ class Shell:
 @pytest.fixture
 def shell(stack, stack_settings, tmp_path: Path):
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "{stack_settings.action_server_url}/webhook"\n')
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "{stack_settings.action_server_url}/webhook"\n'
+        f'  headers:\n    {ACTION_TOKEN_HEADER}: "{stack_settings.action_token}"\n'
+    )
     model = next(stack_settings.model_dir.glob("*.tar.gz"))
     rasa = Path(sys.executable).with_name("rasa")
     env = {**os.environ, "TERM": "xterm"}

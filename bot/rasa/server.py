@@ -1,0 +1,27 @@
+"""The Rasa server, started without its secret on the command line.
+
+``rasa run --auth-token TOKEN`` shows the token to anyone who can run ``ps``. This launcher
+takes the same arguments as ``rasa run`` but reads the token from ``RASA_TOKEN`` (the
+runner passes it in the child's environment, readable only by its owner) and hands it to
+Rasa's own command line inside the process, so ``/proc/<pid>/cmdline`` never holds it.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    token = os.environ.get("RASA_TOKEN", "")
+    if not token:
+        sys.exit("rasa server: RASA_TOKEN is not set")
+    from rasa.__main__ import main as rasa_main
+
+    # "=" form: a token may start with "-", which argparse would take for an option.
+    sys.argv = ["rasa", "run", *args, "--enable-api", f"--auth-token={token}"]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
