@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bot.chat.transcripts import MAX_CLIENT_ID, MAX_PAGE
+from bot.conversation.plain_text import clean
 from bot.web import notices
 from bot.web.keys import HUB_KEY, ORIGINS_KEY, READINESS_KEY, SETTINGS_KEY
 from bot.web.limits import TokenBucket
@@ -113,7 +114,7 @@ class _Session:
         """Act on one frame; False when the tab should be closed."""
         try:
             frame = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             frame = None
         if not isinstance(frame, dict):
             await self.error("not a JSON object")
@@ -133,6 +134,10 @@ class _Session:
     async def message(self, frame: dict[str, Any]) -> None:
         text, display = frame.get("text"), frame.get("display")
         client_id, page = frame.get("client_id"), frame.get("page")
+        # Control characters are dropped before anything is checked or stored.
+        text = clean(text) if isinstance(text, str) else text
+        display = clean(display) if isinstance(display, str) else display
+        page = clean(page) if isinstance(page, str) else page
         if client_id is not None and not (
             isinstance(client_id, str) and CLIENT_ID.fullmatch(client_id)
         ):
