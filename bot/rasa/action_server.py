@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=settings.action_port)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from bot.rasa.log_privacy import install
+
+    install()
     app = create_action_app(settings.action_token)
     logger.info("action server on http://%s:%d/webhook", args.host, args.port)
     app.run(args.host, args.port, workers=1, access_log=False)

@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("rasa server: RASA_TOKEN is not set")
     from rasa.__main__ import main as rasa_main
 
+    from bot.rasa.log_privacy import install
+
+    install()
+
     # "=" form: a token may start with "-", which argparse would take for an option.
     sys.argv = ["rasa", "run", *args, "--enable-api", f"--auth-token={token}"]
     rasa_main()

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import BinaryIO, Callable, Sequence
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.rasa.endpoints import write_runtime_endpoints
@@ -120,9 +120,10 @@ class Stack:
     def start(self, timeout: float = 300.0, report: Callable[[str], None] = lambda _: None) -> None:
         """Start every service and wait until each answers its health check."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.log_dir.chmod(0o700)
         for service in self.services:
             service.log_path = self.log_dir / f"{service.name.replace(' ', '-')}.log"
-            log = open(service.log_path, "wb")  # noqa: SIM115 (kept open for the child)
+            log = open_log(service.log_path)
             env = {**os.environ, **service.env, "PYTHONUNBUFFERED": "1"}
             service.process = subprocess.Popen(  # noqa: S603 (our own argv)
                 list(service.argv),
@@ -187,6 +188,28 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+LOG_GENERATIONS = 5
+
+
+def open_log(path: Path, generations: int = LOG_GENERATIONS) -> BinaryIO:
+    """A new log for a part, private to its owner (0600); the last run's logs are kept.
+
+    The previous ``name.log`` becomes ``name.log.1`` (and ``.1`` becomes ``.2``, up to
+    ``generations``), so a restart never truncates what the last run wrote.
+    """
+    oldest = path.with_name(f"{path.name}.{generations}")
+    oldest.unlink(missing_ok=True)
+    for n in range(generations - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{n}")
+        if older.exists():
+            older.replace(path.with_name(f"{path.name}.{n + 1}"))
+    if path.exists():
+        path.replace(path.with_name(f"{path.name}.1"))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "ab")
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
