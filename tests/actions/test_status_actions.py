@@ -16,7 +16,9 @@ from actions.status import ActionCheckCaseStatus, ValidateStatusForm
 from bot.conversation.validation.dates import check_date_of_birth
 from bot.conversation.validation.email import check_email
 from bot.conversation.validation.reference import check_case_reference
-from bot.cases import CaseRepository, CaseSummary
+from bot.cases.new_case import NewCase
+from bot.cases.records import CaseSummary
+from bot.cases.repository import CaseRepository
 from bot.conversation.wording import long_date
 from tests.actions.support import Outcome, form_turn, make_tracker, response_text, run_action
 
@@ -35,11 +37,10 @@ def log_case(cases: CaseRepository, **fields: Any) -> CaseSummary:
         "email": "Ada.Lovelace@example.org",
         "date_of_birth": date(1984, 3, 3),
         "postcode": "CH1 2NP",
-        "received_at": datetime.now(timezone.utc),
         "conversation_id": "earlier-chat",
     }
     values.update(fields)
-    return cases.create_case(**values)
+    return cases.create_case(NewCase(**values), received_at=datetime.now(timezone.utc))
 
 
 async def check(domain: dict, reference: str | None, identity: str | None) -> Outcome:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cases import CaseRepository
+from bot.cases.repository import CaseRepository
 from bot.config import PROJECT_ROOT
 from tests.conftest import free_port
 
