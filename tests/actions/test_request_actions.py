@@ -282,6 +282,31 @@ async def test_nothing_is_logged_unless_the_summary_was_confirmed(domain, cases,
     assert cases.list_cases() == []
 
 
+# -- a tracker that skipped the form ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"full_name": "=1+1"},
+        {"email": "=1+1"},
+        {"date_of_birth": "1900-01-01"},
+        {"phone": "=HYPERLINK(\"x\")"},
+        {"postcode": "=1+1"},
+        {"response_format": "=1+1"},
+        {"access_what": "="},
+    ],
+    ids=lambda forged: "-".join(forged),
+)
+async def test_a_forged_tracker_stores_no_case(domain, cases, handoff_calls, forged):
+    """The form would never have accepted these: the submit action re-checks every answer."""
+    outcome = await submit(domain, {**ACCESS_FOR_MYSELF, **forged})
+    assert cases.list_cases() == []
+    assert outcome.responses == ["utter_case_logging_failed_no_staff"]
+    assert outcome.texts == []  # no reference, no promise of a date
+    assert handoff_calls == []
+
+
 # -- when the case cannot be logged ------------------------------------------------------------
 
 
