@@ -17,7 +17,6 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.answers import answer_every_question
-from bot.conversation import validation
 from bot.conversation.digressions import detect_digression
 from bot.conversation.request_form import (
     ALL_FORM_SLOTS,
@@ -28,6 +27,13 @@ from bot.conversation.request_form import (
     read_field_choice,
     required_slots,
 )
+from bot.conversation.validation.checked import Checked
+from bot.conversation.validation.dates import check_date_of_birth
+from bot.conversation.validation.email import check_email
+from bot.conversation.validation.names import check_full_name
+from bot.conversation.validation.phone import check_uk_phone
+from bot.conversation.validation.postcode import check_uk_postcode, extract_uk_postcode
+from bot.conversation.validation.skip import is_skip_answer
 
 # How each slot's answer is read.
 NAME_SLOTS = {"full_name", "subject_name"}
@@ -37,11 +43,11 @@ FREE_TEXT_SLOTS = {
     "portability_what", "portability_destination", "decision_what", "decision_concern",
     "marketing_channels", "previous_names", "previous_addresses",
 }
-STRUCTURED_CHECKS: dict[str, Callable[[str], validation.Checked]] = {
-    "date_of_birth": validation.check_date_of_birth,
-    "email": validation.check_email,
-    "phone": validation.check_uk_phone,
-    "postcode": validation.check_uk_postcode,
+STRUCTURED_CHECKS: dict[str, Callable[[str], Checked]] = {
+    "date_of_birth": check_date_of_birth,
+    "email": check_email,
+    "phone": check_uk_phone,
+    "postcode": check_uk_postcode,
 }
 NOT_GIVEN = "not given"
 UNCLEAR_CHOICE = "Sorry, I didn't catch which one you meant. Please choose one of the options."
@@ -59,7 +65,7 @@ def _latest_intent(tracker: Tracker) -> tuple[str | None, float]:
 
 
 def _is_skip(text: str) -> bool:
-    return validation.is_skip_answer(text)
+    return is_skip_answer(text)
 
 
 class ValidateRequestForm(FormValidationAction):
@@ -128,7 +134,7 @@ class ValidateRequestForm(FormValidationAction):
                 return {}, UNCLEAR_CHOICE
             return {slot: choice}, None
         if slot in NAME_SLOTS:
-            checked = validation.check_full_name(text)
+            checked = check_full_name(text)
             return ({slot: checked.value}, None) if checked.ok else ({}, checked.problem)
         if slot == "email":
             if _is_skip(text):
@@ -138,7 +144,7 @@ class ValidateRequestForm(FormValidationAction):
                 if tracker.get_slot("phone") in ("none", NOT_GIVEN):
                     values["phone"] = None
                 return values, None
-            checked = validation.check_email(text)
+            checked = check_email(text)
             return ({slot: checked.value}, None) if checked.ok else ({}, checked.problem)
         if slot == "phone":
             if _is_skip(text) and tracker.get_slot("email") not in (None, NOT_GIVEN):
@@ -147,7 +153,7 @@ class ValidateRequestForm(FormValidationAction):
                 return {}, "We need a way to contact you: please give a phone number, as you skipped the email address."
         if slot in STRUCTURED_CHECKS:
             if slot == "date_of_birth":  # reasons worded for whoever the request is about
-                checked = validation.check_date_of_birth(
+                checked = check_date_of_birth(
                     text, them=tracker.get_slot("subject") == "other")
             else:
                 checked = STRUCTURED_CHECKS[slot](text)
@@ -186,7 +192,7 @@ class ValidateRequestForm(FormValidationAction):
             return {}, "Please type your full address, for example 12 High Street, Chester."
         # A postcode inside the address answers the postcode question too; a new address
         # without one clears the old postcode so that it is asked again.
-        postcode = validation.extract_uk_postcode(text)
+        postcode = extract_uk_postcode(text)
         return {"address": text[:500], "postcode": postcode}, None
 
     @staticmethod

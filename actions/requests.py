@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,13 +15,8 @@ from actions.handoff import record_handoff
 from actions.settings import case_repository, settings
 from bot.rules import council
 from bot.rules.deadlines import due_date, received_on
-from bot.conversation.request_form import (
-    ALL_FORM_SLOTS,
-    REQUEST_TYPES,
-    documents_to_send,
-    needs_id,
-    type_specific_answers,
-)
+from bot.conversation.case_from_form import UnusableAnswer, new_case_from_form
+from bot.conversation.request_form import ALL_FORM_SLOTS, REQUEST_TYPES, documents_to_send
 from bot.conversation.wording import case_logged_message
 
 log = logging.getLogger(__name__)
@@ -63,41 +58,6 @@ class ActionCancelRequest(Action):
         return [*clear_form_slots(), SlotSet("request_type", None)]
 
 
-def case_fields(slots: dict[str, Any]) -> dict[str, Any]:
-    """Map the form's answers onto the case store's fields."""
-    request_type = slots["request_type"]
-    on_behalf = slots.get("subject") == "other"
-
-    def given(name: str) -> Any:
-        value = slots.get(name)
-        return None if value in (None, "", "none", "not given") else value
-
-    dob = given("date_of_birth")
-    return {
-        "request_type": request_type,
-        "full_name": slots.get("full_name") or "not given",
-        "previous_names": given("previous_names"),
-        "date_of_birth": date.fromisoformat(dob) if dob else None,
-        "address": given("address"),
-        "postcode": given("postcode"),
-        "previous_addresses": given("previous_addresses"),
-        "email": given("email"),
-        "phone": given("phone"),
-        "on_behalf": on_behalf,
-        "subject_name": given("subject_name") if on_behalf else None,
-        "relationship": given("relationship") if on_behalf else None,
-        "authority": given("authority") if on_behalf else None,
-        "answers": type_specific_answers(request_type, slots),
-        "period": given("access_period"),
-        "services": given("access_what"),
-        "response_format": "portable" if request_type == "request_portability"
-        else given("response_format"),
-        "id_document": given("id_document"),
-        "address_document": given("address_document"),
-        "requires_id": needs_id(request_type),
-    }
-
-
 class ActionSubmitRequest(Action):
     """Log the confirmed request as a case and tell the resident what happens next.
 
@@ -116,13 +76,16 @@ class ActionSubmitRequest(Action):
         if slots.get("request_type") not in REQUEST_TYPES or slots.get("confirmed") is not True:
             dispatcher.utter_message(response="utter_request_not_sent")
             return []
-        fields = case_fields(slots)
+        try:
+            case = new_case_from_form(slots, tracker.sender_id)
+        except UnusableAnswer as exc:
+            # Only a tracker that skipped the form gets here: store nothing, say so.
+            log.warning("refused to log a case: %s", exc)
+            dispatcher.utter_message(response="utter_case_logging_failed_no_staff")
+            return [SlotSet("confirmed", None)]
         try:
             summary = await asyncio.to_thread(
-                case_repository().create_case,
-                received_at=datetime.now(timezone.utc),
-                conversation_id=tracker.sender_id,
-                **fields,
+                case_repository().create_case, case, received_at=datetime.now(timezone.utc)
             )
         except Exception as exc:  # noqa: BLE001 (any failure must reach the resident)
             log.error("could not log a case: %s", type(exc).__name__)
@@ -134,11 +97,11 @@ class ActionSubmitRequest(Action):
 
         nation = settings().council_nation
         today = received_on(datetime.now(timezone.utc))
-        documents = documents_to_send(fields["request_type"], slots)
+        documents = documents_to_send(case.request_type, slots)
         dispatcher.utter_message(
             text=case_logged_message(
                 reference=summary.reference,
-                on_behalf=fields["on_behalf"],
+                on_behalf=case.on_behalf,
                 documents=documents,
                 due_on=summary.due_on,
                 due_if_documents_today=due_date(today, nation) if documents else None,

@@ -13,7 +13,9 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.settings import case_repository
-from bot.conversation import validation
+from bot.conversation.validation.dates import check_date_of_birth
+from bot.conversation.validation.email import check_email
+from bot.conversation.validation.reference import check_case_reference
 from bot.conversation.wording import case_status_message
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,7 @@ class ValidateStatusForm(FormValidationAction):
     def validate_case_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        checked = validation.check_case_reference(str(value or ""))
+        checked = check_case_reference(str(value or ""))
         if not checked.ok:
             dispatcher.utter_message(text=checked.problem)
             return {"case_reference": None}
@@ -39,10 +41,10 @@ class ValidateStatusForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = str(value or "")
         if "@" in text:
-            checked = validation.check_email(text)
+            checked = check_email(text)
             stored = checked.value
         else:
-            checked = validation.check_date_of_birth(text)
+            checked = check_date_of_birth(text)
             stored = checked.value.isoformat() if checked.ok else None
         if not checked.ok:
             dispatcher.utter_message(text=checked.problem)

@@ -12,16 +12,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
-from bot.cases import (
-    REQUEST_TYPES,
+from bot.cases.new_case import NewCase
+from bot.cases.records import (
     CaseDetail,
     CaseNotFound,
-    CaseRepository,
     CaseSummary,
     InvalidCaseData,
     InvalidCaseEvent,
     case_to_dict,
 )
+from bot.cases.repository import CaseRepository
+from bot.cases.vocabulary import REQUEST_TYPES
 from bot.db.engine import build_engine, get_engine, session_scope, make_session_factory
 from bot.cases.models import Case, CaseEvent
 from bot.rules.references import ALPHABET, is_reference, new_reference, normalise_reference
@@ -58,7 +59,9 @@ def make_case(
         "received_at": at(received),
     }
     values.update(fields)
-    return repo.create_case(**values)
+    not_fields = ("received_at", "actor", "nation")  # how it is logged, not what
+    options = {name: values.pop(name) for name in not_fields if name in values}
+    return repo.create_case(NewCase(**values), **options)
 
 
 def started_case(

@@ -12,7 +12,10 @@ from typing import Iterator
 
 import pytest
 
-from bot.cases import CaseRepository, CaseSummary, current_revision, head_revision, upgrade_database
+from bot.cases.new_case import NewCase
+from bot.cases.records import CaseSummary
+from bot.cases.repository import CaseRepository
+from bot.db.schema import current_revision, head_revision, upgrade_database
 from bot.db.engine import dispose_engine
 from bot.commands import cases as cases_command
 from bot.commands import db as db_command
@@ -46,19 +49,23 @@ def seeded(database: str) -> dict[str, CaseSummary]:
     now = datetime.now(timezone.utc)
     today = repo.today()
     overdue = repo.create_case(
-        request_type="request_erasure", full_name="Ben Okafor", email="ben@example.org",
-        received_at=datetime(2025, 1, 1, 10, tzinfo=timezone.utc), conversation_id="conv-ben",
+        NewCase(request_type="request_erasure", full_name="Ben Okafor", email="ben@example.org",
+                conversation_id="conv-ben"),
+        received_at=datetime(2025, 1, 1, 10, tzinfo=timezone.utc),
     )
     overdue = repo.record_event(overdue.reference, "id_received", date(2025, 1, 1), "jsmith")
     running = repo.create_case(
-        request_type="request_access", full_name="Ada Lovelace", email="ada@example.org",
-        phone="01632 960001", date_of_birth=date(1985, 12, 10), address="1 Analytical Row",
-        postcode="NT1 1AA", previous_names="Ada Byron", received_at=now, conversation_id="conv-ada",
+        NewCase(request_type="request_access", full_name="Ada Lovelace", email="ada@example.org",
+                phone="01632 960001", date_of_birth=date(1985, 12, 10),
+                address="1 Analytical Row", postcode="NT1 1AA", previous_names="Ada Byron",
+                conversation_id="conv-ada"),
+        received_at=now,
     )
     running = repo.record_event(running.reference, "id_received", today, "jsmith")
     on_hold = repo.create_case(
-        request_type="request_rectification", full_name="Chloe Price",
-        received_at=now - timedelta(minutes=1), conversation_id="conv-chloe",
+        NewCase(request_type="request_rectification", full_name="Chloe Price",
+                conversation_id="conv-chloe"),
+        received_at=now - timedelta(minutes=1),
     )
     return {"overdue": overdue, "running": running, "on_hold": on_hold}
 

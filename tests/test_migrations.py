@@ -15,7 +15,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from bot.cases import CaseRepository, current_revision, head_revision, upgrade_database
+from bot.cases.new_case import NewCase
+from bot.cases.repository import CaseRepository
+from bot.db.schema import current_revision, head_revision, upgrade_database
 from bot.db.engine import get_engine, mask_url, normalise_url
 from bot.db.tables import Base
 from bot.db.schema import VERSION_TABLE, alembic_config, include_name
@@ -43,8 +45,7 @@ def test_upgrading_twice_is_a_no_op_and_keeps_data(database_url: str) -> None:
     upgrade_database(database_url)
     repo = CaseRepository.from_url(database_url)
     case = repo.create_case(
-        request_type="request_access",
-        full_name="Ada Lovelace",
+        NewCase(request_type="request_access", full_name="Ada Lovelace"),
         received_at=datetime(2026, 1, 5, 9, tzinfo=timezone.utc),
     )
     upgrade_database(database_url)
@@ -121,7 +122,7 @@ def test_concurrent_upgrades_in_one_process_wait_for_each_other(database_url: st
 
 def test_concurrent_upgrades_from_several_processes(database_url: str) -> None:
     """The runner, a CLI and a test may all upgrade at start-up; none may fail."""
-    script = "import sys; from bot.cases import upgrade_database; upgrade_database(sys.argv[1])"
+    script = "import sys; from bot.db.schema import upgrade_database; upgrade_database(sys.argv[1])"
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", script, database_url],

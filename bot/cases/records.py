@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.cases.models import Case, CaseEvent
+from bot.rules.clock import ClockError
 
 
 class CaseError(Exception):
@@ -27,6 +28,10 @@ class CaseNotFound(CaseError, LookupError):
 
 class InvalidCaseData(CaseError, ValueError):
     """A value the case store does not accept (unknown request type, naive timestamp, ...)."""
+
+
+class InvalidCaseEvent(InvalidCaseData, ClockError):
+    """The clock rules do not allow this event now; the message is meant for staff."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 from bot.commands.arguments import days
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.cases import CaseSummary
+    from bot.cases.records import CaseSummary
 
 TABLE_COLUMNS = ("REFERENCE", "TYPE", "STATUS", "RECEIVED", "DUE", "NAME")
 
@@ -58,7 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so that ``dpa --help`` and ``dpa deadline`` do not load SQLAlchemy.
-    from bot.cases import CaseRepository, InvalidCaseData, case_to_dict, upgrade_database
+    from bot.cases.records import InvalidCaseData, case_to_dict
+    from bot.cases.repository import CaseRepository
+    from bot.db.schema import upgrade_database
     from bot.config import load_settings
 
     settings = load_settings()

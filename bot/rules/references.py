@@ -14,11 +14,14 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 PREFIX = "DPA"
 GROUPS = 2
 GROUP_LENGTH = 4
+SYMBOLS = GROUPS * GROUP_LENGTH  # after the prefix, not counting the dashes
+# What people put between the parts when they type a reference (a regex character class).
+SEPARATOR = r"[\s\-_.]"
 
 REFERENCE_PATTERN = re.compile(
     rf"^{PREFIX}(?:-[{ALPHABET}]{{{GROUP_LENGTH}}}){{{GROUPS}}}$"
 )
-_SEPARATORS = re.compile(r"[\s\-_.]+")
+_SEPARATORS = re.compile(rf"{SEPARATOR}+")
 
 
 def new_reference() -> str:
@@ -41,7 +44,7 @@ def normalise_reference(text: str) -> str | None:
     compact = _SEPARATORS.sub("", text.strip().upper())
     if compact.startswith(PREFIX):
         compact = compact[len(PREFIX):]
-    if len(compact) != GROUPS * GROUP_LENGTH:
+    if len(compact) != SYMBOLS:
         return None
     groups = [compact[i : i + GROUP_LENGTH] for i in range(0, len(compact), GROUP_LENGTH)]
     candidate = "-".join((PREFIX, *groups))

@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Callable, TypeVar
 
 from aiohttp import web
 
-from bot.cases import CaseRepository
+from bot.cases.repository import CaseRepository
 from bot.config import Settings
 from bot.chat.handoffs import HandoffStore
 from bot.staff.auth.accounts import AccountStore

@@ -37,6 +37,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Match, Pattern
 
+from bot.rules import references
+
 NAME = "[NAME]"
 EMAIL = "[EMAIL]"
 PHONE = "[PHONE]"
@@ -63,8 +65,14 @@ _EMAIL_SPELT = re.compile(
 
 # -- case references (bot.rules.references: DPA-XXXX-XXXX, typed loosely) --------------------
 
-_REFERENCE = re.compile(r"\bDPA[\s\-_.]*[A-Z0-9]{4}[\s\-_.]*[A-Z0-9]{4}\b", _I)
-_BARE_REFERENCE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", _I)
+# Any letter or digit, not only the alphabet's: a mistyped reference is redacted too.
+_REFERENCE_GROUP = rf"[A-Z0-9]{{{references.GROUP_LENGTH}}}"
+_REFERENCE = re.compile(
+    rf"\b{references.PREFIX}" + rf"{references.SEPARATOR}*{_REFERENCE_GROUP}" * references.GROUPS
+    + r"\b",
+    _I,
+)
+_BARE_REFERENCE = re.compile(rf"\b{'-'.join([_REFERENCE_GROUP] * references.GROUPS)}\b", _I)
 _REFERENCE_CUE = re.compile(
     r"\b((?:case\s+|request\s+)?(?:ref(?:erence)?\.?|case)(?:\s+(?:number|no\.?|num|#))?"
     r"\s*(?:is|was|:|#|-)?\s*)([A-Z0-9][A-Z0-9\-/]{3,}[A-Z0-9])\b",

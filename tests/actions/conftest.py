@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from actions.settings import case_repository, settings
-from bot.cases import CaseRepository, current_revision, head_revision, upgrade_database
+from bot.cases.repository import CaseRepository
+from bot.db.schema import current_revision, head_revision, upgrade_database
 from bot.db.engine import dispose_engine
 from tests.actions.support import load_domain
 

@@ -20,7 +20,8 @@ from actions.requests import (
 )
 from actions.summary import ActionAskChangeField, ActionAskConfirmed
 from bot.rules import council
-from bot.cases import CaseRepository
+from bot.cases.new_case import NewCase
+from bot.cases.repository import CaseRepository
 from bot.rules.deadlines import due_date, received_on
 from bot.chat.handoffs import HandoffStore
 from bot.conversation.request_form import FIELD_LABELS, REQUEST_TYPES
@@ -122,7 +123,7 @@ async def test_start_without_any_request_type_defaults_to_access(domain):
 
 
 async def test_cancel_clears_every_answer_and_logs_nothing(domain, cases):
-    existing = cases.create_case(request_type="request_erasure", full_name="Someone Else",
+    existing = cases.create_case(NewCase(request_type="request_erasure", full_name="Someone Else"),
                                  received_at=datetime.now(timezone.utc))
     slots = {**ACCESS_FOR_MYSELF, "confirmed": None, "failed_attempts": 1}
     tracker = make_tracker(domain, slots=slots, text="/affirm", intent="affirm")
@@ -281,6 +282,31 @@ async def test_nothing_is_logged_unless_the_summary_was_confirmed(domain, cases,
     assert cases.list_cases() == []
 
 
+# -- a tracker that skipped the form ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"full_name": "=1+1"},
+        {"email": "=1+1"},
+        {"date_of_birth": "1900-01-01"},
+        {"phone": "=HYPERLINK(\"x\")"},
+        {"postcode": "=1+1"},
+        {"response_format": "=1+1"},
+        {"access_what": "="},
+    ],
+    ids=lambda forged: "-".join(forged),
+)
+async def test_a_forged_tracker_stores_no_case(domain, cases, handoff_calls, forged):
+    """The form would never have accepted these: the submit action re-checks every answer."""
+    outcome = await submit(domain, {**ACCESS_FOR_MYSELF, **forged})
+    assert cases.list_cases() == []
+    assert outcome.responses == ["utter_case_logging_failed_no_staff"]
+    assert outcome.texts == []  # no reference, no promise of a date
+    assert handoff_calls == []
+
+
 # -- when the case cannot be logged ------------------------------------------------------------
 
 
@@ -302,7 +328,7 @@ def handoff_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, bool]
 async def test_a_failing_case_store_tells_the_resident_and_hands_off(
     domain, case_db, cases, monkeypatch, handoff_calls
 ):
-    def broken(self: CaseRepository, **fields: Any):
+    def broken(self: CaseRepository, *args: Any, **fields: Any):
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(CaseRepository, "create_case", broken)
@@ -362,7 +388,7 @@ async def test_the_resident_is_not_told_staff_were_asked_when_the_handoff_failed
 async def test_a_recorded_handoff_after_a_logging_failure_pauses_the_assistant(
     domain, case_db, monkeypatch
 ):
-    def broken(self: CaseRepository, **fields: Any):
+    def broken(self: CaseRepository, *args: Any, **fields: Any):
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(CaseRepository, "create_case", broken)

@@ -14,7 +14,11 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateRequestForm
-from bot.conversation import validation
+from bot.conversation.validation.dates import check_date_of_birth
+from bot.conversation.validation.email import check_email
+from bot.conversation.validation.names import check_full_name
+from bot.conversation.validation.phone import check_uk_phone
+from bot.conversation.validation.postcode import check_uk_postcode
 from bot.rules.deadlines import due_date, received_on
 from bot.conversation.request_form import ALL_FORM_SLOTS, CHOICES, REQUEST_TYPES, required_slots
 from bot.conversation.wording import long_date
@@ -222,11 +226,11 @@ async def test_a_valid_answer_is_normalised_and_the_form_moves_on(form, domain, 
 # -- structured answers: invalid -------------------------------------------------------------
 
 CHECKS = {
-    "date_of_birth": validation.check_date_of_birth,
-    "email": validation.check_email,
-    "postcode": validation.check_uk_postcode,
-    "phone": validation.check_uk_phone,
-    "full_name": validation.check_full_name,
+    "date_of_birth": check_date_of_birth,
+    "email": check_email,
+    "postcode": check_uk_postcode,
+    "phone": check_uk_phone,
+    "full_name": check_full_name,
 }
 
 
@@ -282,7 +286,7 @@ async def test_the_second_failure_adds_the_help_message(form, domain, slot, text
 
 async def test_further_failures_keep_counting_and_helping(form, domain):
     turn = await answer(form, domain, "postcode", "nowhere", failed_attempts=2)
-    assert turn.texts == [validation.check_uk_postcode("nowhere").problem]
+    assert turn.texts == [check_uk_postcode("nowhere").problem]
     assert turn.responses == ["utter_form_help"]
     assert turn.slots["failed_attempts"] == 3
 
@@ -303,7 +307,7 @@ async def test_skip_is_refused_before_the_resident_has_struggled(form, domain, f
     turn = await answer(form, domain, "date_of_birth", "skip", intent="skip", confidence=1.0,
                         failed_attempts=failed_attempts)
     assert turn.slots["date_of_birth"] is None
-    assert turn.texts == [validation.check_date_of_birth("skip").problem]
+    assert turn.texts == [check_date_of_birth("skip").problem]
     assert "utter_skipped_for_staff" not in turn.responses
     assert turn.next_slot == "date_of_birth"
 

@@ -13,8 +13,12 @@ from typing import Any
 import pytest
 
 from actions.status import ActionCheckCaseStatus, ValidateStatusForm
-from bot.conversation import validation
-from bot.cases import CaseRepository, CaseSummary
+from bot.conversation.validation.dates import check_date_of_birth
+from bot.conversation.validation.email import check_email
+from bot.conversation.validation.reference import check_case_reference
+from bot.cases.new_case import NewCase
+from bot.cases.records import CaseSummary
+from bot.cases.repository import CaseRepository
 from bot.conversation.wording import long_date
 from tests.actions.support import Outcome, form_turn, make_tracker, response_text, run_action
 
@@ -33,11 +37,10 @@ def log_case(cases: CaseRepository, **fields: Any) -> CaseSummary:
         "email": "Ada.Lovelace@example.org",
         "date_of_birth": date(1984, 3, 3),
         "postcode": "CH1 2NP",
-        "received_at": datetime.now(timezone.utc),
         "conversation_id": "earlier-chat",
     }
     values.update(fields)
-    return cases.create_case(**values)
+    return cases.create_case(NewCase(**values), received_at=datetime.now(timezone.utc))
 
 
 async def check(domain: dict, reference: str | None, identity: str | None) -> Outcome:
@@ -68,7 +71,7 @@ async def test_a_reference_is_accepted_in_its_canonical_form(form, domain, text)
 async def test_junk_is_not_a_reference_and_the_reason_is_given(form, domain, text, reason_says):
     turn = await form_turn(form, domain, "case_reference", text, form_name="status_form")
     assert turn.slots["case_reference"] is None
-    assert turn.texts == [validation.check_case_reference(text).problem]
+    assert turn.texts == [check_case_reference(text).problem]
     assert reason_says in turn.texts[0]
 
 
@@ -86,9 +89,9 @@ async def test_identity_by_email_or_date_of_birth(form, domain, text, stored):
 
 
 @pytest.mark.parametrize(("text", "check"), [
-    ("ada@example", validation.check_email),
-    ("sometime in spring", validation.check_date_of_birth),
-    ("31/02/1984", validation.check_date_of_birth),
+    ("ada@example", check_email),
+    ("sometime in spring", check_date_of_birth),
+    ("31/02/1984", check_date_of_birth),
 ])
 async def test_an_unusable_identity_detail_is_re_asked_with_the_reason(form, domain, text, check):
     turn = await form_turn(form, domain, "identity_check", text, form_name="status_form",

@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import Page, expect
 
-from bot.cases import CaseRepository
+from bot.cases.new_case import NewCase
+from bot.cases.repository import CaseRepository
 from bot.staff.auth.accounts import AccountError, AccountStore, hash_password
 from bot.db.engine import get_engine, make_session_factory
 from tests.browser.axe import serious_violations
@@ -106,7 +107,7 @@ def _case(stack_settings, received: date, **fields):
     repo = CaseRepository.from_url(stack_settings.database_url)
     at = datetime(received.year, received.month, received.day, 11, tzinfo=timezone.utc)
     fields.setdefault("request_type", "request_access")
-    return repo.create_case(received_at=at, **fields)
+    return repo.create_case(NewCase(**fields), received_at=at)
 
 
 def test_record_id_received_and_see_the_deadline(staff_page: Page, hub_url, stack_settings):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cases import CaseRepository
+from bot.cases.repository import CaseRepository
 from bot.conversation.request_form import AUTHORITY_EVIDENCE
 from tests.e2e.chat import Chat, requested_slot
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.cases import CaseRepository
+from bot.cases.repository import CaseRepository
 from bot.rules.deadlines import due_date, received_on
 from bot.conversation.wording import long_date
 from tests.e2e.chat import Chat

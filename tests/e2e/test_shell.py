@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.cases.repository import CaseRepository
 from bot.rasa.action_server import ACTION_TOKEN_HEADER
-from bot.cases import CaseRepository
 from bot.config import PROJECT_ROOT
 from tests.conftest import free_port
 

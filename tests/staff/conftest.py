@@ -14,7 +14,7 @@ from typing import Any, AsyncIterator, Callable
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.cases import CaseRepository
+from bot.cases.repository import CaseRepository
 from bot.db.engine import get_engine, make_session_factory
 from bot.config import PROJECT_ROOT, Settings
 from bot.staff.auth.accounts import AccountStore, hash_password

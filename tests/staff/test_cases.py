@@ -10,7 +10,8 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import text
 
-from bot.cases import CaseRepository
+from bot.cases.new_case import NewCase
+from bot.cases.repository import CaseRepository
 from bot.db.engine import get_engine, make_session_factory
 from bot.staff.auth.accounts import AccountError, AccountStore
 from bot.chat.transcripts import NewMessage, TranscriptStore
@@ -26,7 +27,7 @@ def new_case(cases: CaseRepository, day: date = date(2026, 11, 2), **fields):
     fields.setdefault("full_name", "Ada Lovelace")
     fields.setdefault("request_type", "request_access")
     fields.setdefault("email", "ada@example.org")
-    return cases.create_case(received_at=received(day), **fields)
+    return cases.create_case(NewCase(**fields), received_at=received(day))
 
 
 async def preview_then_save(console: Console, reference: str, kind: str, on: str,

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.cases import CaseRepository
+from bot.cases.new_case import NewCase
+from bot.cases.repository import CaseRepository
 from bot.db.engine import get_engine, make_session_factory
 from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import RESIDENT, NewMessage, TranscriptStore
@@ -78,8 +79,8 @@ def fill(engine: Engine, migrated_url: str) -> None:  # noqa: F811
     hand_off(engine, "old", OLD)
     hand_off(engine, "new", RECENT)
     CaseRepository.from_url(migrated_url).create_case(
-        request_type="request_erasure", full_name="Ben Okafor", received_at=OLD,
-        conversation_id="old",
+        NewCase(request_type="request_erasure", full_name="Ben Okafor", conversation_id="old"),
+        received_at=OLD,
     )
 
 

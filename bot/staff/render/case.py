@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.cases import CaseDetail, CaseSummary
+from bot.cases.records import CaseDetail, CaseSummary
 from bot.rules.deadlines import due_date
 from bot.staff.render.case_words import (
     EVENT_LABELS,

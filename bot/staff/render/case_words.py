@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.cases import CaseSummary
+from bot.cases.records import CaseSummary
 from bot.conversation.intent_labels import INTENT_LABELS
 
 # How near a due date must be for a case to be marked "due soon" (and "due this week").

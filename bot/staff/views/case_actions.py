@@ -10,7 +10,7 @@ from datetime import date
 
 from aiohttp import web
 
-from bot.cases import CaseNotFound, CaseSummary, InvalidCaseData
+from bot.cases.records import CaseNotFound, CaseSummary, InvalidCaseData
 from bot.staff.auth import roles
 from bot.staff.render.case import ACTION_KINDS, action_form
 from bot.staff.render.case_words import WAITING_LABELS, status_label

@@ -9,8 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.cases import REQUEST_TYPES, CaseDetail, CaseNotFound, CaseSummary, InvalidCaseData
-from bot.cases import case_to_dict
+from bot.cases.records import CaseDetail, CaseNotFound, CaseSummary, InvalidCaseData, case_to_dict
+from bot.cases.vocabulary import REQUEST_TYPES
 from bot.staff import audit
 from bot.staff.auth import roles
 from bot.staff.render.case import case_body, urgency_badge

@@ -1,0 +1,1 @@
+"""Tests of bot.conversation.validation, one file per kind of answer."""
