@@ -1,7 +1,7 @@
 """Checking and tidying values before the case store keeps them (the store's own rules).
 
 Whatever calls the store (the assistant, the staff console, the CLI) gets the same checks:
-text stripped and limited to its column, blank meaning not given, names from the
+text stripped of control characters and limited to its column, blank meaning not given, names from the
 vocabulary, aware timestamps. Each refusal is an :class:`InvalidCaseData` saying why.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ from bot.cases.models import Case
 from bot.cases.new_case import FLAG_FIELDS, TEXT_FIELDS
 from bot.cases.records import InvalidCaseData
 from bot.cases.vocabulary import REQUEST_TYPES, RESPONSE_FORMATS
+from bot.conversation.plain_text import clean
 from bot.rules.clock import Status
 
 MAX_ACTOR_LENGTH = 100
@@ -55,7 +56,7 @@ def text(value: Any, name: str = "text") -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidCaseData(f"{name} must be text")
-    value = value.strip()
+    value = clean(value).strip()
     if not value:
         return None
     column = Case.__table__.columns.get(name)

@@ -35,3 +35,10 @@ async def test_a_deeply_nested_frame_gets_the_bad_frame_answer_and_the_socket_st
     assert answer == {"type": "error", "text": "not a JSON object"}
     await tab.ws.send_json({"type": "ping"})
     assert await tab.next() == {"type": "pong"}
+
+
+def test_a_case_field_is_stored_without_control_characters():
+    from bot.cases.checks import clean_fields
+
+    cleaned = clean_fields({"full_name": "Jo\x00 Bloggs\x1b[2J", "address": "1 Mill Lane\r\nChester"})
+    assert cleaned == {"full_name": "Jo Bloggs[2J", "address": "1 Mill Lane\nChester"}
