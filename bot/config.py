@@ -108,6 +108,9 @@ class Settings:
     # the action server listens here (default: WEB_HOST, loopback).
     action_token: str = ""
     action_host: str = "127.0.0.1"
+    # dpa run restarts a part that dies, giving up after this many restarts in this window.
+    runner_max_restarts: int = 5
+    runner_restart_window_minutes: float = 10.0
     # The chat hub (docs/chat-protocol.md). Defaults here so code building Settings by hand
     # (tests) need not name them.
     chat_allowed_origins: tuple[str, ...] = DEFAULT_CHAT_ORIGINS
@@ -146,6 +149,12 @@ def load_settings() -> Settings:
         raise ConfigError(
             f"COUNCIL_NATION must be one of {', '.join(NATIONS)}, not {nation!r}"
         )
+    runner_limits = {
+        "RUNNER_MAX_RESTARTS": _int("RUNNER_MAX_RESTARTS", 5),
+        "RUNNER_RESTART_WINDOW_MINUTES": _float("RUNNER_RESTART_WINDOW_MINUTES", 10.0),
+    }
+    for name, value in runner_limits.items():
+        _positive(name, value)
     chat_limits = {
         "CHAT_MAX_MESSAGE_CHARS": _int("CHAT_MAX_MESSAGE_CHARS", 1000),
         "CHAT_RATE_PER_MINUTE": _int("CHAT_RATE_PER_MINUTE", 30),
@@ -195,6 +204,8 @@ def load_settings() -> Settings:
         model_dir=Path(os.environ.get("DPA_MODEL_DIR", PROJECT_ROOT / "models")).resolve(),
         action_token=os.environ.get("ACTION_SERVER_TOKEN") or stored["action_token"],
         action_host=os.environ.get("ACTION_HOST") or os.environ.get("WEB_HOST", "127.0.0.1"),
+        runner_max_restarts=runner_limits["RUNNER_MAX_RESTARTS"],
+        runner_restart_window_minutes=runner_limits["RUNNER_RESTART_WINDOW_MINUTES"],
         chat_allowed_origins=_origins("CHAT_ALLOWED_ORIGINS", DEFAULT_CHAT_ORIGINS),
         chat_max_message_chars=chat_limits["CHAT_MAX_MESSAGE_CHARS"],
         chat_rate_per_minute=chat_limits["CHAT_RATE_PER_MINUTE"],

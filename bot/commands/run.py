@@ -1,7 +1,9 @@
 """``dpa run``: train if needed, then start Rasa, the action server and the web app.
 
-Prints where each part listens once it answers its health check; Ctrl-C stops them all;
-if one dies, says which and why and stops the others.
+Prints where each part listens once it answers its health check; Ctrl-C (or SIGTERM) stops
+them all. A part that dies is restarted with back-off while the others keep serving
+(:mod:`bot.rasa.supervisor`); after repeated failures the runner says which part and why,
+and stops everything.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from bot.db.engine import mask_url
 from bot.db.schema import upgrade_database
 from bot.config import load_settings
 from bot.rasa.stack import ServiceFailed, Stack, build_services
+from bot.rasa.supervisor import RestartPolicy, Supervisor, status_file
 from bot.rasa.training import ensure_trained, model_path
 
 
@@ -61,8 +64,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {'staff console':<14} http://{settings.web_host}:{settings.web_port}/staff"
               + _first_admin_hint(settings.database_url), flush=True)
         _say("press Ctrl-C to stop")
+        supervisor = Supervisor(
+            stack, report=_say, status_path=status_file(settings.var_dir),
+            policy=RestartPolicy(max_restarts=settings.runner_max_restarts,
+                                 window_seconds=settings.runner_restart_window_minutes * 60),
+        )
         while True:
-            stack.check_alive()
+            supervisor.tick()
             time.sleep(1)
     except ServiceFailed as exc:
         print(f"dpa run: {exc}", file=sys.stderr, flush=True)

@@ -1,8 +1,11 @@
-"""Start, watch and stop the three processes: Rasa server, action server, web app.
+"""Start and stop the three processes: Rasa server, action server, web app.
 
 Used by ``dpa run`` (and so ``make run``) and by the end-to-end tests, which start the
-same stack on free ports. Each process writes to its own log under ``var/logs/``; when one
-dies we say which, with its exit status and the end of its log, instead of hanging.
+same stack on free ports. Each process writes to its own log under ``var/logs/``; a part
+that does not come up is named with its exit status and the end of its log. Parts die with
+the runner (a parent-death signal, and a process group each), and a runner refuses to start
+while a port it needs is held by another process. Restarting a part that dies later is
+:mod:`bot.rasa.supervisor`'s job.
 """
 from __future__ import annotations
 
@@ -19,10 +22,27 @@ from typing import BinaryIO, Callable, Sequence
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.rasa.endpoints import write_runtime_endpoints
+from bot.rasa.ports import holder, port_is_free
 
 
 class ServiceFailed(RuntimeError):
     """A service exited or never became healthy; the message says which and why."""
+
+
+# Enough for Rasa to finish a turn and close its database connections; the whole stack
+# stops within STOP_GRACE_SECONDS + a second or two (SIGKILL after it).
+STOP_GRACE_SECONDS = 7.0
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM us when the runner dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:  # not Linux: the process group and stop() still apply
+        pass
 
 
 @dataclass
@@ -36,6 +56,8 @@ class Service:
     env: dict[str, str] = field(default_factory=dict)
     log_path: Path | None = None
     process: subprocess.Popen | None = None
+    port: int | None = None  # checked free before the service starts
+    host: str = "127.0.0.1"
 
     def log_tail(self, lines: int = 25) -> str:
         if self.log_path is None or not self.log_path.exists():
@@ -77,6 +99,8 @@ def build_services(settings: Settings, model_path: Path) -> list[Service]:
             health_url=f"http://127.0.0.1:{settings.action_port}/health",
             listens_on=f"http://localhost:{settings.action_port}/webhook",
             env=common_env,
+            port=settings.action_port,
+            host=settings.action_host,
         ),
         Service(
             name="rasa server",
@@ -91,6 +115,8 @@ def build_services(settings: Settings, model_path: Path) -> list[Service]:
             health_url=f"http://127.0.0.1:{settings.rasa_port}/",
             listens_on=f"http://localhost:{settings.rasa_port}/webhooks/rest/webhook",
             env=common_env,
+            port=settings.rasa_port,
+            host=host,
         ),
         Service(
             name="web app",
@@ -98,11 +124,13 @@ def build_services(settings: Settings, model_path: Path) -> list[Service]:
             health_url=f"http://127.0.0.1:{settings.web_port}/health",
             listens_on=f"http://localhost:{settings.web_port}/",
             env=common_env,
+            port=settings.web_port,
+            host=host,
         ),
     ]
 
 
-def _answers(url: str, timeout: float = 2.0) -> bool:
+def answers(url: str, timeout: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (localhost)
             return 200 <= response.status < 300
@@ -119,22 +147,11 @@ class Stack:
 
     def start(self, timeout: float = 300.0, report: Callable[[str], None] = lambda _: None) -> None:
         """Start every service and wait until each answers its health check."""
+        self.check_ports()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.log_dir.chmod(0o700)
         for service in self.services:
-            service.log_path = self.log_dir / f"{service.name.replace(' ', '-')}.log"
-            log = open_log(service.log_path)
-            env = {**os.environ, **service.env, "PYTHONUNBUFFERED": "1"}
-            service.process = subprocess.Popen(  # noqa: S603 (our own argv)
-                list(service.argv),
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            log.close()
+            self.spawn(service)
             report(f"starting {service.name} (log: {service.log_path})")
         try:
             self._wait_healthy(timeout, report)
@@ -142,13 +159,42 @@ class Stack:
             self.stop()
             raise
 
+    def check_ports(self) -> None:
+        """Refuse to start, naming who holds it, when a port a service needs is taken."""
+        busy = [
+            f"port {s.port} (for the {s.name}) is in use by {holder(s.port)}"
+            for s in self.services if s.port is not None and not port_is_free(s.host, s.port)
+        ]
+        if busy:
+            raise ServiceFailed(
+                "cannot start: " + "; ".join(busy)
+                + ". Stop that process, or choose other ports (RASA_PORT, ACTION_PORT, WEB_PORT)."
+            )
+
+    def spawn(self, service: Service) -> None:
+        """Start (or restart) one service, its output appended to a fresh log."""
+        service.log_path = self.log_dir / f"{service.name.replace(' ', '-')}.log"
+        log = open_log(service.log_path)
+        env = {**os.environ, **service.env, "PYTHONUNBUFFERED": "1"}
+        service.process = subprocess.Popen(  # noqa: S603 (our own argv)
+            list(service.argv),
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 (only a prctl call)
+        )
+        log.close()
+
     def _wait_healthy(self, timeout: float, report: Callable[[str], None]) -> None:
         deadline = time.monotonic() + timeout
         pending = list(self.services)
         while pending:
             self.check_alive()
             for service in list(pending):
-                if _answers(service.health_url):
+                if answers(service.health_url):
                     report(f"{service.name} is ready at {service.listens_on}")
                     pending.remove(service)
             if pending and time.monotonic() > deadline:
@@ -169,7 +215,7 @@ class Stack:
                     f"End of its log ({service.log_path}):\n{service.log_tail()}"
                 )
 
-    def stop(self, grace: float = 15.0) -> None:
+    def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
         """Ask every service to stop (SIGTERM to its process group), then insist."""
         running = [s for s in self.services if s.process and s.process.poll() is None]
         for service in running:

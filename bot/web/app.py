@@ -9,6 +9,7 @@ from aiohttp import web
 from bot.config import ConfigError, Settings, load_settings
 from bot.staff.console import add_staff_console
 from bot.chat.transcripts import TranscriptStore
+from bot.rasa.supervisor import read_status, status_file
 from bot.web.chat import add_chat_routes
 from bot.db.offloop import HubDatabase
 from bot.chat.handoffs import HandoffStore
@@ -50,9 +51,14 @@ async def health(request: web.Request) -> web.Response:
         _probe(client, settings.action_server_url.rstrip("/") + "/health"),
     )
     overall = "ok" if hub == rasa == actions == "ok" else "degraded"
-    return web.json_response(
-        {"status": overall, "hub": hub, "rasa": rasa, "action_server": actions}
-    )
+    payload: dict[str, object] = {"status": overall, "hub": hub, "rasa": rasa,
+                                  "action_server": actions}
+    runner = read_status(status_file(settings.var_dir))
+    if runner is not None:  # started by dpa run: which part is down or restarting
+        payload["parts"] = runner["parts"]
+        if any(part["state"] != "up" for part in runner["parts"].values()):
+            payload["status"] = "degraded"
+    return web.json_response(payload)
 
 
 def _build_hub(
