@@ -28,7 +28,7 @@ logger = logging.getLogger("dpa.action_server")
 
 def token_ok(given: str | None, token: str) -> bool:
     """Whether a request's header carries the token (compared in constant time)."""
-    return bool(given) and hmac.compare_digest(given.encode(), token.encode())
+    return given is not None and hmac.compare_digest(given.encode(), token.encode())
 
 
 def create_action_app(token: str, actions: str = "actions") -> Any:

@@ -217,17 +217,17 @@ class Stack:
 
     def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
         """Ask every service to stop (SIGTERM to its process group), then insist."""
-        running = [s for s in self.services if s.process and s.process.poll() is None]
-        for service in running:
-            _signal_group(service.process, signal.SIGTERM)
+        running = [s.process for s in self.services if s.process and s.process.poll() is None]
+        for process in running:
+            _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + grace
-        for service in running:
+        for process in running:
             remaining = max(0.1, deadline - time.monotonic())
             try:
-                service.process.wait(remaining)
+                process.wait(remaining)
             except subprocess.TimeoutExpired:
-                _signal_group(service.process, signal.SIGKILL)
-                service.process.wait(5)
+                _signal_group(process, signal.SIGKILL)
+                process.wait(5)
 
     def __enter__(self) -> "Stack":
         return self

@@ -40,5 +40,6 @@ async def test_a_deeply_nested_frame_gets_the_bad_frame_answer_and_the_socket_st
 def test_a_case_field_is_stored_without_control_characters():
     from bot.cases.checks import clean_fields
 
-    cleaned = clean_fields({"full_name": "Jo\x00 Bloggs\x1b[2J", "address": "1 Mill Lane\r\nChester"})
+    cleaned = clean_fields({"full_name": "Jo\x00 Bloggs\x1b[2J",
+                            "address": "1 Mill Lane\r\nChester"})
     assert cleaned == {"full_name": "Jo Bloggs[2J", "address": "1 Mill Lane\nChester"}
