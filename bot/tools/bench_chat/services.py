@@ -102,11 +102,10 @@ class FixedLatencyRasa:
 
 def start_web_app_only(var_dir: Path, rasa_url: str):
     """The web app alone (as ``dpa run`` starts it), talking to ``rasa_url``."""
-    from sqlalchemy import text
-
     from bot.db.engine import get_engine
     from bot.db.schema import upgrade_database
     from bot.config import load_settings
+    from bot.rasa.events import create_events_table
     from bot.rasa.stack import Service, Stack
 
     port = free_port()
@@ -117,14 +116,8 @@ def start_web_app_only(var_dir: Path, rasa_url: str):
     os.environ.update(env)
     load_settings()  # creates var/secrets.json as the web app expects
     upgrade_database(database_url)
-    with get_engine(database_url).begin() as connection:
-        # Rasa's tracker store table, empty, so the hub's intent lookup runs as in production.
-        connection.execute(text(
-            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255)"
-            " NOT NULL, type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name"
-            " VARCHAR(255), action_name VARCHAR(255), data TEXT)"))
-        connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events"
-                                " (sender_id)"))
+    # Rasa's tracker store table, empty, so the hub's intent lookup runs as in production.
+    create_events_table(get_engine(database_url))
     web_app = Service(
         name="web app",
         argv=[sys.executable, "-m", "bot.web", "--host", "127.0.0.1", "--port", str(port)],
