@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.trainers import crossval as ne
+from bot.trainers.crossval import cache, candidates, choice, measure, metrics, report
 
 CANDIDATES_DIR = Path(__file__).resolve().parent.parent / "docs" / "nlu-candidates"
 
@@ -41,14 +41,14 @@ ERRORS = [  # Rasa's intent_errors.json
 
 
 def _pred(intent, *ranking, text="x"):
-    return ne.Prediction(text=text, intent=intent, ranking=tuple(ranking))
+    return metrics.Prediction(text=text, intent=intent, ranking=tuple(ranking))
 
 
 # --------------------------------------------------------------------------- parsing
 
 
 def test_parse_intent_report_reads_rows_and_averages():
-    report = ne.parse_intent_report(REPORT)
+    report = metrics.parse_intent_report(REPORT)
     assert set(report.intents) == {"greet", "out_of_scope", "request_access"}
     greet = report.intents["greet"]
     assert (greet.precision, greet.recall, greet.f1, greet.support) == (1.0, 0.9, 0.947, 10)
@@ -61,7 +61,7 @@ def test_parse_intent_report_reads_rows_and_averages():
 
 def test_parse_intent_report_computes_missing_averages():
     rows = {k: v for k, v in REPORT.items() if k in ("greet", "out_of_scope")}
-    report = ne.parse_intent_report(rows)
+    report = metrics.parse_intent_report(rows)
     assert report.macro_f1 == pytest.approx((0.947 + 0.889) / 2)
     assert report.weighted_f1 == pytest.approx((0.947 * 10 + 0.889 * 8) / 18)
     assert report.accuracy == pytest.approx((0.9 * 10 + 1.0 * 8) / 18)
@@ -69,11 +69,11 @@ def test_parse_intent_report_computes_missing_averages():
 
 def test_parse_intent_report_rejects_an_empty_report():
     with pytest.raises(ValueError):
-        ne.parse_intent_report({"accuracy": 1.0})
+        metrics.parse_intent_report({"accuracy": 1.0})
 
 
 def test_parse_predictions_drops_nlu_fallback_from_the_ranking():
-    [p] = ne.parse_predictions(
+    [p] = metrics.parse_predictions(
         [{"fold": 2, "text": "hm", "intent": "greet",
           "ranking": [["nlu_fallback", 0.55], ["greet", 0.5], ["thank", 0.3]]}]
     )
@@ -87,7 +87,7 @@ def test_prediction_with_a_single_intent_has_full_margin():
 
 
 def test_confusion_pairs_groups_and_sorts_by_count():
-    pairs = ne.confusion_pairs(ERRORS)
+    pairs = metrics.confusion_pairs(ERRORS)
     assert [(p.intent, p.predicted, p.count) for p in pairs] == [
         ("greet", "out_of_scope", 2),
         ("ask_cost", "out_of_scope", 1),
@@ -96,8 +96,8 @@ def test_confusion_pairs_groups_and_sorts_by_count():
 
 
 def test_entity_summary():
-    assert ne.entity_summary({"macro avg": {"f1-score": 0.5}, "weighted avg": {"f1-score": 0.7}}) == (0.5, 0.7)
-    assert ne.entity_summary({}) == (0.0, 0.0)
+    assert metrics.entity_summary({"macro avg": {"f1-score": 0.5}, "weighted avg": {"f1-score": 0.7}}) == (0.5, 0.7)
+    assert metrics.entity_summary({}) == (0.0, 0.0)
 
 
 # --------------------------------------------------------------------------- fallback
@@ -107,10 +107,10 @@ def test_would_fall_back_follows_the_fallback_classifier_rule():
     sure = _pred("greet", ("greet", 0.9), ("thank", 0.05))
     low = _pred("greet", ("greet", 0.25), ("thank", 0.05))
     close = _pred("greet", ("greet", 0.5), ("thank", 0.45))
-    assert not ne.would_fall_back(sure, 0.3, 0.1)
-    assert ne.would_fall_back(low, 0.3, 0.1)
-    assert ne.would_fall_back(close, 0.3, 0.1)
-    assert not ne.would_fall_back(close, 0.3, 0.01)
+    assert not metrics.would_fall_back(sure, 0.3, 0.1)
+    assert metrics.would_fall_back(low, 0.3, 0.1)
+    assert metrics.would_fall_back(close, 0.3, 0.1)
+    assert not metrics.would_fall_back(close, 0.3, 0.01)
 
 
 def test_fallback_outcome_counts_the_four_cases():
@@ -120,7 +120,7 @@ def test_fallback_outcome_counts_the_four_cases():
         _pred("greet", ("thank", 0.8), ("greet", 0.1)),  # wrong, answered
         _pred("greet", ("thank", 0.25), ("greet", 0.2)),  # wrong, caught
     ]
-    o = ne.fallback_outcome(preds, 0.3, 0.1)
+    o = metrics.fallback_outcome(preds, 0.3, 0.1)
     assert (o.correct_accepted, o.correct_fallback, o.wrong_accepted, o.wrong_fallback) == (1, 1, 1, 1)
     assert o.correct_fallback_rate == 0.5 and o.wrong_caught_rate == 0.5
     assert o.wrong_accepted_rate == 0.25 and o.cost == 1 + 2 * 1
@@ -129,17 +129,17 @@ def test_fallback_outcome_counts_the_four_cases():
 def test_recommend_threshold_balances_lost_answers_and_wrong_ones():
     right = [_pred("a", ("a", c / 100), ("b", 0.0)) for c in range(50, 100)]  # 50 right, 0.50-0.99
     wrong = [_pred("a", ("b", c), ("a", 0.0)) for c in (0.32, 0.34, 0.36, 0.9)]
-    sweep = ne.threshold_sweep(right + wrong, ambiguity=0.0, grid=(0.3, 0.4, 0.5, 0.6, 0.9))
-    best = ne.recommend_threshold(sweep)
+    sweep = metrics.threshold_sweep(right + wrong, ambiguity=0.0, grid=(0.3, 0.4, 0.5, 0.6, 0.9))
+    best = metrics.recommend_threshold(sweep)
     # 0.4 and 0.5 both catch the three low wrong answers and lose nothing: the higher wins.
     assert best.threshold == 0.5 and best.wrong_accepted == 1 and best.correct_fallback == 0
     # 0.9 would lose 80 % of right answers: never recommended.
-    assert all(o.threshold != 0.9 or o.correct_fallback_rate > ne.MAX_CORRECT_FALLBACK for o in sweep)
+    assert all(o.threshold != 0.9 or o.correct_fallback_rate > metrics.MAX_CORRECT_FALLBACK for o in sweep)
 
 
 def test_quantiles_nearest_rank():
-    assert ne.quantiles([3, 1, 2, 5, 4], [0.0, 0.5, 1.0]) == [1, 3, 5]
-    assert all(v != v for v in ne.quantiles([], [0.5]))  # NaN
+    assert metrics.quantiles([3, 1, 2, 5, 4], [0.0, 0.5, 1.0]) == [1, 3, 5]
+    assert all(v != v for v in metrics.quantiles([], [0.5]))  # NaN
 
 
 # --------------------------------------------------------------------------- candidates
@@ -150,12 +150,12 @@ def test_nlu_config_from_drops_policies_and_keeps_the_pipeline():
         "recipe": "default.v1", "language": "en", "assistant_id": "x",
         "pipeline": [{"name": "WhitespaceTokenizer"}], "policies": [{"name": "RulePolicy"}],
     }
-    assert ne.nlu_config_from(config) == {
+    assert candidates.nlu_config_from(config) == {
         "recipe": "default.v1", "language": "en", "assistant_id": "x",
         "pipeline": [{"name": "WhitespaceTokenizer"}],
     }
     with pytest.raises(ValueError):
-        ne.nlu_config_from({"policies": []})
+        candidates.nlu_config_from({"policies": []})
 
 
 def test_write_current_candidate_generates_from_config_yml(tmp_path):
@@ -164,13 +164,13 @@ def test_write_current_candidate_generates_from_config_yml(tmp_path):
         "recipe: default.v1\nlanguage: en\npipeline:\n  - name: WhitespaceTokenizer\n"
         "  - name: FallbackClassifier\n    threshold: 0.6\npolicies:\n  - name: RulePolicy\n"
     )
-    out = ne.write_current_candidate(config, tmp_path / "candidates")
+    out = candidates.write_current_candidate(config, tmp_path / "candidates")
     text = out.read_text()
     assert out.name == "current.yml" and text.startswith("# GENERATED from config.yml")
     data = yaml.safe_load(text)
     assert "policies" not in data and data["pipeline"][1]["threshold"] == 0.6
     mtime = out.stat().st_mtime_ns
-    ne.write_current_candidate(config, tmp_path / "candidates")
+    candidates.write_current_candidate(config, tmp_path / "candidates")
     assert out.stat().st_mtime_ns == mtime  # unchanged content is not rewritten
 
 
@@ -178,9 +178,9 @@ def test_candidate_description_and_order(tmp_path):
     (tmp_path / "zeta.yml").write_text("# A cheap idea,\n# in two lines.\npipeline: []\n")
     (tmp_path / "current.yml").write_text("# GENERATED from config.yml\n# The one in use.\n")
     (tmp_path / "default.yml").write_text("pipeline: []\n")
-    assert [p.stem for p in ne.discover_candidates(tmp_path)] == ["default", "current", "zeta"]
-    assert ne.candidate_description(tmp_path / "zeta.yml") == "A cheap idea, in two lines."
-    assert ne.candidate_description(tmp_path / "current.yml") == "The one in use."
+    assert [p.stem for p in candidates.discover_candidates(tmp_path)] == ["default", "current", "zeta"]
+    assert candidates.candidate_description(tmp_path / "zeta.yml") == "A cheap idea, in two lines."
+    assert candidates.candidate_description(tmp_path / "current.yml") == "The one in use."
 
 
 def test_config_key_ignores_fallback_thresholds_and_assistant_id_only():
@@ -190,35 +190,35 @@ def test_config_key_ignores_fallback_thresholds_and_assistant_id_only():
                                                          {"name": "FallbackClassifier", "threshold": 0.7}]}
     more_epochs = {"pipeline": [{"name": "DIETClassifier", "epochs": 41},
                                 {"name": "FallbackClassifier", "threshold": 0.3}]}
-    assert ne.config_key(base) == ne.config_key(other_threshold)
-    assert ne.config_key(base) != ne.config_key(more_epochs)
+    assert candidates.config_key(base) == candidates.config_key(other_threshold)
+    assert candidates.config_key(base) != candidates.config_key(more_epochs)
 
 
 def test_fallback_settings_and_classifier_name():
     config = {"pipeline": [{"name": "LogisticRegressionClassifier"}, {"name": "FallbackClassifier"}]}
-    assert ne.fallback_settings(config) == (0.3, 0.1)  # Rasa's defaults
-    assert ne.fallback_settings({"pipeline": []}) is None
-    assert ne.intent_classifier(config) == "LogisticRegressionClassifier"
+    assert candidates.fallback_settings(config) == (0.3, 0.1)  # Rasa's defaults
+    assert candidates.fallback_settings({"pipeline": []}) is None
+    assert candidates.intent_classifier(config) == "LogisticRegressionClassifier"
 
 
 def test_data_digest_and_run_key_change_with_the_data(tmp_path):
     (tmp_path / "a.yml").write_text("nlu: []\n")
-    first = ne.data_digest(tmp_path)
+    first = cache.data_digest(tmp_path)
     (tmp_path / "a.yml").write_text("nlu: [x]\n")
-    second = ne.data_digest(tmp_path)
+    second = cache.data_digest(tmp_path)
     assert first != second
-    key = ne.run_key("c", first, folds=5, seed=42, rasa_version="3.6.21")
-    assert key != ne.run_key("c", second, folds=5, seed=42, rasa_version="3.6.21")
-    assert key != ne.run_key("c", first, folds=5, seed=43, rasa_version="3.6.21")
+    key = cache.run_key("c", first, folds=5, seed=42, rasa_version="3.6.21")
+    assert key != cache.run_key("c", second, folds=5, seed=42, rasa_version="3.6.21")
+    assert key != cache.run_key("c", first, folds=5, seed=43, rasa_version="3.6.21")
 
 
 def test_snapshot_data_copies_once_per_content(tmp_path):
     nlu = tmp_path / "nlu"
     nlu.mkdir()
     (nlu / "a.yml").write_text("nlu: []\n")
-    snap, digest = ne.snapshot_data(nlu, tmp_path / "results")
-    assert (snap / "a.yml").read_text() == "nlu: []\n" and ne.data_digest(snap) == digest
-    assert ne.snapshot_data(nlu, tmp_path / "results") == (snap, digest)
+    snap, digest = cache.snapshot_data(nlu, tmp_path / "results")
+    assert (snap / "a.yml").read_text() == "nlu: []\n" and cache.data_digest(snap) == digest
+    assert cache.snapshot_data(nlu, tmp_path / "results") == (snap, digest)
 
 
 def test_default_candidate_is_rasas_shipped_default_pipeline():
@@ -233,15 +233,15 @@ def test_default_candidate_is_rasas_shipped_default_pipeline():
 
 
 def test_every_candidate_is_an_nlu_only_config_with_a_fallback():
-    for path in ne.discover_candidates(CANDIDATES_DIR):
-        config = ne.load_yaml(path)
+    for path in candidates.discover_candidates(CANDIDATES_DIR):
+        config = candidates.load_yaml(path)
         assert "policies" not in config, path.name
-        assert ne.fallback_settings(config) is not None, path.name
+        assert candidates.fallback_settings(config) is not None, path.name
 
 
 def test_importing_the_module_loads_neither_rasa_nor_tensorflow():
     code = (
-        "import sys, bot.trainers.crossval; "
+        "import sys, bot.trainers.crossval.cli; "
         "bad = [m for m in ('rasa', 'tensorflow', 'sklearn') if m in sys.modules]; "
         "sys.exit(1 if bad else 0)"
     )
@@ -252,14 +252,14 @@ def test_importing_the_module_loads_neither_rasa_nor_tensorflow():
 
 
 def _result(name, macro, oos, train, *, stale=False, config=None, predictions=(), errors=()):
-    report = ne.parse_intent_report({
+    report = metrics.parse_intent_report({
         "greet": _row(1.0, 1.0, macro, 10),
         "out_of_scope": _row(1.0, oos, macro, 10, {"greet": 1}),
         "macro avg": _row(1.0, 1.0, macro, 20),
         "weighted avg": _row(1.0, 1.0, macro, 20),
         "accuracy": macro,
     })
-    return ne.CandidateResult(
+    return choice.CandidateResult(
         name=name,
         description=f"{name} idea",
         config=config or {"pipeline": [{"name": "DIETClassifier", "epochs": len(name)},
@@ -268,7 +268,7 @@ def _result(name, macro, oos, train, *, stale=False, config=None, predictions=()
         report=report,
         predictions=list(predictions),
         errors=list(errors),
-        timing=ne.Timing(cv_wall=600, cv_cpu=900, train_wall=train, train_cpu=train * 1.5,
+        timing=choice.Timing(cv_wall=600, cv_cpu=900, train_wall=train, train_cpu=train * 1.5,
                          load_mean=2.5, load_max=4.0),
         data_hash="d" * 64,
         stale=stale,
@@ -281,23 +281,23 @@ def test_choose_prefers_candidates_meeting_the_targets():
     slow = _result("default", 0.99, 0.95, 900)  # too slow to train
     weak_oos = _result("current", 0.97, 0.85, 100)
     ok = _result("lean", 0.96, 0.92, 120)
-    chosen, why = ne.choose([slow, weak_oos, ok])
+    chosen, why = choice.choose([slow, weak_oos, ok])
     assert chosen is ok and "meets every target" in why
 
 
 def test_choose_breaks_near_ties_by_training_time():
     a = _result("a", 0.970, 0.95, 200)
     b = _result("b", 0.968, 0.95, 60)
-    chosen, why = ne.choose([a, b])
+    chosen, why = choice.choose([a, b])
     assert chosen is b and "fastest" in why
     c = _result("c", 0.950, 0.95, 10)  # cheaper but clearly worse
-    assert ne.choose([a, c])[0] is a
+    assert choice.choose([a, c])[0] is a
 
 
 def test_choose_without_any_candidate_meeting_targets_and_ignores_stale():
     stale = _result("default", 0.99, 0.99, 100, stale=True)
     weak = _result("current", 0.90, 0.80, 100)
-    chosen, why = ne.choose([stale, weak])
+    chosen, why = choice.choose([stale, weak])
     assert chosen is weak and "no candidate meets every target" in why
     assert weak.misses() == ["macro F1 0.900 < 0.95", "out_of_scope recall 0.800 < 0.9"]
 
@@ -318,7 +318,7 @@ def test_load_result_reads_a_cached_run(tmp_path):
         "timing": {"cv_wall": 1, "cv_cpu": 2, "train_wall": 3, "train_cpu": 4,
                    "load_mean": 1.0, "load_max": 2.0},
     }))
-    result = ne.load_result(run, "x", "idea", {"pipeline": []})
+    result = cache.load_result(run, "x", "idea", {"pipeline": []})
     assert result.report.macro_f1 == 0.945 and result.oos_recall == 1.0
     assert result.entities == {"DIETClassifier": (0.8, 0.9)}
     assert result.predictions[0].correct and len(result.errors) == 3
@@ -341,7 +341,7 @@ def test_render_markdown_has_every_section():
     meta = {"folds": 5, "seed": 42, "data_hash": "d" * 64, "rasa_version": "3.6.21",
             "generated_at": "today", "cpus": 2, "cpu_model": "cpu", "n_examples": 20,
             "n_intents": 2, "notes": ["a note"]}
-    md = ne.render_markdown(results, meta)
+    md = report.render_markdown(results, meta)
     assert md.startswith("# NLU pipeline evaluation")
     for heading in ("## Summary", "## Choice", "## Confidences and the FallbackClassifier",
                     "## Per intent: lean", "## Per-intent F1, all candidates",
@@ -362,14 +362,14 @@ def test_render_markdown_has_every_section():
 
 def test_render_markdown_says_so_when_current_is_chosen():
     results = [_result("default", 0.90, 0.95, 900), _result("current", 0.97, 0.95, 100)]
-    md = ne.render_markdown(results, {"notes": []})
+    md = report.render_markdown(results, {"notes": []})
     assert "This is config.yml's pipeline: no change needed." in md
 
 
 def test_evaluate_renders_from_the_cache_without_measuring(tmp_path, monkeypatch):
-    candidates = tmp_path / "candidates"
-    candidates.mkdir()
-    (candidates / "lean.yml").write_text(
+    candidates_dir = tmp_path / "candidates"
+    candidates_dir.mkdir()
+    (candidates_dir / "lean.yml").write_text(
         "# lean idea\npipeline:\n  - name: DIETClassifier\n  - name: FallbackClassifier\n"
     )
     config = tmp_path / "config.yml"
@@ -379,9 +379,10 @@ def test_evaluate_renders_from_the_cache_without_measuring(tmp_path, monkeypatch
     (nlu / "a.yml").write_text("nlu: []\n")
     results_dir = tmp_path / "results"
     # a cached run of `lean` on exactly this data
-    digest = ne.data_digest(nlu)
-    key = ne.run_key(ne.config_key(ne.load_yaml(candidates / "lean.yml")), digest,
-                     folds=5, seed=42, rasa_version=ne.rasa_version())
+    digest = cache.data_digest(nlu)
+    lean = candidates.load_yaml(candidates_dir / "lean.yml")
+    key = cache.run_key(candidates.config_key(lean), digest,
+                        folds=5, seed=42, rasa_version=cache.rasa_version())
     run = results_dir / "lean" / key[:16]
     (run / "cv").mkdir(parents=True)
     (run / "cv" / "intent_report.json").write_text(json.dumps(REPORT))
@@ -389,10 +390,10 @@ def test_evaluate_renders_from_the_cache_without_measuring(tmp_path, monkeypatch
         "data_hash": digest, "timing": {"cv_wall": 1, "cv_cpu": 2, "train_wall": 3,
                                         "train_cpu": 4, "load_mean": 1.0, "load_max": 2.0},
     }))
-    monkeypatch.setattr(ne, "measure_candidate", lambda *a, **k: pytest.fail("must not train"))
+    monkeypatch.setattr(measure, "measure_candidate", lambda *a, **k: pytest.fail("must not train"))
     doc = tmp_path / "out.md"
-    results = ne.evaluate(measure=False, doc_path=doc, candidates_dir=candidates,
-                          results_dir=results_dir, nlu_dir=nlu, config_path=config)
+    results = measure.evaluate(measure=False, doc_path=doc, candidates_dir=candidates_dir,
+                               results_dir=results_dir, nlu_dir=nlu, config_path=config)
     assert [r.name for r in results] == ["lean"]
     text = doc.read_text()
     assert "| **lean** |" in text

@@ -7,7 +7,9 @@
 - ``dpa inbox dismiss ITEM_ID ...``: hide messages there is nothing to learn from;
 - ``dpa inbox story CONVERSATION_ID [--out FILE]``: the conversation as a Rasa test story.
 
-See docs/trainers.md for the workflow.
+Each action is one call of :class:`bot.trainers.service.TrainerTools` (what the staff
+console's trainer pages use too); this module parses arguments and prints. See
+docs/trainers.md for the workflow.
 """
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.config import Settings
     from bot.trainers.inbox import InboxItem
+    from bot.trainers.service import TrainerTools
 
 TEXT_WIDTH = 100
 
@@ -78,49 +80,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # -- shared ----------------------------------------------------------------------------------
 
 
-def _settings() -> "Settings":
-    from bot.config import load_settings
-
-    return load_settings()
-
-
 def _paths() -> tuple[Path, Path, Path]:
     """data/nlu, domain.yml and the held-out test set (tests/nlu/holdout.yml)."""
-    from bot.config import PROJECT_ROOT
-    from bot.trainers.evaluation import DEFAULT_HOLDOUT
+    from bot.trainers.service import DOMAIN_PATH, HOLDOUT, NLU_DIR
 
-    return PROJECT_ROOT / "data" / "nlu", PROJECT_ROOT / "domain.yml", DEFAULT_HOLDOUT
-
-
-# Thresholds that pick every typed message: an id from a list run with other thresholds
-# (or by the console) is still found when labelling or dismissing it.
-EVERY_MESSAGE = 1.01
+    return NLU_DIR, DOMAIN_PATH, HOLDOUT
 
 
-def _load_items(
-    args: argparse.Namespace, settings: "Settings", *, every_message: bool = False
-) -> list["InboxItem"]:
-    from bot.db.engine import get_engine
-    from bot.trainers.inbox import DismissedStore, InboxOptions, load_inbox
+def _tools() -> "TrainerTools":
+    from bot.config import load_settings
+    from bot.trainers.service import TrainerTools
 
-    since_days = getattr(args, "since", None)
-    options = InboxOptions(
-        min_confidence=EVERY_MESSAGE if every_message else _or(
-            getattr(args, "min_confidence", None), settings.inbox_min_confidence),
-        min_margin=EVERY_MESSAGE if every_message else _or(
-            getattr(args, "min_margin", None), settings.inbox_min_margin),
-        since=time.time() - since_days * 86400 if since_days else None,
-        sort=getattr(args, "sort", "frequent"),
-    )
-    nlu_dir, _, holdout = _paths()
-    return load_inbox(
-        get_engine(settings.database_url), nlu_dir,
-        DismissedStore.in_var_dir(settings.var_dir), options, holdout=holdout,
-    )
-
-
-def _or(value: float | None, default: float) -> float:
-    return default if value is None else value
+    nlu_dir, domain_path, holdout = _paths()
+    return TrainerTools(load_settings(), nlu_dir=nlu_dir, domain_path=domain_path,
+                        holdout=holdout)
 
 
 def _fail(message: str, status: int = 1) -> int:
@@ -134,9 +107,13 @@ def _fail(message: str, status: int = 1) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from bot.trainers.tracker_events import TrackerStoreMissing
 
-    settings = _settings()
+    tools = _tools()
+    options = tools.options(
+        min_confidence=args.min_confidence, min_margin=args.min_margin,
+        since=time.time() - args.since * 86400 if args.since else None, sort=args.sort,
+    )
     try:
-        items = _load_items(args, settings)
+        items = tools.inbox(options)
     except TrackerStoreMissing as exc:
         return _fail(str(exc))
     shown = items[: args.limit]
@@ -179,29 +156,19 @@ def _confidence(value: float | None) -> str:
 # -- label / dismiss -------------------------------------------------------------------------
 
 
-def _find(args: argparse.Namespace, settings: "Settings") -> "InboxItem | None":
-    from bot.trainers.inbox import find_item
-
-    return find_item(_load_items(args, settings, every_message=True), args.item_id)
-
-
 def run_label(args: argparse.Namespace) -> int:
-    from bot.trainers.labelling import LabellingError, label_item, new_intent_advice
+    from bot.trainers.labelling import LabellingError, new_intent_advice
+    from bot.trainers.service import UnknownItem
     from bot.trainers.tracker_events import TrackerStoreMissing
 
-    settings = _settings()
     try:
-        item = _find(args, settings)
+        result = _tools().label(args.item_id, args.intent, new_intent=args.new_intent,
+                                text=args.text, holdout=args.holdout)
     except TrackerStoreMissing as exc:
         return _fail(str(exc))
-    if item is None:
+    except UnknownItem:
         return _fail(f"no inbox item {args.item_id!r} (already labelled or dismissed? "
                      "see `dpa inbox list`)")
-    nlu_dir, domain_path, holdout = _paths()
-    try:
-        result = label_item(item, args.intent, nlu_dir=nlu_dir, domain_path=domain_path,
-                            new_intent=args.new_intent, text=args.text,
-                            holdout=holdout if args.holdout else None)
     except LabellingError as exc:
         return _fail(str(exc))
     if not result.written:
@@ -217,20 +184,13 @@ def run_label(args: argparse.Namespace) -> int:
 
 
 def run_dismiss(args: argparse.Namespace) -> int:
-    from bot.trainers.inbox import DismissedStore, find_item
     from bot.trainers.tracker_events import TrackerStoreMissing
 
-    settings = _settings()
     try:
-        items = _load_items(args, settings, every_message=True)
+        found, unknown = _tools().dismiss_many(args.item_ids)
     except TrackerStoreMissing as exc:
         return _fail(str(exc))
-    found, unknown = [], []
-    for wanted in args.item_ids:
-        item = find_item(items, wanted)
-        (found if item else unknown).append(item.id if item else wanted)
     if found:
-        DismissedStore.in_var_dir(settings.var_dir).add(found)
         print(f"Dismissed {len(found)} item{'s' if len(found) != 1 else ''}: {', '.join(found)}")
     if unknown:
         return _fail(f"no inbox item {', '.join(repr(u) for u in unknown)}")
@@ -241,21 +201,16 @@ def run_dismiss(args: argparse.Namespace) -> int:
 
 
 def run_story(args: argparse.Namespace) -> int:
-    from bot.db.engine import get_engine
-    from bot.trainers.stories import append_story, influential_slots, story_name, story_yaml
-    from bot.trainers.tracker_events import TrackerStoreMissing, read_story_events
+    from bot.trainers.service import UnknownConversation
+    from bot.trainers.stories import append_story
+    from bot.trainers.tracker_events import TrackerStoreMissing
 
-    settings = _settings()
-    _, domain_path, _ = _paths()
     try:
-        events = read_story_events(get_engine(settings.database_url), args.conversation_id)
+        story = _tools().story(args.conversation_id)
     except TrackerStoreMissing as exc:
         return _fail(str(exc))
-    if not events:
+    except UnknownConversation:
         return _fail(f"no conversation {args.conversation_id!r} in the tracker store")
-    try:
-        story = story_yaml(events, story_name(args.conversation_id),
-                           slots=influential_slots(domain_path))
     except ValueError as exc:
         return _fail(str(exc))
     if args.out is None:

@@ -6,7 +6,9 @@
 - ``dpa purge --conversation ID [--dry-run]``: a resident's conversation, everywhere
   (tracker events, transcript, handoffs), e.g. for an erasure request.
 
-Cases are never touched. Prints what was (or, with ``--dry-run``, would be) deleted.
+Cases are never touched. Prints what was (or, with ``--dry-run``, would be) deleted. The
+work is :class:`bot.trainers.service.TrainerTools`' ``erase`` and ``purge`` (the staff
+console erases through it too); this module parses arguments and prints.
 """
 from __future__ import annotations
 
@@ -37,30 +39,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.db.engine import get_engine, mask_url
     from bot.config import load_settings
-    from bot.trainers.retention import cutoff_for, erase_conversation, purge_older_than
+    from bot.db.engine import mask_url
+    from bot.trainers.service import TrainerTools
 
     settings = load_settings()
-    engine = get_engine(settings.database_url)
+    tools = TrainerTools(settings)
     if args.conversation and args.older_than is not None:
         print("dpa purge: use --conversation or --older-than, not both", file=sys.stderr)
         return 2
     verb = "would delete" if args.dry_run else "deleted"
     if args.conversation:
         for conversation_id in args.conversation:
-            report = erase_conversation(engine, conversation_id, dry_run=args.dry_run)
+            report = tools.erase(conversation_id, dry_run=args.dry_run)
             print(f"conversation {conversation_id}: {verb} {_counts(report, handoffs=True)}")
             if report.cases_kept:
                 print(f"  {report.cases_kept} case(s) linked to it are kept (cases are the "
                       "council's record; see `dpa cases --search`)")
             _warn_missing(report)
         return 0
-    period = settings.transcript_retention_days if args.older_than is None else args.older_than
-    cutoff = cutoff_for(period)
-    report = purge_older_than(engine, cutoff, dry_run=args.dry_run)
-    print(f"{mask_url(settings.database_url)}: older than {period} days "
-          f"(before {cutoff:%Y-%m-%d %H:%M} UTC): {verb} {_counts(report)}")
+    purged = tools.purge(args.older_than, dry_run=args.dry_run)
+    report = purged.report
+    print(f"{mask_url(settings.database_url)}: older than {purged.days} days "
+          f"(before {purged.cutoff:%Y-%m-%d %H:%M} UTC): {verb} {_counts(report)}")
     if report.conversations:
         removed = "would be removed" if args.dry_run else "removed"
         print(f"  {report.conversations} conversation(s) {removed} from the tracker store entirely")

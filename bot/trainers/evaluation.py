@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from bot.trainers import crossval as ne
+from bot.trainers.crossval import cache, candidates, folds, measure, metrics
 from bot.config import PROJECT_ROOT
 
 DEFAULT_HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
@@ -78,8 +78,8 @@ class ConfusionChange:
 
 @dataclass
 class Comparison:
-    before: ne.IntentReport
-    after: ne.IntentReport
+    before: metrics.IntentReport
+    after: metrics.IntentReport
     intents: list[IntentChange]
     confusions: list[ConfusionChange]
     tolerance: float = REGRESSION_TOLERANCE
@@ -98,12 +98,12 @@ class Comparison:
 
 
 def _pair_counts(errors: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], int]:
-    return {(c.intent, c.predicted): c.count for c in ne.confusion_pairs(errors)}
+    return {(c.intent, c.predicted): c.count for c in metrics.confusion_pairs(errors)}
 
 
 def compare(
-    before: ne.IntentReport,
-    after: ne.IntentReport,
+    before: metrics.IntentReport,
+    after: metrics.IntentReport,
     before_errors: Iterable[Mapping[str, Any]] = (),
     after_errors: Iterable[Mapping[str, Any]] = (),
     *,
@@ -238,8 +238,8 @@ def run_step(
     start = time.monotonic()
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            ["nice", "-n", str(ne.NICENESS), *command], stdout=log, stderr=subprocess.STDOUT,
-            cwd=PROJECT_ROOT, env=ne._child_env(),
+            ["nice", "-n", str(measure.NICENESS), *command], stdout=log, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT, env=measure.child_env(),
         )
         try:
             while True:
@@ -262,14 +262,14 @@ def run_step(
 def train_candidate(
     out_dir: Path,
     *,
-    nlu: Path = ne.NLU_DATA_DIR,
+    nlu: Path = cache.NLU_DATA_DIR,
     name: str = "candidate",
     say: Callable[[str], None] = print,
 ) -> Path:
     """A new NLU model trained on ``nlu`` (data/nlu as it is now, by default)."""
     run_step(
         f"training the {name} NLU model on {_show(nlu)} (a few minutes)",
-        [sys.executable, "-m", "rasa", "train", "nlu", "--config", str(ne.CONFIG_PATH),
+        [sys.executable, "-m", "rasa", "train", "nlu", "--config", str(candidates.CONFIG_PATH),
          "--nlu", str(nlu), "--out", str(out_dir), "--fixed-model-name", name],
         out_dir / f"train-{name}.log", say=say,
     )
@@ -290,7 +290,7 @@ def score_model(model: Path, test_data: Path, out_dir: Path, label: str,
 
 @dataclass
 class Scored:
-    report: ne.IntentReport
+    report: metrics.IntentReport
     errors: list[dict] = field(default_factory=list)
     successes: list[dict] = field(default_factory=list)
 
@@ -301,7 +301,7 @@ def read_scores(report_dir: Path) -> Scored:
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
     return Scored(
-        report=ne.parse_intent_report(load("intent_report.json")),
+        report=metrics.parse_intent_report(load("intent_report.json")),
         errors=load("intent_errors.json"),
         successes=load("intent_successes.json"),
     )
@@ -391,7 +391,7 @@ def evaluate_split(
     from bot.trainers.data_split import NluData, write_split
 
     before = NluData.from_git(PROJECT_ROOT, baseline)
-    after = NluData.from_directory(ne.NLU_DATA_DIR)
+    after = NluData.from_directory(cache.NLU_DATA_DIR)
     if before.digest() == after.digest():
         say(f"data/nlu has the same examples as at {baseline}: nothing to compare")
         return 0
@@ -409,26 +409,27 @@ def cross_validate(
 ) -> Comparison | None:
     """Cross-validate config.yml's pipeline on today's data/nlu (cached by data hash) and
     compare it with the latest cached run of the same pipeline on earlier data."""
-    candidate_path = ne.write_current_candidate()
-    config = ne.load_yaml(candidate_path)
-    cfg_key = ne.config_key(config)
-    data_dir, data_hash = ne.snapshot_data(ne.NLU_DATA_DIR, ne.RESULTS_DIR)
-    key = ne.run_key(cfg_key, data_hash, folds=ne.FOLDS, seed=ne.SEED,
-                     rasa_version=ne.rasa_version())
-    candidate_dir = ne.RESULTS_DIR / ne.CURRENT
+    candidate_path = candidates.write_current_candidate()
+    config = candidates.load_yaml(candidate_path)
+    cfg_key = candidates.config_key(config)
+    data_dir, data_hash = cache.snapshot_data(cache.NLU_DATA_DIR, cache.RESULTS_DIR)
+    key = cache.run_key(cfg_key, data_hash, folds=folds.FOLDS, seed=folds.SEED,
+                        rasa_version=cache.rasa_version())
+    candidate_dir = cache.RESULTS_DIR / candidates.CURRENT
     run_dir = candidate_dir / key[:16]
     if not (run_dir / "meta.json").exists():
         say("cross-validating the current pipeline on data/nlu (5 folds; long: see "
             "docs/nlu-evaluation.md for typical times)")
-        ne.measure_candidate(ne.CURRENT, candidate_path, data_dir, data_hash, run_dir,
-                             folds=ne.FOLDS, seed=ne.SEED, key=key, cfg_key=cfg_key)
-    now = ne.load_result(run_dir, ne.CURRENT, "", config)
-    previous = ne.find_stale_run(candidate_dir, cfg_key, other_than_data=data_hash)
+        measure.measure_candidate(candidates.CURRENT, candidate_path, data_dir, data_hash,
+                                  run_dir, folds=folds.FOLDS, seed=folds.SEED, key=key,
+                                  cfg_key=cfg_key)
+    now = cache.load_result(run_dir, candidates.CURRENT, "", config)
+    previous = cache.find_stale_run(candidate_dir, cfg_key, other_than_data=data_hash)
     if previous is None:
         say("no earlier cross-validation of this pipeline to compare with (the next run will "
             "compare with this one)")
         return None
-    earlier = ne.load_result(previous, ne.CURRENT, "", config)
+    earlier = cache.load_result(previous, candidates.CURRENT, "", config)
     return compare(earlier.report, now.report, earlier.errors, now.errors, tolerance=tolerance)
 
 

@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bot.db.engine import WRITE_OPTION
-from bot.trainers.tracker_events import EVENTS_TABLE, SESSION_START_ACTION, events
+from bot.rasa.events import EVENTS_TABLE, events
+from bot.trainers.tracker_events import SESSION_START_ACTION
 
 TRANSCRIPTS_TABLE = "dpa_transcript_messages"  # bot/chat/transcripts.py
 HANDOFFS_TABLE = "dpa_handoffs"  # bot/chat/handoffs.py

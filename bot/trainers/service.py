@@ -1,10 +1,10 @@
-"""The trainer tools behind one set of settings, for the staff console (and anything else).
+"""The trainer tools behind one set of settings: what ``dpa inbox`` / ``dpa purge`` and the
+staff console's trainer pages both do, wired once.
 
-The console's trainer pages (role ``trainer``) need what ``dpa inbox`` does, from the
-event loop. :class:`TrainerTools` gathers the paths and thresholds once and offers each
-operation twice: blocking, and ``*_async`` run in a worker thread (the database reads and
-file edits must never block aiohttp's loop). Every text it returns is redacted, and the
-console names conversations by :meth:`TrainerTools.conversation_ref`, not by their id.
+:class:`TrainerTools` gathers the paths and thresholds once and offers each operation
+twice: blocking (the CLI), and ``*_async`` run in a worker thread (the console: the database
+reads and file edits must never block aiohttp's loop). Every text it returns is redacted,
+and the console names conversations by :meth:`TrainerTools.conversation_ref`, not by their id.
 """
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ import hashlib
 import hmac
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any, Sequence
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.trainers.inbox import DismissedStore, InboxItem, InboxOptions, find_item, load_inbox
 from bot.trainers.labelling import LabelResult, LabellingError, label_item
-from bot.trainers.retention import PurgeReport, erase_conversation
-from bot.trainers.stories import append_story, influential_slots, story_name, story_yaml
+from bot.trainers.retention import PurgeReport, cutoff_for, erase_conversation, purge_older_than
+from bot.trainers.stories import NO_STEPS, append_story, influential_slots, story_name, story_yaml
 from bot.trainers.tracker_events import conversation_ids, read_story_events
 
 # Thresholds that pick every typed message: an id shown with other thresholds is found.
@@ -27,14 +29,38 @@ _EVERY_MESSAGE = InboxOptions(min_confidence=1.01, min_margin=1.01)
 # Where the console saves test stories (``dpa inbox story --out`` names any file).
 DEFAULT_STORIES = PROJECT_ROOT / "tests" / "test_from_transcripts.yml"
 CONVERSATION_REF_LENGTH = 16
+NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+DOMAIN_PATH = PROJECT_ROOT / "domain.yml"
+HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
+
+
+class UnknownItem(LabellingError):
+    """No inbox item has this id (already labelled or dismissed?)."""
+
+
+class UnknownConversation(ValueError):
+    """The tracker store has no events of this conversation.
+
+    A ValueError with the same message as a conversation with nothing to write, so the
+    console treats both alike (and never shows the id); the CLI names the conversation.
+    """
+
+
+@dataclass(frozen=True)
+class AgePurge:
+    """What :meth:`TrainerTools.purge` did: the retention period applied and its result."""
+
+    days: int
+    cutoff: datetime
+    report: PurgeReport
 
 
 @dataclass(frozen=True)
 class TrainerTools:
     settings: Settings
-    nlu_dir: Path = PROJECT_ROOT / "data" / "nlu"
-    domain_path: Path = PROJECT_ROOT / "domain.yml"
-    holdout: Path = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
+    nlu_dir: Path = NLU_DIR
+    domain_path: Path = DOMAIN_PATH
+    holdout: Path = HOLDOUT
     stories: Path = DEFAULT_STORIES
     # One file edit at a time (two trainers labelling at once must not interleave the
     # read-edit-write of the same data/nlu file); within this process.
@@ -50,10 +76,11 @@ class TrainerTools:
     def _dismissed(self) -> DismissedStore:
         return DismissedStore.in_var_dir(self.settings.var_dir)
 
-    def options(self, **overrides) -> InboxOptions:
-        values = dict(min_confidence=self.settings.inbox_min_confidence,
-                      min_margin=self.settings.inbox_min_margin)
-        values.update(overrides)
+    def options(self, **overrides: Any) -> InboxOptions:
+        """The inbox's options: the settings' thresholds unless overridden (None: not)."""
+        values: dict[str, Any] = dict(min_confidence=self.settings.inbox_min_confidence,
+                                      min_margin=self.settings.inbox_min_margin)
+        values.update({name: value for name, value in overrides.items() if value is not None})
         return InboxOptions(**values)
 
     # -- blocking ------------------------------------------------------------------------
@@ -70,19 +97,32 @@ class TrainerTools:
               text: str | None = None, holdout: bool = False) -> LabelResult:
         item = self.find(item_id)
         if item is None:
-            raise LabellingError(f"no inbox item {item_id!r}")
+            raise UnknownItem(f"no inbox item {item_id!r}")
         with self._writing:
             return label_item(item, intent, nlu_dir=self.nlu_dir, domain_path=self.domain_path,
                               new_intent=new_intent, text=text,
                               holdout=self.holdout if holdout else None)
 
     def dismiss(self, item_id: str) -> bool:
-        item = self.find(item_id)
-        if item is None:
-            return False
-        with self._writing:
-            self._dismissed.add([item.id])
-        return True
+        found, _ = self.dismiss_many([item_id])
+        return bool(found)
+
+    def dismiss_many(self, item_ids: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Hide these items; returns (the ids dismissed, the ids no item has)."""
+        items = load_inbox(self._engine, self.nlu_dir, self._dismissed, _EVERY_MESSAGE,
+                           holdout=self.holdout)
+        found: list[str] = []
+        unknown: list[str] = []
+        for wanted in item_ids:
+            item = find_item(items, wanted)
+            if item is None:
+                unknown.append(wanted)
+            else:
+                found.append(item.id)
+        if found:
+            with self._writing:
+                self._dismissed.add(found)
+        return found, unknown
 
     def intents(self) -> list[str]:
         """The intents domain.yml declares (what a trainer may label with)."""
@@ -91,9 +131,13 @@ class TrainerTools:
         return domain_intents(self.domain_path)
 
     def story(self, conversation_id: str) -> str:
-        """The conversation as one ``- story:`` item (raises ValueError if it has none)."""
-        return story_yaml(read_story_events(self._engine, conversation_id),
-                          story_name(conversation_id), slots=influential_slots(self.domain_path))
+        """The conversation as one ``- story:`` item (raises ValueError if it has none:
+        :class:`UnknownConversation` when the tracker store has no events of it)."""
+        events = read_story_events(self._engine, conversation_id)
+        if not events:
+            raise UnknownConversation(NO_STEPS)
+        return story_yaml(events, story_name(conversation_id),
+                          slots=influential_slots(self.domain_path))
 
     def save_story(self, conversation_id: str) -> bool:
         """Append the conversation's story to :attr:`stories` (``dpa inbox story --out``).
@@ -128,6 +172,13 @@ class TrainerTools:
 
     def erase(self, conversation_id: str, *, dry_run: bool = False) -> PurgeReport:
         return erase_conversation(self._engine, conversation_id, dry_run=dry_run)
+
+    def purge(self, older_than_days: int | None = None, *, dry_run: bool = False) -> AgePurge:
+        """Delete conversations older than the retention period (default the settings')."""
+        days = (self.settings.transcript_retention_days if older_than_days is None
+                else older_than_days)
+        cutoff = cutoff_for(days)
+        return AgePurge(days, cutoff, purge_older_than(self._engine, cutoff, dry_run=dry_run))
 
     # -- the same, off the event loop ----------------------------------------------------
 

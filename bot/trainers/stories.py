@@ -24,6 +24,7 @@ from bot.trainers.tracker_events import SESSION_START_ACTION, LISTEN_ACTION, Sto
 
 STORY_FILE_HEADER = 'version: "3.1"\n\nstories:\n'
 SKIPPED_ACTIONS = frozenset({SESSION_START_ACTION, LISTEN_ACTION})
+NO_STEPS = "the conversation has no steps to write"
 # Slot types Rasa does not featurise: they never influence the conversation.
 _UNFEATURISED_TYPES = frozenset({"any"})
 
@@ -83,7 +84,7 @@ def story_yaml(events: Iterable[StoryEvent], name: str, *, slots: set[str]) -> s
             continue
         steps += 1
     if not steps:
-        raise ValueError("the conversation has no steps to write")
+        raise ValueError(NO_STEPS)
     return "\n".join(lines) + "\n"
 
 

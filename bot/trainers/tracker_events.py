@@ -8,8 +8,8 @@ value, is passed through :func:`bot.trainers.redaction.redact` inside the loop t
 the row, so what it returns (:class:`UserTurn`, :class:`StoryEvent`) only ever holds
 redacted text. Nothing else in the trainer tools reads ``events``' JSON.
 
-The table is described here as a lightweight ``table()`` clause, not on the product's
-metadata: it is Rasa's, created by Rasa, and no migration of ours may touch it.
+The table is described once, in :mod:`bot.rasa.events` (Rasa's, created by Rasa, and on
+none of the product's metadata, so no migration of ours touches it).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.rasa.events import EVENTS_TABLE, events
 from bot.trainers.redaction import (
     EXPECTING_ADDRESS,
     EXPECTING_NAME,
@@ -28,7 +29,6 @@ from bot.trainers.redaction import (
     redact_value,
 )
 
-EVENTS_TABLE = "events"
 REQUESTED_SLOT = "requested_slot"
 # Form questions whose answer is a name or an address (domain.yml's request_form slots):
 # a message typed while one was asked is redacted expecting one (bare "kwame mensah").
@@ -37,18 +37,6 @@ ADDRESS_SLOTS = frozenset({"address", "previous_addresses"})
 FALLBACK_INTENT = "nlu_fallback"
 SESSION_START_ACTION = "action_session_start"
 LISTEN_ACTION = "action_listen"
-
-events = sa.table(
-    EVENTS_TABLE,
-    sa.column("id", sa.Integer),
-    sa.column("sender_id", sa.String),
-    sa.column("type_name", sa.String),
-    sa.column("timestamp", sa.Float),
-    sa.column("intent_name", sa.String),
-    sa.column("action_name", sa.String),
-    sa.column("data", sa.Text),
-)
-
 
 class TrackerStoreMissing(RuntimeError):
     """The database has no ``events`` table: Rasa has not run on it, or stores elsewhere."""

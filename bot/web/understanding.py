@@ -8,7 +8,8 @@ lives in the same database as our tables (``bot.rasa.endpoints``), and it has al
 written the turn's ``user`` event, with its ``parse_data``, by the time the REST channel
 answers. So the hub reads that one row, in a worker thread: one indexed query, no work for
 Rasa. The hub tags each relayed message with its transcript id in the message metadata
-(Rasa keeps metadata on the event), so the row found is exactly that message's.
+(Rasa keeps metadata on the event), so the row found is exactly that message's. The table is
+described in :mod:`bot.rasa.events`.
 
 When the tracker store is elsewhere (another database, Redis) the table is missing and the
 intent stays unknown (NULL): the chat itself never depends on this.
@@ -18,11 +19,12 @@ from __future__ import annotations
 import json
 import logging
 
-from sqlalchemy import text
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat.transcripts import Understanding
+from bot.rasa.events import events
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,12 @@ _LOOK_BACK = 5
 
 __all__ = ["MESSAGE_ID_KEY", "Understanding", "read_understanding"]
 
-_QUERY = text(
-    "SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user' "
-    "ORDER BY id DESC LIMIT :limit"
+# The conversation's latest user events, newest first (sender_id is indexed).
+_QUERY = (
+    sa.select(events.c.data)
+    .where(events.c.sender_id == sa.bindparam("sender"), events.c.type_name == "user")
+    .order_by(events.c.id.desc())
+    .limit(_LOOK_BACK)
 )
 
 
@@ -45,9 +50,7 @@ def read_understanding(
     """The parse Rasa stored for the transcript message ``message_id``, if it can be found."""
     try:
         with engine.connect() as connection:
-            rows = connection.execute(
-                _QUERY, {"sender": conversation_id, "limit": _LOOK_BACK}
-            ).scalars().all()
+            rows = connection.execute(_QUERY, {"sender": conversation_id}).scalars().all()
     except SQLAlchemyError as exc:  # no events table here: the tracker store is elsewhere
         log.debug("no tracker store to read intents from: %s", type(exc).__name__)
         return None

@@ -18,7 +18,8 @@ from bot.db.engine import get_engine
 from bot.config import PROJECT_ROOT
 from bot.staff.services import STAFF_KEY, TRAINERS_KEY
 from tests.staff.conftest import Console
-from tests.trainers.support import Conversation, create_events_table
+from bot.rasa.events import create_events_table
+from tests.trainers.support import Conversation
 
 RESIDENT = "resident-conversation-4f2a9c"
 PERSONAL = ("jane.doe@example.com", "07700 900123", "Jane", "Doe")

@@ -1,7 +1,7 @@
 """A hand-filled Rasa tracker store: the ``events`` table as Rasa's SQLTrackerStore writes it.
 
-The schema mirrors ``rasa.core.tracker_store.SQLTrackerStore.SQLEvent`` (checked against the
-real thing by the end-to-end test, which reads a store Rasa itself filled).
+The table is :mod:`bot.rasa.events` (checked against Rasa's own by tests/test_rasa_events.py,
+and against a store Rasa itself filled by the end-to-end test).
 """
 from __future__ import annotations
 
@@ -9,29 +9,13 @@ import itertools
 import json
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-_metadata = sa.MetaData()
-EVENTS = sa.Table(
-    "events",
-    _metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-    sa.Column("type_name", sa.String(255), nullable=False),
-    sa.Column("timestamp", sa.Float),
-    sa.Column("intent_name", sa.String(255)),
-    sa.Column("action_name", sa.String(255)),
-    sa.Column("data", sa.Text),
-)
-
-
-def create_events_table(engine: Engine) -> None:
-    _metadata.create_all(engine, tables=[EVENTS])
+from bot.rasa.events import events, metadata
 
 
 def drop_events_table(engine: Engine) -> None:
-    _metadata.drop_all(engine, tables=[EVENTS])
+    metadata.drop_all(engine, tables=[events])
 
 
 @dataclass
@@ -51,7 +35,7 @@ class Conversation:
         timestamp = self._now() if timestamp is None else timestamp
         data = {"event": type_name, "timestamp": timestamp, **data}
         with self.engine.begin() as connection:
-            connection.execute(EVENTS.insert().values(
+            connection.execute(events.insert().values(
                 sender_id=self.sender_id, type_name=type_name, timestamp=timestamp,
                 intent_name=intent, action_name=action, data=json.dumps(data),
             ))

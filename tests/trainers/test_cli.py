@@ -16,7 +16,8 @@ from bot.db.engine import dispose_engine, get_engine
 from bot.cli import main
 from bot.commands import inbox as inbox_command
 from bot.config import PROJECT_ROOT
-from tests.trainers.support import Conversation, create_events_table
+from bot.rasa.events import create_events_table
+from tests.trainers.support import Conversation
 
 NOW = time.time()
 

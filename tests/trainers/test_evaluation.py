@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.trainers import crossval as ne
+from bot.trainers.crossval import metrics
 from bot.config import PROJECT_ROOT
 from bot.trainers import evaluation as ev
 from bot.trainers.labelling import label_example
@@ -38,7 +38,7 @@ def success(intent: str) -> dict:
 
 def test_compare_flags_intents_whose_f1_dropped() -> None:
     comparison = ev.compare(
-        ne.parse_intent_report(BEFORE), ne.parse_intent_report(AFTER),
+        metrics.parse_intent_report(BEFORE), metrics.parse_intent_report(AFTER),
         [error("greet", "thank"), error("ask_cost", "ask_deadline")],
         [error("ask_cost", "ask_deadline"), error("ask_cost", "ask_deadline"),
          error("ask_cost", "greet")],
@@ -58,14 +58,14 @@ def test_compare_flags_intents_whose_f1_dropped() -> None:
 
 
 def test_an_improvement_is_not_flagged() -> None:
-    comparison = ev.compare(ne.parse_intent_report(BEFORE), ne.parse_intent_report(BETTER))
+    comparison = ev.compare(metrics.parse_intent_report(BEFORE), metrics.parse_intent_report(BETTER))
     assert not comparison.worse and comparison.macro_delta > 0
     assert "No regression" in ev.format_comparison(comparison)
 
 
 def test_new_intents_are_shown_but_not_regressions() -> None:
     after = {**BEFORE, "ask_council_tax": row(0.5, 3)}
-    comparison = ev.compare(ne.parse_intent_report(BEFORE), ne.parse_intent_report(after))
+    comparison = ev.compare(metrics.parse_intent_report(BEFORE), metrics.parse_intent_report(after))
     new = next(c for c in comparison.intents if c.intent == "ask_council_tax")
     assert new.before is None and not new.regressed()
 

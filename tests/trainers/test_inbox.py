@@ -31,7 +31,8 @@ from bot.trainers.tracker_events import (
     read_user_turns,
 )
 from tests.fixtures.databases import database_url  # noqa: F401  (fixture)
-from tests.trainers.support import Conversation, create_events_table, drop_events_table
+from bot.rasa.events import create_events_table
+from tests.trainers.support import Conversation, drop_events_table
 
 
 def turn(text, *ranking, intent=None, conversation="c1", at=1.0, actions=(), payload=False):

@@ -16,7 +16,8 @@ from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import RESIDENT, NewMessage, TranscriptStore
 from bot.trainers.retention import cutoff_for, erase_conversation, purge_older_than
 from tests.fixtures.databases import migrated_url  # noqa: F401  (fixture)
-from tests.trainers.support import Conversation, create_events_table, drop_events_table
+from bot.rasa.events import create_events_table
+from tests.trainers.support import Conversation, drop_events_table
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 CUTOFF = NOW - timedelta(days=180)

@@ -18,7 +18,8 @@ from bot.trainers.stories import (
     story_yaml,
 )
 from bot.trainers.tracker_events import read_story_events
-from tests.trainers.support import Conversation, create_events_table
+from bot.rasa.events import create_events_table
+from tests.trainers.support import Conversation
 
 DOMAIN = PROJECT_ROOT / "domain.yml"
 

@@ -19,6 +19,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import text
 
 from bot.db.engine import get_engine
+from bot.rasa.events import create_events_table
 
 TOKEN = "stand-in-token"
 
@@ -127,11 +128,7 @@ class StandInRasa:
             "input_channel": "rest",
         }
         with get_engine(self.tracker_store_url).begin() as connection:
-            connection.execute(text(
-                "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255)"
-                " NOT NULL, type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name"
-                " VARCHAR(255), action_name VARCHAR(255), data TEXT)"
-            ))
+            create_events_table(connection)
             connection.execute(
                 text("INSERT INTO events (sender_id, type_name, timestamp, intent_name, data)"
                      " VALUES (:s, 'user', :t, :i, :d)"),

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.tools.bench_chat import PhaseResult, percentile, run_benchmark, summarise, write_section
+from bot.tools.bench_chat.report import write_section
+from bot.tools.bench_chat.residents import run_benchmark
+from bot.tools.bench_chat.statistics import PhaseResult, percentile, summarise
 from tests.web.conftest import ChatApp
 from tests.web.stand_in_rasa import StandInRasa
 
@@ -34,7 +36,7 @@ async def test_hub_errors_are_counted_not_fatal(chat: ChatApp, rasa: StandInRasa
 
 
 def test_the_report_section_is_replaced_in_place(tmp_path):
-    from bot.tools.bench_chat import SECTION_END, SECTION_START
+    from bot.tools.bench_chat.report import SECTION_END, SECTION_START
 
     path = tmp_path / "benchmarks.md"
     path.write_text("# Benchmarks\n\n## Other\nkeep me\n")
@@ -46,7 +48,7 @@ def test_the_report_section_is_replaced_in_place(tmp_path):
 
 
 def test_each_path_goes_first_as_often_as_the_other():
-    from bot.tools.bench_chat import run_order
+    from bot.tools.bench_chat.residents import run_order
 
     assert run_order(2) == ["rasa", "hub", "hub", "rasa"]
     assert run_order(3) == ["rasa", "hub", "hub", "rasa", "rasa", "hub"]

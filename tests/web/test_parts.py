@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.db.engine import get_engine
+from bot.rasa.events import create_events_table
 from bot.web import static
 from bot.web.limits import TokenBucket
 from bot.web.origins import OriginPolicy
@@ -76,10 +77,7 @@ def test_understanding_is_read_from_rasas_events(db_url: str):
     engine = get_engine(db_url)
     assert read_understanding(engine, "someone", 1) is None  # no tracker store here
     with engine.begin() as connection:
-        connection.execute(text(
-            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), type_name"
-            " VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255),"
-            " data TEXT)"))
+        create_events_table(connection)
         for message_id, intent in ((7, "greet"), (8, "request_access")):
             data = {"event": "user", "metadata": {MESSAGE_ID_KEY: message_id},
                     "parse_data": {"intent": {"name": intent, "confidence": 0.8}}}

@@ -1,6 +1,6 @@
 """``python -m bot.trainers.crossval`` (``make evaluate-nlu``)."""
 import sys
 
-from bot.trainers.crossval import main
+from bot.trainers.crossval.cli import main
 
 sys.exit(main())
