@@ -1,10 +1,13 @@
-"""The action server's settings and case store, built once per process."""
+"""The action server's settings and stores, built once per process."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 from bot.cases.repository import CaseRepository
+from bot.cases.status_limits import StatusCheckLimits
 from bot.config import Settings, load_settings
+from bot.db.engine import get_engine, make_session_factory
+from bot.staff.audit import AccessLog
 
 
 @lru_cache(maxsize=1)
@@ -15,3 +18,14 @@ def settings() -> Settings:
 @lru_cache(maxsize=1)
 def case_repository() -> CaseRepository:
     return CaseRepository.from_settings(settings())
+
+
+@lru_cache(maxsize=1)
+def status_limits() -> StatusCheckLimits:
+    return StatusCheckLimits.from_settings(settings())
+
+
+@lru_cache(maxsize=1)
+def access_log() -> AccessLog:
+    """The staff access log: the assistant records status checks it refused there."""
+    return AccessLog(make_session_factory(get_engine(settings().database_url)))

@@ -39,7 +39,7 @@ def _load_or_create_secrets(var_dir: Path) -> dict[str, str]:
     else:
         stored = {}
     changed = False
-    for name in ("rasa_token", "session_secret", "action_token"):
+    for name in ("rasa_token", "session_secret", "action_token", "status_check_secret"):
         if not stored.get(name):
             stored[name] = secrets.token_hex(32)
             changed = True
@@ -131,6 +131,14 @@ class Settings:
     transcript_retention_days: int = 180
     inbox_min_confidence: float = 0.7
     inbox_min_margin: float = 0.1
+    # Status checks (bot/cases/status_limits.py): failed checks allowed per case reference,
+    # per client address and for callers with no address, in a window; the key that hashes
+    # references and addresses before they are counted.
+    status_check_secret: str = ""
+    status_check_max_failures: int = 5
+    status_check_max_failures_per_address: int = 20
+    status_check_max_failures_unknown_address: int = 20
+    status_check_window_hours: int = 24
 
     @property
     def action_webhook_url(self) -> str:
@@ -187,6 +195,16 @@ def load_settings() -> Settings:
     }
     for name, value in trainer_limits.items():
         _positive(name, value)
+    status_limits = {
+        "STATUS_CHECK_MAX_FAILURES": _int("STATUS_CHECK_MAX_FAILURES", 5),
+        "STATUS_CHECK_MAX_FAILURES_PER_ADDRESS": _int("STATUS_CHECK_MAX_FAILURES_PER_ADDRESS", 20),
+        "STATUS_CHECK_MAX_FAILURES_UNKNOWN_ADDRESS": _int(
+            "STATUS_CHECK_MAX_FAILURES_UNKNOWN_ADDRESS", 20
+        ),
+        "STATUS_CHECK_WINDOW_HOURS": _int("STATUS_CHECK_WINDOW_HOURS", 24),
+    }
+    for name, value in status_limits.items():
+        _positive(name, value)
     return Settings(
         var_dir=var_dir,
         database_url=os.environ.get("DATABASE_URL")
@@ -221,4 +239,11 @@ def load_settings() -> Settings:
         transcript_retention_days=trainer_limits["TRANSCRIPT_RETENTION_DAYS"],
         inbox_min_confidence=trainer_limits["INBOX_MIN_CONFIDENCE"],
         inbox_min_margin=trainer_limits["INBOX_MIN_MARGIN"],
+        status_check_secret=os.environ.get("STATUS_CHECK_SECRET") or stored["status_check_secret"],
+        status_check_max_failures=status_limits["STATUS_CHECK_MAX_FAILURES"],
+        status_check_max_failures_per_address=status_limits["STATUS_CHECK_MAX_FAILURES_PER_ADDRESS"],
+        status_check_max_failures_unknown_address=status_limits[
+            "STATUS_CHECK_MAX_FAILURES_UNKNOWN_ADDRESS"
+        ],
+        status_check_window_hours=status_limits["STATUS_CHECK_WINDOW_HOURS"],
     )

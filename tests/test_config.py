@@ -91,3 +91,22 @@ def test_the_cli_turns_a_bad_setting_into_a_message_and_status_2(clean_env, monk
     err = capsys.readouterr().err
     assert "COUNCIL_NATION must be one of" in err
     assert "Traceback" not in err
+
+
+def test_status_check_limits_and_their_secret(clean_env, monkeypatch):
+    for name in ("STATUS_CHECK_SECRET", "STATUS_CHECK_MAX_FAILURES", "STATUS_CHECK_WINDOW_HOURS",
+                 "STATUS_CHECK_MAX_FAILURES_PER_ADDRESS",
+                 "STATUS_CHECK_MAX_FAILURES_UNKNOWN_ADDRESS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert (settings.status_check_max_failures, settings.status_check_window_hours) == (5, 24)
+    assert settings.status_check_max_failures_per_address == 20
+    assert settings.status_check_max_failures_unknown_address == 20
+    assert len(settings.status_check_secret) >= 32
+    assert settings.status_check_secret not in (settings.session_secret, settings.action_token)
+    assert load_settings().status_check_secret == settings.status_check_secret
+    monkeypatch.setenv("STATUS_CHECK_MAX_FAILURES", "3")
+    assert load_settings().status_check_max_failures == 3
+    monkeypatch.setenv("STATUS_CHECK_WINDOW_HOURS", "0")
+    with pytest.raises(ConfigError, match="STATUS_CHECK_WINDOW_HOURS must be greater than zero"):
+        load_settings()

@@ -26,7 +26,7 @@ from tests.fixtures.databases import database_url, sqlite_url  # noqa: F401  (fi
 
 OUR_TABLES = {
     "dpa_cases", "dpa_case_events", "dpa_handoffs", "dpa_transcript_messages",
-    "dpa_staff_users", "dpa_staff_sessions", "dpa_staff_access_log",
+    "dpa_staff_users", "dpa_staff_sessions", "dpa_staff_access_log", "dpa_status_check_attempts",
 }
 
 

@@ -188,6 +188,11 @@ class CaseRepository:
             case = queries.resident_case(session, reference, email, date_of_birth)
             return CaseSummary.from_model(case) if case is not None else None
 
+    def case_exists(self, reference: str) -> bool:
+        """Whether a case has this reference (any spelling); never tell the resident."""
+        canonical = references.normalise_reference(reference)
+        return canonical is not None and self._reference_exists(canonical)
+
     # -- staff -----------------------------------------------------------------------------
 
     def get_case(self, reference: str, *, viewed_by: str | None = None) -> CaseDetail:

@@ -3,6 +3,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.rules.council import DPO_EMAIL, DPO_PHONE, DPO_POSTAL_ADDRESS
+
+# A status check refused after too many failed ones (bot/cases/status_limits.py): the same
+# words whichever limit was reached, so they say nothing about the reference.
+STATUS_CHECK_LOCKED_TEXT = (
+    "There have been too many unsuccessful attempts to check a request, so for your security "
+    "I can't check one here at the moment. Please contact our Data Protection Officer, who "
+    f"can help: email {DPO_EMAIL}, phone {DPO_PHONE}, or write to {DPO_POSTAL_ADDRESS}."
+)
+
 
 def long_date(day: date) -> str:
     """'Monday 4 January 2027': unambiguous for UK readers, no leading zero."""

@@ -80,6 +80,7 @@ def build_services(settings: Settings, model_path: Path) -> list[Service]:
         # Secrets travel in the environment (readable only by their owner), never in argv.
         "RASA_TOKEN": settings.rasa_token,
         "ACTION_SERVER_TOKEN": settings.action_token,
+        "STATUS_CHECK_SECRET": settings.status_check_secret,
         "ACTION_HOST": settings.action_host,
         "COUNCIL_NATION": settings.council_nation,
         "DPA_VAR_DIR": str(settings.var_dir),

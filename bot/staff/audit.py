@@ -36,6 +36,11 @@ TRAINING_INBOX, TRAINING_LABEL, TRAINING_DISMISS = (
     "training_inbox", "training_label", "training_dismiss"
 )
 TRAINING_STORY_VIEW, TRAINING_STORY_SAVE = "training_story_view", "training_story_save"
+# The assistant refused a status check: too many failed checks for a case reference (target:
+# the reference, if a case has it) or from one client address (no target: no address kept).
+STATUS_CHECK_LOCKED, STATUS_CHECK_ADDRESS_LOCKED = (
+    "status_check_locked", "status_check_address_locked"
+)
 # "Train a candidate and compare" (dpa evaluate) started from the console, and how it ended.
 TRAINING_EVALUATE_START, TRAINING_EVALUATE_END = "training_evaluate_start", "training_evaluate_end"
 

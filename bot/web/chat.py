@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.cases.status_limits import client_tag
 from bot.chat.transcripts import MAX_CLIENT_ID, MAX_PAGE
 from bot.conversation.plain_text import clean
 from bot.web import notices
@@ -109,6 +110,12 @@ class _Session:
         self.resident = resident
         self.max_chars = settings.chat_max_message_chars
         self.bucket = TokenBucket(settings.chat_rate_per_minute, settings.chat_rate_burst)
+        # Which address the status check's per-address limit counts this tab under (signed,
+        # so a caller that talks to Rasa directly cannot make one up; no secret: unknown).
+        self.client_tag = (
+            client_tag(settings.status_check_secret, request.remote)
+            if settings.status_check_secret and request.remote else None
+        )
 
     async def handle(self, data: str) -> bool:
         """Act on one frame; False when the tab should be closed."""
@@ -159,6 +166,7 @@ class _Session:
             await self.hub.resident_message(
                 self.resident, self.ws, text=text.strip(),
                 display=display.strip() if display else None, client_id=client_id, page=page,
+                client_tag=self.client_tag,
             )
         except Exception as exc:  # noqa: BLE001 (e.g. the database is locked or down)
             log.error("could not store a resident message: %s", type(exc).__name__)

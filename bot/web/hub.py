@@ -41,6 +41,7 @@ from bot.chat.transcripts import (
     Understanding,
     message_payload,
 )
+from bot.cases.status_limits import CLIENT_TAG_KEY
 from bot.web import notices
 from bot.chat.handoffs import ASSISTANT_MODE, HandoffStore
 from bot.web.rasa_client import RasaClient, RasaUnavailable, Reply
@@ -190,18 +191,22 @@ class ChatHub:
         display: str | None = None,
         client_id: str | None = None,
         page: str | None = None,
+        client_tag: str | None = None,
     ) -> TranscriptMessage:
         """Store a resident's message, acknowledge it, and start relaying it.
 
         ``text`` goes to Rasa (a button's payload); ``display`` (the button's title) is what
         the transcript shows. A ``client_id`` already stored is acknowledged again to the
-        sender only, and neither stored nor relayed again.
+        sender only, and neither stored nor relayed again. ``client_tag`` (the signed hash of
+        the resident's address, :func:`bot.cases.status_limits.client_tag`) goes to Rasa in
+        the message's metadata, where the status check's per-address limit reads it.
 
         Shielded: once stored, a message is relayed even if the tab's handler is cancelled
         meanwhile (a resend would only find it stored, and never relay it).
         """
         return await asyncio.shield(
-            self._resident_message(conversation_id, ws, text, display, client_id, page)
+            self._resident_message(conversation_id, ws, text, display, client_id, page,
+                                   client_tag)
         )
 
     async def _resident_message(
@@ -212,6 +217,7 @@ class ChatHub:
         display: str | None,
         client_id: str | None,
         page: str | None,
+        client_tag: str | None = None,
     ) -> TranscriptMessage:
         async with self._conversation(conversation_id) as conv:
             async with conv.lock:
@@ -227,7 +233,7 @@ class ChatHub:
                 await self._fan_out(conv, [record])
                 # Created under the lock: relay tasks start, and queue for relay_lock, in
                 # the order their messages were stored.
-                self._spawn(conv, self._relay(conv, record, text, page))
+                self._spawn(conv, self._relay(conv, record, text, page, client_tag))
             return record
 
     async def resident_ended(self, conversation_id: str) -> None:
@@ -353,7 +359,8 @@ class ChatHub:
     # -- relaying a turn -----------------------------------------------------------------
 
     async def _relay(
-        self, conv: _Conversation, record: TranscriptMessage, text: str, page: str | None
+        self, conv: _Conversation, record: TranscriptMessage, text: str, page: str | None,
+        client_tag: str | None = None,
     ) -> None:
         async with conv.relay_lock:
             # Who has the conversation was read when the tab connected, after the previous
@@ -367,7 +374,9 @@ class ChatHub:
             await self._broadcast(conv, {"type": "typing", "on": True})
             try:
                 try:
-                    metadata = {"page": page, MESSAGE_ID_KEY: record.id}
+                    metadata: dict[str, Any] = {"page": page, MESSAGE_ID_KEY: record.id}
+                    if client_tag is not None:
+                        metadata[CLIENT_TAG_KEY] = client_tag
                     replies = await self.rasa.send(conv.id, text, metadata)
                 except RasaUnavailable as exc:
                     log.warning("assistant unavailable for a turn: %s", exc)

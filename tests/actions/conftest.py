@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import pytest
 from sqlalchemy.engine import make_url
 
-from actions.settings import case_repository, settings
+from actions.settings import access_log, case_repository, settings, status_limits
 from bot.cases.repository import CaseRepository
 from bot.db.schema import current_revision, head_revision, upgrade_database
 from bot.db.engine import dispose_engine
@@ -24,6 +24,8 @@ from tests.actions.support import load_domain
 def _clear_caches() -> None:
     settings.cache_clear()
     case_repository.cache_clear()
+    status_limits.cache_clear()
+    access_log.cache_clear()
 
 
 @pytest.fixture

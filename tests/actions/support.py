@@ -119,14 +119,16 @@ def make_tracker(
     events: list[dict[str, Any]] | None = None,
     active_loop: str | None = None,
     sender_id: str = SENDER_ID,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
-    """A tracker as the action server receives it; events default to the latest message."""
+    """A tracker as the action server receives it; events default to the latest message
+    (with ``metadata`` as the REST channel stores what the hub sent with it)."""
     latest = parse_data(text, intent, confidence, ranking)
     if events is None:
         events = [
             action_event("action_listen"),
             {"event": "user", "timestamp": time.time(), "text": text, "parse_data": latest,
-             "input_channel": "rest"},
+             "input_channel": "rest", "metadata": metadata or {}},
         ]
     return Tracker(
         sender_id=sender_id,

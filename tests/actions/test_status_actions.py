@@ -12,13 +12,18 @@ from typing import Any
 
 import pytest
 
+from actions.settings import access_log, settings
 from actions.status import ActionCheckCaseStatus, ValidateStatusForm
-from bot.conversation.validation.dates import check_date_of_birth
-from bot.conversation.validation.email import check_email
-from bot.conversation.validation.reference import check_case_reference
 from bot.cases.new_case import NewCase
 from bot.cases.records import CaseSummary
 from bot.cases.repository import CaseRepository
+from bot.cases.status_limits import CLIENT_TAG_KEY, client_tag
+from bot.conversation.validation.dates import check_date_of_birth
+from bot.conversation.validation.email import check_email
+from bot.conversation.validation.reference import check_case_reference
+from bot.conversation.wording import STATUS_CHECK_LOCKED_TEXT
+from bot.rules import council
+from bot.staff import audit
 from bot.conversation.wording import long_date
 from tests.actions.support import Outcome, form_turn, make_tracker, response_text, run_action
 
@@ -43,11 +48,18 @@ def log_case(cases: CaseRepository, **fields: Any) -> CaseSummary:
     return cases.create_case(NewCase(**values), received_at=datetime.now(timezone.utc))
 
 
-async def check(domain: dict, reference: str | None, identity: str | None) -> Outcome:
+async def check(
+    domain: dict, reference: str | None, identity: str | None, client: str | None = None
+) -> Outcome:
+    """The status action after the form, for a resident at ``client`` (an address, signed
+    into the message's metadata as the hub does; None: no metadata, as a direct caller)."""
+    metadata = {}
+    if client is not None:
+        metadata[CLIENT_TAG_KEY] = client_tag(settings().status_check_secret, client)
     tracker = make_tracker(
         domain, slots={"case_reference": reference, "identity_check": identity,
                        "requested_slot": None},
-        text=identity or "", intent="inform",
+        text=identity or "", intent="inform", metadata=metadata,
     )
     return await run_action(ActionCheckCaseStatus(), tracker, domain)
 
@@ -184,3 +196,102 @@ async def test_an_unavailable_case_store_is_said_so(domain, tmp_path: Path, use_
     outcome = await check(domain, UNKNOWN_REFERENCE, "ada@example.org")
     assert outcome.responses == ["utter_case_store_unavailable"]
     assert outcome.slots == {"identity_check": None}
+
+
+# -- limits on failed checks (bot/cases/status_limits.py) ----------------------------------------
+
+RESIDENT = "198.51.100.20"
+
+
+async def test_after_five_failures_even_the_right_answer_is_refused(domain, cases):
+    case = log_case(cases)
+    for n in range(5):
+        wrong = await check(domain, case.reference, f"1984-03-{10 + n}", client=RESIDENT)
+        assert wrong.responses == ["utter_case_not_matched"]
+    refused = await check(domain, case.reference, "1984-03-03", client=RESIDENT)
+    assert refused.texts == [STATUS_CHECK_LOCKED_TEXT]
+    assert refused.slots == {"case_reference": None, "identity_check": None}
+    for secret in ("working on", "waiting", "proof of identity", case.reference):
+        assert secret not in refused.texts[0]
+    assert council.DPO_EMAIL in STATUS_CHECK_LOCKED_TEXT
+    assert council.DPO_PHONE in STATUS_CHECK_LOCKED_TEXT
+    # From another address, and by email: still refused (the limit is the case's).
+    again = await check(domain, case.reference, "ada.lovelace@example.org", client="192.0.2.9")
+    assert again.messages == refused.messages
+
+
+async def test_staff_see_one_access_log_line_per_locked_case(domain, cases):
+    case = log_case(cases)
+    for n in range(8):
+        await check(domain, case.reference, f"1984-03-{10 + n}", client=RESIDENT)
+    [entry] = access_log().for_target(case.reference)
+    assert (entry.username, entry.action) == ("assistant", audit.STATUS_CHECK_LOCKED)
+    assert "5 failed status checks in 24 hours for this case" in entry.detail
+    assert "1984" not in entry.detail
+
+
+async def test_an_unknown_reference_locks_the_same_way_and_is_logged_without_it(domain, cases):
+    case = log_case(cases)
+    known, unknown = [], []
+    for n in range(6):
+        known.append(await check(domain, case.reference, f"1984-03-{10 + n}", client=RESIDENT))
+        unknown.append(await check(domain, UNKNOWN_REFERENCE, f"1984-03-{10 + n}",
+                                   client="192.0.2.10"))
+    assert [o.messages for o in known] == [o.messages for o in unknown]
+    assert known[-1].texts == [STATUS_CHECK_LOCKED_TEXT]
+    locked = [e for e in access_log().recent() if e.action == audit.STATUS_CHECK_LOCKED]
+    assert sorted((e.target or "") for e in locked) == ["", case.reference]
+    [no_case] = [e for e in locked if e.target is None]
+    assert "a reference that matches no case" in no_case.detail
+
+
+async def test_right_answers_do_not_count_towards_the_limit(domain, cases):
+    case = log_case(cases)
+    for _ in range(4):
+        await check(domain, case.reference, "1999-01-01", client=RESIDENT)
+    for _ in range(10):
+        outcome = await check(domain, case.reference, "1984-03-03", client=RESIDENT)
+        assert outcome.texts[0].startswith(f"Request {case.reference}:")
+
+
+@pytest.fixture
+def address_limit(monkeypatch: pytest.MonkeyPatch, isolated_settings: str) -> int:
+    """A per-address limit of 3 (and for callers without an address), read afresh."""
+    monkeypatch.setenv("STATUS_CHECK_MAX_FAILURES_PER_ADDRESS", "3")
+    monkeypatch.setenv("STATUS_CHECK_MAX_FAILURES_UNKNOWN_ADDRESS", "3")
+    return 3
+
+
+async def test_one_address_trying_many_references_is_refused(domain, address_limit, cases):
+    case = log_case(cases)
+    for reference in ("DPA-2345-6782", "DPA-2345-6783", "DPA-2345-6784"):
+        outcome = await check(domain, reference, "1984-03-03", client=RESIDENT)
+        assert outcome.responses == ["utter_case_not_matched"]
+    refused = await check(domain, case.reference, "1984-03-03", client=RESIDENT)
+    assert refused.texts == [STATUS_CHECK_LOCKED_TEXT]
+    other = await check(domain, case.reference, "1984-03-03", client="192.0.2.11")
+    assert other.texts[0].startswith(f"Request {case.reference}:")
+    [entry] = [e for e in access_log().recent() if e.action == audit.STATUS_CHECK_ADDRESS_LOCKED]
+    assert entry.target is None and "one client address" in entry.detail
+    assert RESIDENT not in entry.detail
+
+
+async def test_without_a_signed_address_every_caller_shares_one_limit(domain, address_limit,
+                                                                      cases):
+    case = log_case(cases)
+    forged = {CLIENT_TAG_KEY: "0" * 32 + ".0123456789abcdef"}
+    for n, reference in enumerate(("DPA-2345-6782", "DPA-2345-6783", "DPA-2345-6784")):
+        if n == 1:  # a made-up tag counts as no address
+            tracker = make_tracker(
+                domain, slots={"case_reference": reference, "identity_check": "1984-03-03"},
+                metadata=forged,
+            )
+            await run_action(ActionCheckCaseStatus(), tracker, domain)
+        else:
+            await check(domain, reference, "1984-03-03")
+    refused = await check(domain, case.reference, "1984-03-03")
+    assert refused.texts == [STATUS_CHECK_LOCKED_TEXT]
+    through_the_chat = await check(domain, case.reference, "1984-03-03", client=RESIDENT)
+    assert through_the_chat.texts[0].startswith(f"Request {case.reference}:")
+    [entry] = [e for e in access_log().recent() if e.action == audit.STATUS_CHECK_ADDRESS_LOCKED]
+    assert "without a client address" in entry.detail
