@@ -1,8 +1,8 @@
-"""The staff console at ``/staff``: accounts, sessions, cases and live handoffs.
+"""The staff console at ``/staff``: accounts, sessions, cases, live handoffs and training.
 
-``add_staff_console(app)`` plugs it into the web app (``bot.web.app.create_app``). Modules:
-``models`` (tables), ``accounts`` (users, passwords, lockout), ``sessions`` (server-side
-sessions), ``csrf``, ``security`` (middleware: login, CSRF, headers), ``audit`` (the access
-log), ``html`` (templates with autoescaping), ``views_*`` (the pages), ``hours`` (staffed
-hours), ``callbacks`` (telling residents when nobody can answer).
+``add_staff_console(app)`` plugs it into the web app (``bot.web.app.create_app``). Folders:
+``auth/`` (accounts, sessions, CSRF, roles, the security middleware), ``views/`` (the pages),
+``render/`` (Jinja2 templates with autoescaping, and the page frame); beside them ``models``
+(tables), ``audit`` (the access log), ``callbacks`` (telling residents when nobody can
+answer), ``sse`` (live updates) and ``evaluate_job`` (``dpa evaluate`` from the console).
 """
