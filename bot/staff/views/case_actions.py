@@ -89,8 +89,9 @@ async def preview(request: web.Request) -> web.Response:
     after = _clock_rows(state.status.value, state.clock_started_on, state.due_on,
                         state.extended, state.waiting_for)
     comparison = [(name, old, new) for (name, old), (_, new) in zip(before, after)]
-    return page(request, "case_preview.html", title=f"Check before saving – case {case.reference}",
-                case=case, kind=kind, label=label, on=on, reason=reason, comparison=comparison)
+    title = f"Check before saving – case {case.reference}"
+    return page(request, "case_preview.html", title=title, case=case, kind=kind, label=label,
+                on=on, reason=reason, comparison=comparison)
 
 
 @require(roles.CASES)
