@@ -6,7 +6,17 @@ import contextlib
 
 from aiohttp import web
 
-from bot.staff.views import accounts, case_actions, cases, dashboard, handoffs, sign_in, training
+from bot.staff.views import (
+    accounts,
+    case_actions,
+    cases,
+    dashboard,
+    handoffs,
+    sign_in,
+    training_evaluate,
+    training_inbox,
+    training_stories,
+)
 from bot.staff.callbacks import watch_queue
 from bot.staff.auth.security import add_security_headers, staff_gate
 from bot.staff.evaluate_job import EvaluationJob
@@ -56,5 +66,6 @@ def add_staff_console(app: web.Application) -> None:
     app[TRAINERS_KEY] = TrainerTools(app[SETTINGS_KEY])
     app[EVALUATION_KEY] = EvaluationJob(
         log_path=app[SETTINGS_KEY].var_dir / "evaluate" / "evaluate.log")
-    for module in (sign_in, dashboard, cases, case_actions, handoffs, accounts, training):
+    for module in (sign_in, dashboard, cases, case_actions, handoffs, accounts, training_inbox,
+                   training_stories, training_evaluate):
         module.add_routes(app)

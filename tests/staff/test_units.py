@@ -11,7 +11,7 @@ from bot.staff.auth import roles
 from bot.staff.auth.accounts import AccountError, check_username, verify_password
 from bot.staff.auth.csrf import CsrfTokens
 from bot.rules.hours import StaffedHours
-from bot.staff.render.html import render, tag
+from bot.staff.render.templating import ENVIRONMENT, render
 from bot.config import ConfigError
 
 
@@ -71,9 +71,24 @@ def test_usernames_and_roles():
 
 
 def test_templates_escape_values():
-    assert str(tag("p", "<b>", title='"x"')) == '<p title="&#34;x&#34;">&lt;b&gt;</p>'
-    html = str(render("account.html", name="<script>", role="staff", csrf="t"))
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    """Autoescaping is on: a resident's ``<script>`` is text, in content and attributes."""
+    template = ENVIRONMENT.from_string('<p title="{{ title }}">{{ text }}</p>')
+    assert template.render(title='"x"', text="<b>") == '<p title="&#34;x&#34;">&lt;b&gt;</p>'
+    html = render("message.html", title="<script>alert(1)</script>", text="<script>x</script>",
+                  link={"label": "<b>", "href": '"><script>'}, csrf="t", account=None,
+                  nav=[], flash=None, error=None, refresh_seconds=None)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    assert '"><script>' not in html and "&lt;b&gt;" in html
+
+
+def test_an_undefined_template_variable_fails_loudly():
+    from jinja2 import UndefinedError
+
+    with pytest.raises(UndefinedError, match="csrf"):
+        render("message.html", title="t", text="x", link=None)  # no csrf, account, nav...
+    with pytest.raises(UndefinedError):
+        ENVIRONMENT.from_string("{{ misspelt }}").render()
 
 
 def test_dpa_staff_add_from_stdin(monkeypatch, tmp_path, capsys):

@@ -1,4 +1,5 @@
-"""The page frame every console page shares: title, navigation, account, flash message."""
+"""The page frame every console page shares (``templates/base.html``): title, navigation,
+account, flash message; and the redirect after a POST."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,8 +7,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.staff.auth import roles
-from bot.staff.render.html import Markup, join, render, tag
 from bot.staff.auth.security import csrf_token
+from bot.staff.render.templating import render
 
 NAV = (
     ("/staff", "Dashboard", roles.CASES),
@@ -19,54 +20,37 @@ NAV = (
 )
 
 
-def page(request: web.Request, title: str, body: Any, *, status: int = 200,
+def _nav(request: web.Request, role: str) -> list[dict[str, Any]]:
+    """The links this role may follow; the current one is the longest the path is under."""
+    under = [href for href, _, _ in NAV if request.path == href
+             or (href != "/staff" and request.path.startswith(href + "/"))]
+    here = max(under, key=len) if under else None
+    return [{"href": href, "label": label, "current": href == here}
+            for href, label, permission in NAV if roles.allowed(role, permission)]
+
+
+def page(request: web.Request, template: str, *, title: str, status: int = 200,
          flash: str | None = None, error: str | None = None,
-         refresh_seconds: int | None = None) -> web.Response:
-    """``refresh_seconds``: the page reloads itself that often (a meta refresh; no script)."""
+         refresh_seconds: int | None = None, **context: Any) -> web.Response:
+    """``templates/<template>`` (which extends ``base.html``) as the response.
+
+    ``refresh_seconds``: the page reloads itself that often (a meta refresh; no script).
+    """
     signed_in = request.get("staff")
-    csrf = csrf_token(request)
-    account = nav = Markup("")
-    if signed_in is not None:
-        account = render("account.html", name=signed_in.account.display_name,
-                         role=signed_in.account.role, csrf=csrf)
-        links = []
-        # The current page's link: the longest one the path is at or under.
-        under = [href for href, _, _ in NAV if request.path == href
-                 or (href != "/staff" and request.path.startswith(href + "/"))]
-        here = max(under, key=len) if under else None
-        for href, label, permission in NAV:
-            if not roles.allowed(signed_in.account.role, permission):
-                continue
-            current = href == here
-            links.append(tag("li", tag("a", label, href=href,
-                                       aria_current="page" if current else None)))
-        nav = tag("nav", tag("ul", join(links)), aria_label="Console")
-    message = Markup("")
-    if error:
-        message = tag("div", tag("p", error), class_="flash flash--error", role="alert")
-    elif flash:
-        message = tag("div", tag("p", flash), class_="flash", role="status")
-    head = (tag("meta", http_equiv="refresh", content=str(int(refresh_seconds)))
-            if refresh_seconds else Markup(""))
-    html = render("layout.html", title=title, head=head, csrf=csrf, account=account, nav=nav,
-                  flash=message, body=body)
-    return web.Response(text=str(html), content_type="text/html", charset="utf-8", status=status)
+    account = signed_in.account if signed_in is not None else None
+    html = render(template, title=title, csrf=csrf_token(request), account=account,
+                  nav=_nav(request, account.role) if account is not None else [],
+                  flash=flash, error=error,
+                  refresh_seconds=int(refresh_seconds) if refresh_seconds else None,
+                  **context)
+    return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
 
 
-def hidden_csrf(request: web.Request) -> Markup:
-    return tag("input", type="hidden", name="csrf_token", value=csrf_token(request))
-
-
-def post_button(request: web.Request, action: str, label: str, *, secondary: bool = False,
-                fields: dict[str, str] | None = None) -> Markup:
-    """A one-button form (POST with the CSRF token)."""
-    inputs = [hidden_csrf(request)] + [
-        tag("input", type="hidden", name=k, value=v) for k, v in (fields or {}).items()
-    ]
-    button = tag("button", label, type="submit",
-                 class_="button button--secondary" if secondary else "button")
-    return tag("form", join([*inputs, button]), method="post", action=action,
-               class_="inline-form")
+def message_page(request: web.Request, title: str, *, text: str | None = None,
+                 link: tuple[str, str] | None = None, **frame: Any) -> web.Response:
+    """A page of one sentence and/or one link (``link`` is ``(label, href)``)."""
+    return page(request, "message.html", title=title, text=text,
+                link={"label": link[0], "href": link[1]} if link else None, **frame)
 
 
 def see_other(location: str) -> web.Response:

@@ -6,31 +6,13 @@ from aiohttp import web
 from bot.staff import audit
 from bot.staff.auth import roles
 from bot.staff.auth.accounts import AccountError, check_new_password, hash_password
-from bot.staff.render.html import fmt_time, join, table, tag
 from bot.staff.models import ROLES
-from bot.staff.render.pages import hidden_csrf, page, post_button, see_other
+from bot.staff.render.pages import page, see_other
+from bot.staff.render.templating import fmt_time
 from bot.staff.auth.security import PREFIX, require
 from bot.staff.services import STAFF_KEY
 
-
-def _create_form(request: web.Request) -> web.Response:
-    def field(ident: str, label: str, control) -> object:
-        return tag("div", tag("label", label, for_=ident) + control, class_="field")
-
-    role_options = join(tag("option", role, value=role, selected=role == "staff")
-                        for role in ROLES)
-    return tag("form", tag("fieldset", tag("legend", "Add an account") + join([
-        hidden_csrf(request),
-        field("new-username", "Username", tag("input", id="new-username", name="username",
-                                              autocomplete="off", required=True)),
-        field("new-name", "Display name (shown to residents)",
-              tag("input", id="new-name", name="display_name", required=True)),
-        field("new-role", "Role", tag("select", role_options, id="new-role", name="role")),
-        field("new-password", "Password (at least 12 characters)",
-              tag("input", id="new-password", name="password", type="password",
-                  autocomplete="new-password", required=True)),
-        tag("button", "Add account", type="submit", class_="button"),
-    ])), method="post", action=f"{PREFIX}/accounts", class_="stack-form")
+ACCESS_LOG_ROWS = 300
 
 
 async def _page(request: web.Request, *, error: str | None = None, flash: str | None = None,
@@ -41,22 +23,18 @@ async def _page(request: web.Request, *, error: str | None = None, flash: str | 
     rows = []
     for account in accounts:
         base = f"{PREFIX}/accounts/{account.username}"
-        buttons = [post_button(request, f"{base}/disable" if account.active else f"{base}/enable",
-                               "Disable" if account.active else "Enable", secondary=True)]
+        buttons = [{"action": f"{base}/disable", "label": "Disable"} if account.active
+                   else {"action": f"{base}/enable", "label": "Enable"}]
         if account.locked(now) or account.failed_logins:
-            buttons.append(post_button(request, f"{base}/unlock", "Unlock", secondary=True))
+            buttons.append({"action": f"{base}/unlock", "label": "Unlock"})
         state = "active" if account.active else "disabled"
         if account.locked(now):
             state += f", locked until {fmt_time(account.locked_until)}"
-        rows.append([account.username, account.display_name, account.role, state,
-                     fmt_time(account.last_login_at, "never"), join(buttons, " ")])
-    body = join([
-        table("Staff accounts", ["Username", "Display name", "Role", "State", "Last sign-in",
-                                 "Actions"], rows, class_="data-table"),
-        _create_form(request),
-        tag("p", tag("a", "Access log", href=f"{PREFIX}/accounts/access-log")),
-    ])
-    return page(request, "Accounts", body, error=error, flash=flash, status=status)
+        rows.append({"username": account.username, "display_name": account.display_name,
+                     "role": account.role, "state": state,
+                     "last_login_at": account.last_login_at, "buttons": buttons})
+    return page(request, "accounts.html", title="Accounts", accounts=rows, roles=ROLES,
+                error=error, flash=flash, status=status)
 
 
 @require(roles.ACCOUNTS)
@@ -122,12 +100,9 @@ async def unlock(request: web.Request) -> web.Response:
 @require(roles.ACCOUNTS)
 async def access_log(request: web.Request) -> web.Response:
     services = request.app[STAFF_KEY]
-    entries = await services.db(services.access_log.recent, 300)
-    rows = [[fmt_time(e.at), e.username, e.action.replace("_", " "), e.target or "",
-             e.detail or ""] for e in entries]
-    return page(request, "Access log", table("The 300 most recent entries, newest first",
-                                              ["When", "Who", "What", "Target", "Detail"], rows,
-                                              class_="data-table"))
+    entries = await services.db(services.access_log.recent, ACCESS_LOG_ROWS)
+    return page(request, "access_log.html", title="Access log", entries=entries,
+                caption=f"The {ACCESS_LOG_ROWS} most recent entries, newest first")
 
 
 def add_routes(app: web.Application) -> None:

@@ -12,10 +12,10 @@ from aiohttp import web
 
 from bot.cases.records import CaseNotFound, CaseSummary, InvalidCaseData
 from bot.staff.auth import roles
-from bot.staff.render.case import ACTION_KINDS, action_form
-from bot.staff.render.case_words import WAITING_LABELS, status_label
-from bot.staff.render.html import fmt_date, join, tag
-from bot.staff.render.pages import hidden_csrf, page, see_other
+from bot.staff.render.case import ACTION_KINDS
+from bot.staff.render.case_words import status_label
+from bot.staff.render.pages import page, see_other
+from bot.staff.render.templating import fmt_date, waiting_words
 from bot.staff.auth.security import PREFIX, require
 from bot.staff.services import STAFF_KEY
 
@@ -51,26 +51,24 @@ async def _case(request: web.Request) -> CaseSummary:
 
 def _problem(request: web.Request, case: CaseSummary, message: str, kind: str | None,
              on: str | None, reason: str | None) -> web.Response:
-    today = request.app[STAFF_KEY].cases.today()
-    body = [tag("p", tag("a", "Back to the case", href=f"{PREFIX}/cases/{case.reference}"))]
+    action = None
     if kind in ACTION_KINDS:
         label, needs = ACTION_KINDS[kind]
-        body.append(action_form(request, case, kind, label, needs, today, on=on,
-                                reason_text=reason or ""))
-    return page(request, f"Case {case.reference}: not saved", join(body), error=message,
-                status=400)
+        action = {"kind": kind, "label": label, "reason": needs}
+    return page(request, "case_problem.html", title=f"Case {case.reference}: not saved",
+                error=message, status=400, case=case, action=action,
+                today=request.app[STAFF_KEY].cases.today(), on=on, reason_text=reason or "")
 
 
 def _clock_rows(status: str, clock_started_on, due_on, extended: bool,
                 waiting_for) -> list[tuple[str, str]]:
     """The clock as staff read it: the same rows for the case now and after the action."""
-    waiting = ", ".join(WAITING_LABELS.get(w, w) for w in waiting_for) or "nothing"
     return [
         ("Status", status_label(status)),
         ("Clock started", fmt_date(clock_started_on, "Not yet (on hold)")),
         ("Due date", fmt_date(due_on, "Not set")),
         ("Extended", "Yes" if extended else "No"),
-        ("Waiting for", waiting),
+        ("Waiting for", waiting_words(waiting_for)),
     ]
 
 
@@ -90,30 +88,10 @@ async def preview(request: web.Request) -> web.Response:
                          case.waiting_for)
     after = _clock_rows(state.status.value, state.clock_started_on, state.due_on,
                         state.extended, state.waiting_for)
-    rows = join(
-        tag("tr", tag("th", name, scope="row") + tag("td", old)
-            + tag("td", new, class_="changed" if old != new else None,
-                  id="preview-due" if name == "Due date" else None))
-        for (name, old), (_, new) in zip(before, after)
-    )
-    comparison = tag("table", tag("caption", f"{label} on {fmt_date(on)}: what changes")
-                     + tag("thead", tag("tr", tag("th", "", scope="col")
-                                        + tag("th", "Now", scope="col")
-                                        + tag("th", "After saving", scope="col")))
-                     + tag("tbody", rows), class_="data-table preview-table")
-    confirm = tag("form", join([
-        hidden_csrf(request),
-        tag("input", type="hidden", name="kind", value=kind),
-        tag("input", type="hidden", name="on", value=on.isoformat()),
-        tag("input", type="hidden", name="reason", value=reason or ""),
-        tag("button", f"Save: {label}", type="submit", class_="button"),
-        tag("a", "Cancel", href=f"{PREFIX}/cases/{case.reference}",
-            class_="button button--secondary"),
-    ]), method="post", action=f"{PREFIX}/cases/{case.reference}/events", class_="confirm-form")
-    reason_line = tag("p", f"Reason: {reason}") if reason else ""
-    body = join([tag("p", "Nothing is saved yet. Check the new due date, then save."),
-                 comparison, reason_line, confirm])
-    return page(request, f"Check before saving – case {case.reference}", body)
+    comparison = [(name, old, new) for (name, old), (_, new) in zip(before, after)]
+    title = f"Check before saving – case {case.reference}"
+    return page(request, "case_preview.html", title=title, case=case, kind=kind, label=label,
+                on=on, reason=reason, comparison=comparison)
 
 
 @require(roles.CASES)

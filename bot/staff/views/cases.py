@@ -13,16 +13,9 @@ from bot.cases.records import CaseDetail, CaseNotFound, CaseSummary, InvalidCase
 from bot.cases.vocabulary import REQUEST_TYPES
 from bot.staff import audit
 from bot.staff.auth import roles
-from bot.staff.render.case import case_body, urgency_badge
-from bot.staff.render.case_words import (
-    DUE_SOON_DAYS,
-    STATUS_LABELS,
-    due_words,
-    request_label,
-    status_label,
-    urgency,
-)
-from bot.staff.render.html import Markup, fmt_date, join, tag
+from bot.rules.deadlines import due_date
+from bot.staff.render.case import document_rows, offered_actions
+from bot.staff.render.case_words import DUE_SOON_DAYS, STATUS_LABELS, request_label
 from bot.staff.render.pages import page
 from bot.staff.auth.security import PREFIX, require
 from bot.staff.services import STAFF_KEY
@@ -63,56 +56,17 @@ async def _list(request: web.Request) -> list[CaseSummary]:
         raise web.HTTPBadRequest(text=str(exc)) from None
 
 
-def _select(name: str, label: str, options: dict[str, str], current: str) -> Markup:
-    items = join(tag("option", text, value=value, selected=value == current)
-                 for value, text in options.items())
-    return tag("div", tag("label", label, for_=f"filter-{name}")
-               + tag("select", items, id=f"filter-{name}", name=name), class_="field")
-
-
-def _filter_form(request: web.Request) -> Markup:
+def _selects(request: web.Request) -> list[dict[str, Any]]:
+    """The filter form's drop-downs: name, label, options (value: words) and the chosen one."""
     query = request.query
-    statuses = {"": "Any", **STATUS_LABELS}
-    types = {"": "Any", **{t: request_label(t) for t in REQUEST_TYPES}}
-    search = tag("div", tag("label", "Reference or name", for_="filter-q")
-                 + tag("input", id="filter-q", name="q", type="search",
-                       value=query.get("q", "")), class_="field")
-    return tag("form", join([
-        _select("status", "Status", statuses, query.get("status", "")),
-        _select("type", "Request type", types, query.get("type", "")),
-        _select("due", "Due", DUE_FILTERS, query.get("due", "")),
-        search,
-        tag("button", "Apply filters", type="submit", class_="button"),
-        tag("a", "Clear", href=f"{PREFIX}/cases", class_="button button--secondary"),
-    ]), method="get", action=f"{PREFIX}/cases", class_="filters", role="search",
-        aria_label="Filter cases")
-
-
-def case_rows_table(cases: list[CaseSummary], today: date, caption: str) -> Markup:
-    headers = ["Reference", "Name", "Request", "Status", "Received", "Due", "Deadline"]
-    rows = []
-    for case in cases:
-        rows.append(Markup("").join([
-            tag("th", tag("a", case.reference, href=f"{PREFIX}/cases/{case.reference}"),
-                scope="row"),
-            tag("td", case.full_name),
-            tag("td", request_label(case.request_type)),
-            tag("td", status_label(case.status)),
-            tag("td", fmt_date(case.received_on)),
-            tag("td", fmt_date(case.due_on, "Not set")),
-            tag("td", urgency_badge(case, today) + " " + due_words(case, today)),
-        ]))
-    head = tag("tr", join(tag("th", h, scope="col") for h in headers))
-    body = join(tag("tr", row, class_=_row_class(case, today)) for row, case in zip(rows, cases))
-    if not cases:
-        body = tag("tr", tag("td", "No cases match.", colspan=str(len(headers))))
-    return tag("table", tag("caption", caption) + tag("thead", head) + tag("tbody", body),
-               class_="data-table cases-table")
-
-
-def _row_class(case: CaseSummary, today: date) -> str | None:
-    kind = urgency(case, today)
-    return f"row--{kind.replace('_', '-')}" if kind else None
+    return [
+        {"name": "status", "label": "Status", "options": {"": "Any", **STATUS_LABELS},
+         "current": query.get("status", "")},
+        {"name": "type", "label": "Request type",
+         "options": {"": "Any", **{t: request_label(t) for t in REQUEST_TYPES}},
+         "current": query.get("type", "")},
+        {"name": "due", "label": "Due", "options": DUE_FILTERS, "current": query.get("due", "")},
+    ]
 
 
 @require(roles.CASES)
@@ -123,14 +77,9 @@ async def case_list(request: web.Request) -> web.Response:
     await services.audit(request["staff"].account.username,
                          audit.CASE_LIST, detail=f"{len(cases)} cases")
     query = f"?{request.query_string}" if request.query_string else ""
-    csv_link = tag("a", "Download this list (CSV)", href=f"{PREFIX}/cases.csv{query}")
-    body = join([
-        _filter_form(request),
-        tag("p", csv_link, class_="actions-line"),
-        case_rows_table(cases, today, f"{len(cases)} case{'s' if len(cases) != 1 else ''}, "
-                                      "soonest due first"),
-    ])
-    return page(request, "Cases", body)
+    return page(request, "cases.html", title="Cases", selects=_selects(request),
+                search=request.query.get("q", ""), csv_url=f"{PREFIX}/cases.csv{query}",
+                cases=cases, today=today)
 
 
 CSV_COLUMNS = ("reference", "request_type", "status", "received_on", "clock_started_on",
@@ -191,13 +140,24 @@ async def case_context(request: web.Request, case: CaseDetail) -> dict[str, Any]
     return {"transcript": transcript, "views": views, "today": services.cases.today()}
 
 
+def _case_page(request: web.Request, case: CaseDetail, context: dict[str, Any], *,
+               printable: bool = False, flash: str | None = None) -> web.Response:
+    today = context["today"]
+    waiting = case.waiting_for
+    # On hold for documents (not for clarification): the due date if they all came today.
+    due_if_all_arrived = (due_date(today, case.nation) if case.on_hold and waiting
+                          and "clarification" not in waiting else None)
+    return page(request, "case.html", title=f"Case {case.reference}", flash=flash, case=case,
+                printable=printable, actions=offered_actions(case),
+                documents=document_rows(case), due_if_all_arrived=due_if_all_arrived,
+                transcript=context["transcript"], views=context["views"], today=today)
+
+
 @require(roles.CASES)
 async def case_page(request: web.Request) -> web.Response:
     case = await load_case(request, audit.CASE_VIEW)
     context = await case_context(request, case)
-    body = case_body(request, case, **context)
-    return page(request, f"Case {case.reference}", body,
-                flash=_flash(request.query.get("done")))
+    return _case_page(request, case, context, flash=_flash(request.query.get("done")))
 
 
 def _flash(done: str | None) -> str | None:
@@ -225,8 +185,7 @@ async def case_json(request: web.Request) -> web.Response:
 async def case_print(request: web.Request) -> web.Response:
     case = await load_case(request, audit.CASE_PRINT)
     context = await case_context(request, case)
-    body = case_body(request, case, printable=True, **context)
-    return page(request, f"Case {case.reference}", body)
+    return _case_page(request, case, context, printable=True)
 
 
 def add_routes(app: web.Application) -> None:

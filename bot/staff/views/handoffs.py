@@ -16,12 +16,10 @@ from aiohttp import web
 from bot.chat.handoffs import CLAIMED, WAITING, HandoffNotOpen, HandoffRecord
 from bot.staff import audit
 from bot.staff.auth import roles
-from bot.staff.render.html import Markup, fmt_time, join, tag
-from bot.staff.render.pages import hidden_csrf, page, post_button, see_other
+from bot.staff.render.pages import message_page, page, see_other
 from bot.staff.auth.security import PREFIX, require, wants_json
 from bot.staff.services import STAFF_KEY
 from bot.staff.sse import EventStream
-from bot.staff.render.transcript import transcript_log
 from bot.web.keys import HUB_KEY
 from bot.web.rasa_client import RasaUnavailable
 
@@ -67,42 +65,17 @@ def waited_words(minutes: int) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
-def queue_table(items: list[dict[str, Any]]) -> Markup:
-    headers = ["Waiting since", "Waited", "Reason", "Status", "Call back", "Conversation"]
-    rows = []
-    for item in items:
-        status = ("Waiting" if item["status"] == WAITING
-                  else f"With {item['claimed_by']}")
-        rows.append(tag("tr", join([
-            tag("td", fmt_time(datetime.fromisoformat(item["requested_at"]))),
-            tag("td", waited_words(item["waited_minutes"]), data_requested_at=item["requested_at"],
-                class_="waited"),
-            tag("td", item["reason"]),
-            tag("td", status),
-            tag("td", "Offered" if item["callback_offered"] else "—"),
-            tag("td", tag("a", f"Open chat {item['id']}", href=item["url"])),
-        ])))
-    body = join(rows) if rows else tag("tr", tag("td", "Nobody is waiting.",
-                                                 colspan=str(len(headers))))
-    return tag("table", tag("caption", "Conversations waiting for a person, oldest first")
-               + tag("thead", tag("tr", join(tag("th", h, scope="col") for h in headers)))
-               + tag("tbody", body, id="queue-body"),
-               class_="data-table", id="queue-table", data_stream=f"{PREFIX}/handoffs/stream")
-
-
 @require(roles.HANDOFFS)
 async def queue_page(request: web.Request) -> web.Response:
     services = request.app[STAFF_KEY]
     items = await _queue(request)
     open_now = services.hours.is_open(services.now())
-    hours = tag("p", f"Staffed hours: {services.settings.staff_hours} (UK time, closed on bank "
-                     f"holidays). The team is {'on duty' if open_now else 'off duty'} now. "
-                     "Residents not answered within "
-                     f"{services.settings.staff_claim_timeout_minutes} minutes, or outside "
-                     "staffed hours, are offered a call back and stay here.",
-                class_="hint")
-    status = tag("p", "", id="queue-status", role="status", class_="live-status")
-    return page(request, "Live chats", join([hours, status, queue_table(items)]))
+    rows = [{**item, "requested": datetime.fromisoformat(item["requested_at"]),
+             "waited": waited_words(item["waited_minutes"]), "waiting": item["status"] == WAITING}
+            for item in items]
+    return page(request, "queue.html", title="Live chats", queue=rows,
+                staff_hours=services.settings.staff_hours, open_now=open_now,
+                claim_timeout_minutes=services.settings.staff_claim_timeout_minutes)
 
 
 @require(roles.HANDOFFS)
@@ -136,38 +109,6 @@ async def _handoff(request: web.Request) -> HandoffRecord:
     return handoff
 
 
-def _controls(request: web.Request, handoff: HandoffRecord) -> Markup:
-    base = f"{PREFIX}/handoffs/{handoff.id}"
-    me = request["staff"].account.username
-    if handoff.status == WAITING:
-        return post_button(request, f"{base}/claim", "Claim this conversation")
-    if handoff.status == CLAIMED:
-        buttons = [
-            post_button(request, f"{base}/hand-back", "Hand back to the assistant"),
-            post_button(request, f"{base}/close", "Close the chat", secondary=True),
-            post_button(request, f"{base}/release", "Return to the queue", secondary=True),
-        ]
-        if handoff.claimed_by != me:
-            buttons.insert(0, tag("p", f"{handoff.claimed_by} has this conversation.",
-                                  class_="hint"))
-        return tag("div", join(buttons), class_="button-row")
-    return tag("p", f"This handoff is {handoff.status}: the assistant has the conversation.")
-
-
-def _composer(request: web.Request, handoff: HandoffRecord) -> Markup:
-    mine = handoff.status == CLAIMED and handoff.claimed_by == request["staff"].account.username
-    if not mine:
-        return tag("p", "Claim the conversation to reply.", class_="hint", id="composer-hint")
-    return tag("form", join([
-        hidden_csrf(request),
-        tag("label", "Your reply to the resident", for_="reply-text"),
-        tag("textarea", "", id="reply-text", name="text", rows="3", required=True,
-            maxlength=str(MAX_STAFF_MESSAGE)),
-        tag("button", "Send", type="submit", class_="button"),
-    ]), method="post", action=f"{PREFIX}/handoffs/{handoff.id}/messages", id="composer",
-        class_="composer", data_typing=f"{PREFIX}/handoffs/{handoff.id}/typing")
-
-
 @require(roles.HANDOFFS)
 async def conversation_page(request: web.Request) -> web.Response:
     services = request.app[STAFF_KEY]
@@ -176,33 +117,15 @@ async def conversation_page(request: web.Request) -> web.Response:
                          audit.HANDOFF_VIEW, target=f"handoff:{handoff.id}")
     history = await services.db(services.transcripts.history, handoff.conversation_id)
     waited = waited_words(minutes_since(handoff.requested_at, services.now()))
-    facts = tag("dl", join([
-        tag("dt", "Reason") + tag("dd", handoff.reason),
-        tag("dt", "Asked for a person") + tag("dd", f"{fmt_time(handoff.requested_at)} "
-                                                     f"({waited} ago)"),
-        tag("dt", "Status") + tag("dd", handoff.status + (f" by {handoff.claimed_by}"
-                                                          if handoff.claimed_by else ""),
-                                  id="handoff-status"),
-        tag("dt", "Call back offered") + tag("dd", fmt_time(handoff.callback_offered_at, "No")),
-        tag("dt", "Resident's chat open now")
-        + tag("dd", "Yes" if request.app[HUB_KEY].resident_connected(handoff.conversation_id)
-              else "No (they may come back; what they wrote is kept)"),
-    ]), class_="summary-list")
-    log = transcript_log(history, label="Conversation with the resident", live=True,
-                         element_id="transcript")
-    body = join([
-        tag("p", tag("a", "Back to the queue", href=f"{PREFIX}/handoffs")),
-        facts,
-        _controls(request, handoff),
-        tag("section", tag("h2", "Conversation", id="conversation-heading") + log
-            + tag("p", "", id="typing", class_="hint", aria_live="polite"),
-            aria_labelledby="conversation-heading", class_="panel",
-            data_stream=f"{PREFIX}/handoffs/{handoff.id}/stream", id="conversation"),
-        _composer(request, handoff),
-    ])
+    mine = handoff.status == CLAIMED and handoff.claimed_by == request["staff"].account.username
     flash = {"claimed": "You have joined the chat. The resident has been told.",
              "released": "The conversation is back in the queue."}.get(request.query.get("done"))
-    return page(request, f"Live chat {handoff.id}", body, flash=flash)
+    return page(request, "handoff.html", title=f"Live chat {handoff.id}", flash=flash,
+                handoff=handoff, history=history, waited=waited, mine=mine,
+                waiting=handoff.status == WAITING, claimed=handoff.status == CLAIMED,
+                resident_connected=request.app[HUB_KEY].resident_connected(
+                    handoff.conversation_id),
+                max_message=MAX_STAFF_MESSAGE)
 
 
 @require(roles.HANDOFFS)
@@ -249,8 +172,8 @@ async def claim(request: web.Request) -> web.StreamResponse:
         message = "Someone else has already claimed this conversation, or it has ended."
         if wants_json(request):
             return web.json_response({"error": message}, status=409)
-        return page(request, "Not claimed", tag("p", tag("a", "Back to the conversation",
-                    href=f"{PREFIX}/handoffs/{handoff.id}")), error=message, status=409)
+        return message_page(request, "Not claimed", error=message, status=409,
+                            link=("Back to the conversation", f"{PREFIX}/handoffs/{handoff.id}"))
     await services.audit(account.username, audit.HANDOFF_CLAIM,
                          target=f"handoff:{handoff.id}")
     await request.app[HUB_KEY].notify(
@@ -308,8 +231,8 @@ async def _end(request: web.Request, *, returned: bool) -> web.StreamResponse:
                    "Try again in a moment.")
         if wants_json(request):
             return web.json_response({"error": message}, status=503)
-        return page(request, "Not handed back", tag("p", tag("a", "Back to the conversation",
-                    href=f"{PREFIX}/handoffs/{handoff.id}")), error=message, status=503)
+        return message_page(request, "Not handed back", error=message, status=503,
+                            link=("Back to the conversation", f"{PREFIX}/handoffs/{handoff.id}"))
     await services.audit(account.username,
                          audit.HANDOFF_HAND_BACK if returned else audit.HANDOFF_CLOSE,
                          target=f"handoff:{handoff.id}")

@@ -8,7 +8,6 @@ from aiohttp import web
 
 from bot.staff import audit
 from bot.staff.auth.accounts import verify_password
-from bot.staff.render.html import render
 from bot.staff.render.pages import page, see_other
 from bot.staff.auth.security import (
     PREFIX,
@@ -16,7 +15,6 @@ from bot.staff.auth.security import (
     SESSION_COOKIE,
     clear_cookie,
     client_address,
-    csrf_token,
     public,
     require,
     set_cookie,
@@ -41,10 +39,9 @@ def _safe_next(value: str | None) -> str:
 def _form(request: web.Request, *, username: str = "", next_url: str = PREFIX,
           error: str | None = None, flash: str | None = None, status: int = 200) -> web.Response:
     settings = request.app[STAFF_KEY].settings
-    body = render("login.html", csrf=csrf_token(request), next=next_url, username=username,
-                  max_failures=settings.staff_login_max_failures,
-                  lockout=settings.staff_lockout_minutes)
-    return page(request, "Sign in", body, error=error, flash=flash, status=status)
+    return page(request, "login.html", title="Sign in", next_url=next_url, username=username,
+                max_failures=settings.staff_login_max_failures,
+                lockout=settings.staff_lockout_minutes, error=error, flash=flash, status=status)
 
 
 @public

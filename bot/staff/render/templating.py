@@ -1,0 +1,81 @@
+"""The console's one Jinja2 environment: the templates in ``templates/``, their filters, and
+:func:`render`.
+
+Autoescaping is on for ``.html``, so everything a resident or a member of staff typed is
+shown as text (a ``<script>`` arrives as ``&lt;script&gt;``); views pass plain data, never
+pre-built HTML. ``StrictUndefined`` turns a misspelt variable into an error instead of an
+empty string. No inline scripts or styles: the Content-Security-Policy forbids them.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from bot.staff.auth.security import PREFIX
+from bot.staff.render.case_words import (
+    EVENT_LABELS,
+    WAITING_LABELS,
+    due_words,
+    request_label,
+    status_label,
+    urgency,
+)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LONDON = ZoneInfo("Europe/London")
+
+
+def fmt_date(day: date | None, empty: str = "—") -> str:
+    if day is None:
+        return empty
+    return day.strftime("%a %d %b %Y").replace(" 0", " ")
+
+
+def fmt_time(moment: datetime | None, empty: str = "—") -> str:
+    """A UTC timestamp shown in the council's local time."""
+    if moment is None:
+        return empty
+    return moment.astimezone(LONDON).strftime("%d %b %Y %H:%M").lstrip("0")
+
+
+def percent(value: float | None) -> str:
+    return "?" if value is None else f"{value:.0%}"
+
+
+def plural(count: int, word: str, plural_word: str | None = None) -> str:
+    """``1 case``, ``2 cases``."""
+    return f"{count} {word if count == 1 else plural_word or word + 's'}"
+
+
+def waiting_words(waiting_for: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(WAITING_LABELS.get(w, w) for w in waiting_for) or "nothing"
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(
+        date=fmt_date, time=fmt_time, percent=percent, plural=plural,
+        status_label=status_label, request_label=request_label,
+        event_label=lambda kind: EVENT_LABELS.get(kind, kind),
+        waiting_words=waiting_words, urgency=urgency, due_words=due_words,
+    )
+    environment.globals.update(PREFIX=PREFIX)
+    return environment
+
+
+ENVIRONMENT = _environment()
+
+
+def render(template: str, /, **context: Any) -> str:
+    """``templates/<template>`` filled with ``context`` (escaped)."""
+    return ENVIRONMENT.get_template(template).render(**context)
