@@ -74,8 +74,9 @@ def _origins(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
 
 
-# The widget may connect from the web app's own pages ("self") and from local development.
-DEFAULT_CHAT_ORIGINS = ("self", "http://localhost:*", "http://127.0.0.1:*")
+# The widget may connect from the web app's own pages ("self"); a council adds its site's
+# exact origins (bot/web/origins.py).
+DEFAULT_CHAT_ORIGINS = ("self",)
 
 
 def _int(name: str, default: int) -> int:

@@ -25,11 +25,21 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def stack_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def council_site_port() -> int:
+    """Where the browser tests serve a council's page on another origin
+    (``http://localhost:PORT``): the stack allows exactly that origin, no wildcards."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def stack_settings(
+    tmp_path_factory: pytest.TempPathFactory, council_site_port: int
+) -> Iterator[Settings]:
     var_dir: Path = tmp_path_factory.mktemp("var")
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
     overrides = {
         "DPA_VAR_DIR": str(var_dir),
+        "CHAT_ALLOWED_ORIGINS": f"self,http://localhost:{council_site_port}",
         "DATABASE_URL": f"sqlite:///{var_dir / 'dpa.sqlite3'}",
         "RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTION_PORT']}",

@@ -19,7 +19,10 @@ def main() -> None:
     parser.add_argument("--host", default=settings.web_host)
     parser.add_argument("--port", type=int, default=settings.web_port)
     args = parser.parse_args()
-    web.run_app(create_app(settings), host=args.host, port=args.port, print=None)
+    # No access log: its request lines carry the resident id, the key to a conversation.
+    web.run_app(
+        create_app(settings), host=args.host, port=args.port, print=None, access_log=None
+    )
 
 
 if __name__ == "__main__":

@@ -20,11 +20,13 @@ from bot.web.keys import (
     HUB_KEY,
     ORIGINS_KEY,
     READINESS_KEY,
+    RESIDENT_IDS_KEY,
     SETTINGS_KEY,
 )
 from bot.web.origins import OriginPolicy
 from bot.web.rasa_client import RasaClient
 from bot.web.readiness import DatabaseReadiness
+from bot.web.resident_ids import ResidentIds
 from bot.web.static import add_static_routes
 from bot.web.understanding import read_understanding
 
@@ -109,6 +111,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
         app[ORIGINS_KEY] = OriginPolicy(settings.chat_allowed_origins)
     except ValueError as exc:  # a configuration mistake: say so, without a traceback
         raise ConfigError(f"CHAT_ALLOWED_ORIGINS: {exc}") from exc
+    try:
+        app[RESIDENT_IDS_KEY] = ResidentIds(settings.session_secret)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
     app[READINESS_KEY] = DatabaseReadiness(settings.database_url)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_client_and_hub)

@@ -1,4 +1,4 @@
-"""The widget's endpoints: ``/chat/ws`` (the WebSocket) and ``/chat/transcript``.
+"""The widget's endpoints: ``/chat/session``, ``/chat/ws`` (the WebSocket), ``/chat/transcript``.
 
 This module checks and parses what a browser sends (origin, resident id, message shape,
 limits); :mod:`bot.web.hub` does the conversation. See docs/chat-protocol.md.
@@ -16,24 +16,42 @@ from bot.cases.status_limits import client_tag
 from bot.chat.transcripts import MAX_CLIENT_ID, MAX_PAGE
 from bot.conversation.plain_text import clean
 from bot.web import notices
-from bot.web.keys import HUB_KEY, ORIGINS_KEY, READINESS_KEY, SETTINGS_KEY
+from bot.web.keys import HUB_KEY, ORIGINS_KEY, READINESS_KEY, RESIDENT_IDS_KEY, SETTINGS_KEY
 from bot.web.limits import TokenBucket
 
 log = logging.getLogger(__name__)
 
-# The widget makes 22+ random URL-safe characters; the id is the conversation's only key,
-# so anything short enough to guess, or not URL-safe, is refused.
-RESIDENT_ID = re.compile(r"[A-Za-z0-9_-]{22,128}")
 CLIENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,%d}" % MAX_CLIENT_ID)
 # Pings from aiohttp find tabs whose network went away without a close frame.
 HEARTBEAT_SECONDS = 30.0
+# The body of the 403 for a resident id the hub did not issue; the widget looks for this
+# ``error`` to start a new conversation (after SESSION_SECRET changed, say).
+RESIDENT_NOT_VALID = "resident_not_valid"
+RESIDENT_NOT_VALID_TEXT = (
+    "this resident id was not issued by this hub (made up, altered, or signed with an "
+    "earlier secret): ask for a new one with POST /chat/session"
+)
 
 
-def _resident_id(request: web.Request) -> str:
-    resident = request.query.get("resident", "")
-    if not RESIDENT_ID.fullmatch(resident):
-        raise web.HTTPBadRequest(text="resident must be 22-128 URL-safe characters")
-    return resident
+def _cors(origin: str | None) -> dict[str, str]:
+    headers = {"Cache-Control": "no-store", "Vary": "Origin"}
+    if origin is not None:
+        headers["Access-Control-Allow-Origin"] = origin
+    return headers
+
+
+def _conversation_id(request: web.Request, origin: str | None) -> str:
+    """The conversation the request's resident id opens; 403 unless the hub signed it."""
+    conversation_id = request.app[RESIDENT_IDS_KEY].conversation_id(
+        request.query.get("resident", "")
+    )
+    if conversation_id is None:
+        raise web.HTTPForbidden(
+            text=json.dumps({"error": RESIDENT_NOT_VALID, "text": RESIDENT_NOT_VALID_TEXT}),
+            content_type="application/json",
+            headers=_cors(origin),
+        )
+    return conversation_id
 
 
 def _check_origin(request: web.Request, *, required: bool) -> str | None:
@@ -45,6 +63,13 @@ def _check_origin(request: web.Request, *, required: bool) -> str | None:
     return origin
 
 
+async def new_session(request: web.Request) -> web.Response:
+    """``POST /chat/session``: a new resident id, for a new conversation (nothing stored)."""
+    origin = _check_origin(request, required=True)  # browsers send Origin with every POST
+    resident = request.app[RESIDENT_IDS_KEY].issue()
+    return web.json_response({"resident": resident}, headers=_cors(origin))
+
+
 async def _require_database(request: web.Request) -> None:
     readiness = request.app[READINESS_KEY]
     if not await readiness.ready():
@@ -54,13 +79,10 @@ async def _require_database(request: web.Request) -> None:
 async def transcript(request: web.Request) -> web.Response:
     """``GET /chat/transcript?resident=``: the ``history`` payload, for tabs without a socket."""
     origin = _check_origin(request, required=False)
-    resident = _resident_id(request)
+    conversation_id = _conversation_id(request, origin)
     await _require_database(request)
-    payload = await request.app[HUB_KEY].transcript(resident)
-    headers = {"Cache-Control": "no-store", "Vary": "Origin"}
-    if origin is not None:
-        headers["Access-Control-Allow-Origin"] = origin
-    return web.json_response(payload, headers=headers)
+    payload = await request.app[HUB_KEY].transcript(conversation_id)
+    return web.json_response(payload, headers=_cors(origin))
 
 
 def _max_frame_bytes(max_chars: int) -> int:
@@ -71,8 +93,8 @@ def _max_frame_bytes(max_chars: int) -> int:
 
 async def chat_socket(request: web.Request) -> web.WebSocketResponse:
     """``GET /chat/ws?resident=``: one tab of a resident's conversation."""
-    _check_origin(request, required=True)
-    resident = _resident_id(request)
+    origin = _check_origin(request, required=True)
+    conversation_id = _conversation_id(request, origin)
     await _require_database(request)
     settings = request.app[SETTINGS_KEY]
     ws = web.WebSocketResponse(
@@ -81,10 +103,10 @@ async def chat_socket(request: web.Request) -> web.WebSocketResponse:
     if not ws.can_prepare(request).ok:
         raise web.HTTPBadRequest(text="expected a WebSocket upgrade")
     await ws.prepare(request)
-    session = _Session(request, ws, resident)
+    session = _Session(request, ws, conversation_id)
     hub = request.app[HUB_KEY]
     try:
-        await hub.connect(resident, ws)
+        await hub.connect(conversation_id, ws)
         async for frame in ws:
             if frame.type == WSMsgType.TEXT:
                 if not await session.handle(frame.data):
@@ -96,18 +118,20 @@ async def chat_socket(request: web.Request) -> web.WebSocketResponse:
         if not ws.closed:
             await ws.close(code=1011, message=b"server error")
     finally:
-        hub.disconnect(resident, ws)
+        hub.disconnect(conversation_id, ws)
     return ws
 
 
 class _Session:
     """One tab: its rate limit, and the parsing of what it sends."""
 
-    def __init__(self, request: web.Request, ws: web.WebSocketResponse, resident: str) -> None:
+    def __init__(
+        self, request: web.Request, ws: web.WebSocketResponse, conversation_id: str
+    ) -> None:
         settings = request.app[SETTINGS_KEY]
         self.hub = request.app[HUB_KEY]
         self.ws = ws
-        self.resident = resident
+        self.conversation_id = conversation_id
         self.max_chars = settings.chat_max_message_chars
         self.bucket = TokenBucket(settings.chat_rate_per_minute, settings.chat_rate_burst)
         # Which address the status check's per-address limit counts this tab under (signed,
@@ -132,7 +156,7 @@ class _Session:
         elif kind == "message":
             await self.message(frame)
         elif kind == "end":
-            await self.hub.resident_ended(self.resident)
+            await self.hub.resident_ended(self.conversation_id)
             return False
         else:
             await self.error("unknown message type")
@@ -164,7 +188,7 @@ class _Session:
         page = page[:MAX_PAGE] if isinstance(page, str) and page else None
         try:
             await self.hub.resident_message(
-                self.resident, self.ws, text=text.strip(),
+                self.conversation_id, self.ws, text=text.strip(),
                 display=display.strip() if display else None, client_id=client_id, page=page,
                 client_tag=self.client_tag,
             )
@@ -190,5 +214,6 @@ class _Session:
 
 
 def add_chat_routes(app: web.Application) -> None:
+    app.router.add_post("/chat/session", new_session)
     app.router.add_get("/chat/ws", chat_socket)
     app.router.add_get("/chat/transcript", transcript)

@@ -9,6 +9,7 @@ from bot.db.offloop import HubDatabase
 from bot.web.hub import ChatHub
 from bot.web.origins import OriginPolicy
 from bot.web.readiness import DatabaseReadiness
+from bot.web.resident_ids import ResidentIds
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 CLIENT_KEY = web.AppKey("client", aiohttp.ClientSession)
@@ -16,3 +17,4 @@ HUB_KEY = web.AppKey("hub", ChatHub)
 ORIGINS_KEY = web.AppKey("origins", OriginPolicy)
 READINESS_KEY = web.AppKey("readiness", DatabaseReadiness)
 DATABASE_KEY = web.AppKey("database", HubDatabase)
+RESIDENT_IDS_KEY = web.AppKey("resident_ids", ResidentIds)

@@ -137,8 +137,38 @@ def test_end_chat_clears_the_conversation_from_the_browser(page, hub_url, hub_tr
     widget = Widget(page)
     widget.open()
     expect(widget.log.locator("[data-id]")).to_have_count(0)
+    wait_until(page, widget.resident_id, "the hub issued a new id")
     new_resident = widget.resident_id()
     assert new_resident and new_resident != resident
+
+
+@pytest.mark.parametrize("stored", ["forged", "old"])
+def test_an_id_the_hub_did_not_issue_starts_a_new_chat_and_says_so(page, hub_url, hub_transcript,
+                                                                     stored):
+    """A changed signature (or SESSION_SECRET), or an id an older widget made itself."""
+    page.goto(hub_url + "/")
+    widget = Widget(page)
+    widget.open()
+    widget.say_and_expect("hello", "automated")
+    issued = widget.resident_id()
+    conversation, tag = issued.split(".")
+    bad = (f"{conversation}.{'A' if tag[0] != 'A' else 'B'}{tag[1:]}" if stored == "forged"
+           else "a" * 22)
+    page.evaluate("id => localStorage.setItem('dpa-chat-resident', id)", bad)
+
+    page.reload()
+    widget = Widget(page)
+    expect(widget.notices("restarted")).to_contain_text("a new one has started")
+    expect(widget.resident_says("hello")).to_have_count(0)
+    wait_until(page, lambda: widget.resident_id() not in (None, bad), "the hub issued a new id")
+    fresh = widget.resident_id()
+    assert fresh != issued
+    widget.say_and_expect("how much does it cost?", "free")
+    assert [m["text"] for m in hub_transcript(fresh)["messages"] if m["role"] == "resident"] == [
+        "how much does it cost?"]
+    # The earlier conversation is untouched (staff still have it); only this browser moved on.
+    assert [m["text"] for m in hub_transcript(issued)["messages"] if m["role"] == "resident"] == [
+        "hello"]
 
 
 def test_cancelling_end_chat_keeps_everything(page, hub_url):
@@ -227,10 +257,10 @@ def test_keyboard_only(page, hub_url):
 
 
 @pytest.fixture
-def council_site(hub_url):
-    """A council's own page on another origin (http://localhost:PORT, allowed by the default
-    CHAT_ALLOWED_ORIGINS), embedding the hub's widget with the single tag. Served by a tiny
-    local server: the hub stays the real web app."""
+def council_site(hub_url, council_site_port):
+    """A council's own page on another origin (http://localhost:PORT, the exact origin the
+    stack lists in CHAT_ALLOWED_ORIGINS), embedding the hub's widget with the single tag.
+    Served by a tiny local server: the hub stays the real web app."""
     page_html = f"""<!DOCTYPE html><html lang="en-GB"><head><title>Your data</title></head>
         <body><main><h1>Your data</h1></main>
         <script src="{hub_url}/widget.js" data-hub="{hub_url}" data-title="Ask the council"
@@ -248,7 +278,7 @@ def council_site(hub_url):
         def log_message(self, *args) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", council_site_port), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

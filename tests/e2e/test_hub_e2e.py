@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 
 import aiohttp
 import pytest
 
 from bot.chat.transcripts import TranscriptStore
+from bot.web.resident_ids import ResidentIds
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +26,12 @@ async def _frames_until(ws: aiohttp.ClientWebSocketResponse, done) -> list[dict]
 
 
 async def test_a_resident_chats_with_the_real_assistant_and_comes_back(stack, stack_settings):
-    resident = secrets.token_urlsafe(16)
     base = f"http://127.0.0.1:{stack_settings.web_port}"
-    url = f"{base}/chat/ws?resident={resident}"
     async with aiohttp.ClientSession() as client:
+        async with client.post(f"{base}/chat/session", headers={"Origin": base}) as issued:
+            assert issued.status == 200
+            resident = (await issued.json())["resident"]  # the hub makes the id, as for the widget
+        url = f"{base}/chat/ws?resident={resident}"
         async with client.ws_connect(url, headers={"Origin": base}) as ws:
             [history] = await _frames_until(ws, lambda f: True)
             assert history == {"type": "history", "messages": [], "mode": "assistant"}
@@ -49,5 +51,7 @@ async def test_a_resident_chats_with_the_real_assistant_and_comes_back(stack, st
         assert history["messages"][0]["text"] == "hello"
 
     # What the model understood, read from Rasa's own tracker store.
-    [asked, *_] = TranscriptStore.from_url(stack_settings.database_url).history(resident)
+    conversation_id = ResidentIds(stack_settings.session_secret).conversation_id(resident)
+    assert conversation_id is not None
+    [asked, *_] = TranscriptStore.from_url(stack_settings.database_url).history(conversation_id)
     assert asked.intent == "greet" and 0 < asked.confidence <= 1

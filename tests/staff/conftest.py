@@ -3,7 +3,6 @@ where cheap), a stand-in Rasa, accounts, a settable clock, and a signed-in brows
 from __future__ import annotations
 
 import re
-import secrets
 import shutil
 import sys
 from dataclasses import dataclass, replace
@@ -22,6 +21,7 @@ from bot.staff.evaluate_job import EvaluationJob
 from bot.staff.services import EVALUATION_KEY, NOW_KEY, TRAINERS_KEY
 from bot.trainers.service import TrainerTools
 from bot.web.app import create_app
+from bot.web.resident_ids import new_conversation_id
 from tests.fixtures.databases import FakeClock
 from tests.web.conftest import db_url, migrated_template, rasa, settings  # noqa: F401
 
@@ -161,4 +161,5 @@ async def signed_in(console: Console) -> Console:
 
 
 def new_resident() -> str:
-    return secrets.token_urlsafe(16)
+    """A new conversation id, as the hub makes them (``open_tab`` signs it)."""
+    return new_conversation_id()

@@ -12,6 +12,7 @@ from bot.chat.handoffs import CLAIMED, RETURNED, WAITING, HandoffStore
 from bot.staff.callbacks import offer_call_backs
 from bot.staff.services import NOW_KEY
 from bot.chat.transcripts import TranscriptStore
+from bot.web.keys import RESIDENT_IDS_KEY
 from bot.web.rasa_client import RESUME_EVENTS
 from tests.staff.conftest import Console, new_resident
 from tests.web.conftest import Tab
@@ -19,8 +20,10 @@ from tests.web.stand_in_rasa import StandInRasa
 
 
 async def open_tab(console: Console, resident: str) -> Tab:
+    """A resident's tab on conversation ``resident``, with the id the hub signs for it."""
     origin = f"http://127.0.0.1:{console.client.port}"
-    ws = await console.client.ws_connect(f"/chat/ws?resident={resident}",
+    signed = console.app[RESIDENT_IDS_KEY].sign(resident)
+    ws = await console.client.ws_connect("/chat/ws", params={"resident": signed},
                                          headers={"Origin": origin})
     tab = Tab(ws)
     await tab.next("history")

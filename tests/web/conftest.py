@@ -18,15 +18,17 @@ from bot.db.engine import dispose_engine
 from bot.db.schema import upgrade_database
 from bot.config import Settings
 from bot.web.app import create_app
-from bot.web.keys import HUB_KEY
+from bot.web.keys import HUB_KEY, RESIDENT_IDS_KEY
+from bot.web.resident_ids import new_conversation_id
 from tests.web.stand_in_rasa import TOKEN, StandInRasa
 
 FRAME_TIMEOUT = 5.0
 
 
 def new_resident() -> str:
-    """What the widget makes: random, URL-safe, 22+ characters."""
-    return secrets.token_urlsafe(16)
+    """A new conversation id, as the hub makes them; :meth:`ChatApp.open` signs it into the
+    resident id a browser holds (the code the hub signs with)."""
+    return new_conversation_id()
 
 
 def free_port() -> int:
@@ -138,10 +140,23 @@ class ChatApp:
     def hub(self):
         return self.client.app[HUB_KEY]
 
+    def resident_id(self, conversation_id: str) -> str:
+        """What a browser holds for ``conversation_id``: the id signed by this hub."""
+        return self.client.app[RESIDENT_IDS_KEY].sign(conversation_id)
+
+    async def issue(self, origin: str | None = None) -> str:
+        """A resident id from the hub itself (``POST /chat/session``)."""
+        response = await self.client.post(
+            "/chat/session", headers={"Origin": origin or self.origin}
+        )
+        assert response.status == 200, await response.text()
+        return (await response.json())["resident"]
+
     async def open(self, resident: str, origin: str | None = None) -> Tab:
-        """Connect a tab and read its ``history`` frame."""
+        """Connect a tab for conversation ``resident`` and read its ``history`` frame."""
         ws = await self.client.ws_connect(
-            f"/chat/ws?resident={resident}", headers={"Origin": origin or self.origin}
+            "/chat/ws", params={"resident": self.resident_id(resident)},
+            headers={"Origin": origin or self.origin},
         )
         tab = Tab(ws)
         await tab.next("history")

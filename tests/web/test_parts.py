@@ -22,12 +22,15 @@ from tests.web.conftest import ChatApp
     "origin, host, allowed",
     [
         ("http://localhost:3000", "hub.example", True),
+        ("http://localhost:3001", "hub.example", False),  # exact port, no wildcards
         ("http://127.0.0.1:8080", "hub.example", True),
-        ("http://localhost", "hub.example", True),
+        ("http://localhost", "hub.example", False),  # port 80 is not listed
         ("https://localhost:3000", "hub.example", False),  # scheme matters
         ("http://localhost.evil.example", "hub.example", False),
         ("https://www.council.example", "hub.example", True),
-        ("https://council.example", "hub.example", False),  # only subdomains
+        ("https://WWW.Council.Example:443", "hub.example", True),  # the same origin
+        ("https://chat.www.council.example", "hub.example", False),  # no subdomains
+        ("https://council.example", "hub.example", False),
         ("https://evil-council.example", "hub.example", False),
         ("https://chat.example", "chat.example", True),  # self (behind a TLS proxy)
         ("https://chat.example:8443", "chat.example", False),
@@ -39,14 +42,22 @@ from tests.web.conftest import ChatApp
     ],
 )
 def test_origin_policy(origin, host, allowed):
-    policy = OriginPolicy(["self", "http://localhost:*", "http://127.0.0.1:*",
-                           "https://*.council.example"])
+    policy = OriginPolicy(["self", "http://localhost:3000", "http://127.0.0.1:8080",
+                           "https://www.council.example"])
     assert policy.allows(origin, host) is allowed
 
 
 def test_origin_policy_refuses_nonsense_entries():
     with pytest.raises(ValueError, match="not an origin"):
         OriginPolicy(["council.example"])
+    with pytest.raises(ValueError, match="not an origin"):
+        OriginPolicy(["https://www.council.example/chat"])
+
+
+@pytest.mark.parametrize("entry", ["http://localhost:*", "https://*.council.example", "*"])
+def test_origin_policy_refuses_wildcards(entry):
+    with pytest.raises(ValueError, match="wildcards are not allowed"):
+        OriginPolicy([entry])
 
 
 def test_token_bucket_allows_a_burst_then_the_rate():

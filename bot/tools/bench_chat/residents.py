@@ -39,9 +39,11 @@ TURN_TIMEOUT_SECONDS = 120.0
 async def _hub_resident(
     client: aiohttp.ClientSession, web_url: str, turns: Sequence[str], result: PhaseResult
 ) -> None:
-    resident = secrets.token_urlsafe(16)
+    async with client.post(f"{web_url}/chat/session", headers={"Origin": web_url}) as issued:
+        issued.raise_for_status()
+        resident = (await issued.json())["resident"]  # as the widget gets it
     async with client.ws_connect(
-        f"{web_url}/chat/ws?resident={resident}", headers={"Origin": web_url}
+        f"{web_url}/chat/ws", params={"resident": resident}, headers={"Origin": web_url}
     ) as ws:
         history = await ws.receive_json(timeout=TURN_TIMEOUT_SECONDS)
         if history.get("type") != "history":

@@ -11,7 +11,8 @@
  *   data-position     "right" (default) or "left"
  *
  * Protocol: docs/chat-protocol.md. Everything the hub sends is rendered with textContent,
- * never as HTML.
+ * never as HTML. The resident id is issued and signed by the hub (POST /chat/session); the
+ * widget only keeps it.
  */
 (function () {
   "use strict";
@@ -33,7 +34,7 @@
   };
 
   var KEYS = {
-    resident: "dpa-chat-resident", // localStorage: the conversation survives reloads and visits
+    resident: "dpa-chat-resident", // localStorage: the hub's id; the conversation survives reloads and visits
     draft: "dpa-chat-draft",       // sessionStorage: text typed but not sent
     pending: "dpa-chat-pending",   // sessionStorage: messages sent but not yet acknowledged
     open: "dpa-chat-open"          // sessionStorage: the panel was open on the last page
@@ -67,12 +68,6 @@
     crypto.getRandomValues(bytes);
     return bytes;
   }
-  function newResidentId() {
-    // 24 random bytes -> 32 URL-safe characters
-    var s = "";
-    randomBytes(24).forEach(function (b) { s += String.fromCharCode(b); });
-    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  }
   function newClientId() {
     // RFC 4122 version 4 (crypto.randomUUID needs a secure context; this does not)
     var b = randomBytes(16);
@@ -81,7 +76,8 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
-  function validResidentId(id) { return typeof id === "string" && /^[A-Za-z0-9_-]{22,128}$/.test(id); }
+  /** The shape of an id the hub issues (<conversation>.<signature>); only the hub can tell a real one. */
+  function validResidentId(id) { return typeof id === "string" && /^[A-Za-z0-9_-]{22,128}\.[A-Za-z0-9_-]{16,128}$/.test(id); }
 
   /* ---------- DOM helpers (text only) ---------- */
   function el(tag, attrs, text) {
@@ -220,7 +216,12 @@
   root.appendChild(launcher);
 
   /* ---------- state ---------- */
-  var residentId = validResidentId(local.get(KEYS.resident)) ? local.get(KEYS.resident) : null;
+  var storedId = local.get(KEYS.resident);
+  var residentId = validResidentId(storedId) ? storedId : null;
+  var rejectedId = storedId && !residentId ? storedId : null; // made by an older widget: not the hub's
+  var issuing = false;              // POST /chat/session in flight
+  var issueTimer = null;
+  var conversationGen = 0;          // a new one after "End chat" or a fresh start
   var pending = [];                 // [{client_id, text, display, page}] in the order sent
   var byId = Object.create(null);   // hub message id -> element
   var pendingEls = Object.create(null); // client_id -> element
@@ -240,7 +241,7 @@
   var transcriptTried = false;
 
   try { pending = JSON.parse(session.get(KEYS.pending) || "[]") || []; } catch (e) { pending = []; }
-  if (!Array.isArray(pending) || !residentId) pending = [];
+  if (!Array.isArray(pending) || (!residentId && !rejectedId)) pending = [];
   pending = pending.filter(function (p) { return p && typeof p.client_id === "string" && typeof p.text === "string"; });
   input.value = session.get(KEYS.draft) || "";
 
@@ -461,12 +462,57 @@
   }
 
   function ensureConversation() {
-    if (!residentId) {
-      residentId = newResidentId();
-      local.set(KEYS.resident, residentId);
-      if (endedLine && endedLine.parentNode) { endedLine.parentNode.removeChild(endedLine); endedLine = null; }
-    }
-    connect();
+    if (residentId) { connect(); return; }
+    if (endedLine && endedLine.parentNode) { endedLine.parentNode.removeChild(endedLine); endedLine = null; }
+    issueResidentId();
+  }
+
+  /** Ask the hub for a new resident id (it makes and signs them), then connect with it. */
+  function issueResidentId() {
+    if (issuing || residentId || !window.fetch) return;
+    issuing = true;
+    clearTimeout(issueTimer);
+    issueTimer = null;
+    var gen = conversationGen;
+    fetch(new URL("chat/session", CONFIG.hub + "/").toString(),
+          { method: "POST", credentials: "omit", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (payload) {
+        if (gen !== conversationGen) return; // ended meanwhile: a later request owns it
+        issuing = false;
+        if (residentId) return;
+        // Another tab may have started the conversation meanwhile: join it, not a second one.
+        var other = local.get(KEYS.resident);
+        var id = validResidentId(other) && other !== rejectedId ? other
+          : (payload && validResidentId(payload.resident) ? payload.resident : null);
+        if (!id) { retryIssue(); return; }
+        residentId = id;
+        rejectedId = null;
+        local.set(KEYS.resident, id);
+        connect();
+      }, function () {
+        if (gen !== conversationGen) return;
+        issuing = false;
+        retryIssue();
+      });
+  }
+
+  function retryIssue() {
+    if (issueTimer) return;
+    setStatus("reconnecting", "Reconnecting… Your messages are kept and will be sent when the connection is back.");
+    issueTimer = setTimeout(function () { issueTimer = null; issueResidentId(); }, nextDelay());
+  }
+
+  /**
+   * The hub did not issue this id (made by an older widget, or signed with a secret the hub
+   * no longer has): start a new conversation, say so, and keep what was not sent yet.
+   */
+  function startAfresh() {
+    rejectedId = residentId || rejectedId;
+    dropConversation();
+    addNotice("restarted", "Your earlier chat could not be continued, so a new one has started. Anything you had not sent yet is kept.");
+    pending.forEach(function (p) { p.sentOn = null; renderPending(p); });
+    ensureConversation();
   }
 
   function connect() {
@@ -481,16 +527,20 @@
       }, CONNECTING_NOTICE_MS);
     }
     var ws;
+    var opened = false;
     try { ws = new WebSocket(wsUrl()); } catch (e) { scheduleReconnect(); return; }
     socket = ws;
     historyReceived = false;
     socketGen += 1;
-    ws.onopen = function () { if (socket === ws) startPing(); };
+    ws.onopen = function () { opened = true; if (socket === ws) startPing(); };
     ws.onmessage = function (event) { if (socket === ws) handle(event.data); };
     ws.onclose = function (event) {
       if (socket !== ws) return;
-      if (event.code === 1000 && event.reason === "ended") forget(); // ended in another tab
-      else lost();
+      if (event.code === 1000 && event.reason === "ended") { forget(); return; } // ended in another tab
+      // Refused before it opened: the hub may be down, or may not know the id (the
+      // handshake's 403 is hidden from scripts); GET /chat/transcript tells which.
+      if (!opened) loadTranscriptOnce();
+      lost();
     };
     ws.onerror = function () { /* a close event follows */ };
   }
@@ -522,7 +572,15 @@
     url.searchParams.set("resident", residentId);
     var asked = residentId;
     fetch(url.toString(), { credentials: "omit", cache: "no-store" })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (response.status === 403) {
+          return response.json().then(function (body) {
+            if (body && body.error === "resident_not_valid" && asked === residentId) startAfresh();
+            return null;
+          }, function () { return null; });
+        }
+        return response.ok ? response.json() : null;
+      })
       .then(function (payload) {
         if (!payload || asked !== residentId || historyReceived) return;
         (Array.isArray(payload.messages) ? payload.messages : []).forEach(function (m) { addMessage(m, false); });
@@ -532,12 +590,17 @@
       .catch(function () { /* unreachable too: the status already says so */ });
   }
 
+  /** The next wait before trying the hub again: exponential, capped, with jitter. */
+  function nextDelay() {
+    var delay = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, attempt));
+    attempt += 1;
+    return delay / 2 + Math.random() * delay / 2; // jitter, so many widgets do not return at once
+  }
+
   function scheduleReconnect() {
     if (reconnectTimer || !residentId) return;
     if (attempt >= 1) loadTranscriptOnce();
-    var delay = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, attempt));
-    delay = delay / 2 + Math.random() * delay / 2; // jitter, so many widgets do not return at once
-    attempt += 1;
+    var delay = nextDelay();
     setStatus("reconnecting", "Reconnecting… Your messages are kept and will be sent when the connection is back.");
     reconnectTimer = setTimeout(function () { reconnectTimer = null; connect(); }, delay);
   }
@@ -585,6 +648,7 @@
         log.removeAttribute("aria-busy");
         if (msg.mode) setMode(msg.mode);
         historyReceived = true;
+        transcriptTried = false; // a later refusal is worth asking about again
         setStatus("connected", "");
         // nothing has gone out on this socket yet: send every unacknowledged message again
         pending.forEach(function (p) { p.sentOn = null; });
@@ -682,15 +746,14 @@
     forget();
   }
 
-  /** Forget the conversation here: id, pending messages, draft, transcript. */
-  function forget() {
+  /** Let go of the conversation here (id, socket, transcript shown); pending stays. */
+  function dropConversation() {
     var ws = socket;
     residentId = null;
-    local.del(KEYS.resident);
-    pending = [];
-    savePending();
-    session.del(KEYS.draft);
-    input.value = "";
+    conversationGen += 1;
+    issuing = false;
+    clearTimeout(issueTimer);
+    issueTimer = null;
     clearTimeout(reconnectTimer);
     reconnectTimer = null;
     attempt = 0;
@@ -707,6 +770,17 @@
     setTyping(false);
     setMode("assistant");
     setStatus("idle", "");
+  }
+
+  /** Forget the conversation here: id, pending messages, draft, transcript. */
+  function forget() {
+    dropConversation();
+    rejectedId = null;
+    local.del(KEYS.resident);
+    pending = [];
+    savePending();
+    session.del(KEYS.draft);
+    input.value = "";
     endedLine = buildNotice("ended", "The chat has ended and has been cleared from this browser. Type a message to start a new one.", null);
     log.appendChild(endedLine);
   }
@@ -801,6 +875,7 @@
   }
   window.addEventListener("online", function () {
     if (residentId && !socket) { attempt = 0; clearTimeout(reconnectTimer); reconnectTimer = null; connect(); }
+    else if (!residentId && issueTimer) { attempt = 0; issueResidentId(); }
   });
   window.addEventListener("offline", function () {
     // the browser knows the network is gone: say so now rather than after a ping times out
@@ -819,8 +894,9 @@
     document.head.appendChild(link);
     document.body.appendChild(root);
     pending.forEach(renderPending);
-    if (residentId) {
-      connect();
+    if (rejectedId) startAfresh();
+    else if (residentId) connect();
+    if (residentId || issuing) {
       // Open on the last page: open here too, without taking the focus from the page. Not when
       // it would cover the whole screen: the resident came to this page to read it.
       if (session.get(KEYS.open) && !isFullscreen()) openPanel(false);
