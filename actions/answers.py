@@ -17,9 +17,9 @@ from actions.model_parse import classify
 from actions.settings import settings
 from bot.cases.vocabulary import REQUEST_TYPES
 from bot.conversation.compound import answer_order, split_questions
-from bot.rules.deadlines import due_date, received_on
 from bot.conversation.digressions import QUESTION_INTENTS, WHY_NEEDED
 from bot.conversation.wording import long_date
+from bot.rules.deadlines import due_date, received_on
 
 # A second question is answered only when the model is this sure of it (the fallback
 # threshold is lower, but a wrong extra answer is worse than none).

@@ -8,8 +8,9 @@ question asked again.
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher

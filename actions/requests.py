@@ -13,11 +13,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.handoff import record_handoff
 from actions.settings import case_repository, settings
+from bot.cases.vocabulary import REQUEST_TYPES
+from bot.conversation.case_from_form import UnusableAnswer, new_case_from_form
+from bot.conversation.request_form import ALL_FORM_SLOTS, documents_to_send
+from bot.conversation.wording import case_logged_message
 from bot.rules import council
 from bot.rules.deadlines import due_date, received_on
-from bot.conversation.case_from_form import UnusableAnswer, new_case_from_form
-from bot.conversation.request_form import ALL_FORM_SLOTS, REQUEST_TYPES, documents_to_send
-from bot.conversation.wording import case_logged_message
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class ActionSubmitRequest(Action):
             summary = await asyncio.to_thread(
                 case_repository().create_case, case, received_at=datetime.now(timezone.utc)
             )
-        except Exception as exc:  # noqa: BLE001 (any failure must reach the resident)
+        except Exception as exc:
             log.error("could not log a case: %s", type(exc).__name__)
             if await record_handoff(tracker.sender_id, "case_logging_failed"):
                 dispatcher.utter_message(response="utter_case_logging_failed")

@@ -94,7 +94,7 @@ class ActionCheckCaseStatus(Action):
                 outcome = await asyncio.to_thread(
                     _limited_check, reference, _client(tracker), lookup
                 )
-            except Exception as exc:  # noqa: BLE001 (the resident still gets an answer)
+            except Exception as exc:
                 log.error("case status lookup failed: %s", type(exc).__name__)
                 dispatcher.utter_message(response="utter_case_store_unavailable")
                 return [SlotSet("identity_check", None)]

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from bot.db.schema import upgrade_database
 from bot.config import Settings, load_settings
+from bot.db.schema import upgrade_database
 from bot.rasa.stack import Stack, build_services
 from bot.rasa.training import ensure_trained, model_path
+
+# The real-database fixtures (database_url, migrated_url, repo, clock, postgres, ...) for
+# every test module: tests/fixtures/databases.py.
+pytest_plugins = ("tests.fixtures.databases",)
 
 
 def free_port() -> int:

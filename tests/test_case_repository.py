@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
+from bot.cases.models import Case, CaseEvent
 from bot.cases.new_case import NewCase
 from bot.cases.records import (
     CaseDetail,
@@ -23,17 +24,10 @@ from bot.cases.records import (
 )
 from bot.cases.repository import CaseRepository
 from bot.cases.vocabulary import REQUEST_TYPES
-from bot.db.engine import build_engine, get_engine, session_scope, make_session_factory
-from bot.cases.models import Case, CaseEvent
-from bot.rules.references import ALPHABET, is_reference, new_reference, normalise_reference
+from bot.db.engine import build_engine, get_engine, make_session_factory, session_scope
 from bot.rules.clock import ClockError, ClockEvent, ClockEventKind, Requirements, compute_clock
-from tests.fixtures.databases import (  # noqa: F401  (pytest fixtures)
-    FakeClock,
-    clock,
-    database_url,
-    migrated_url,
-    repo,
-)
+from bot.rules.references import ALPHABET, is_reference, new_reference, normalise_reference
+from tests.fixtures.databases import FakeClock
 
 SYMBOL = "[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]"
 REFERENCE = re.compile(rf"^DPA-{SYMBOL}{{4}}-{SYMBOL}{{4}}$")

@@ -6,20 +6,20 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from bot.cases.new_case import NewCase
 from bot.cases.records import CaseSummary
 from bot.cases.repository import CaseRepository
-from bot.db.schema import current_revision, head_revision, upgrade_database
-from bot.db.engine import dispose_engine
 from bot.commands import cases as cases_command
 from bot.commands import db as db_command
 from bot.config import PROJECT_ROOT
+from bot.db.engine import dispose_engine
+from bot.db.schema import current_revision, head_revision, upgrade_database
 
 CONTRACT_FIELDS = {
     "reference", "request_type", "status", "received_on", "clock_started_on", "due_on",

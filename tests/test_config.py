@@ -5,10 +5,9 @@ import stat
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import ConfigError, load_settings
 from bot.rasa.endpoints import tracker_store_config, write_runtime_endpoints
 from bot.rasa.training import training_fingerprint
-from bot.config import ConfigError
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.rules.deadlines import NATIONS
 from bot.rules.deadlines import (
+    NATIONS,
     add_calendar_months,
     due_date,
     extension_notice_by,

@@ -17,12 +17,17 @@ from sqlalchemy.engine import make_url
 
 from bot.cases.new_case import NewCase
 from bot.cases.repository import CaseRepository
-from bot.db.schema import current_revision, head_revision, upgrade_database
-from bot.db.engine import get_engine, mask_url, normalise_url
-from bot.db.tables import Base
-from bot.db.schema import VERSION_TABLE, alembic_config, include_name
 from bot.config import PROJECT_ROOT
-from tests.fixtures.databases import database_url, sqlite_url  # noqa: F401  (fixtures)
+from bot.db.engine import get_engine, mask_url, normalise_url
+from bot.db.schema import (
+    VERSION_TABLE,
+    alembic_config,
+    current_revision,
+    head_revision,
+    include_name,
+    upgrade_database,
+)
+from bot.db.tables import Base
 
 OUR_TABLES = {
     "dpa_cases", "dpa_case_events", "dpa_handoffs", "dpa_transcript_messages",

@@ -14,11 +14,7 @@ from bot.cases.status_limits import (
     read_client_tag,
 )
 from bot.db.engine import get_engine, make_session_factory, session_scope
-from tests.fixtures.databases import (  # noqa: F401  (fixtures)
-    FakeClock,
-    clock,
-    migrated_url,
-)
+from tests.fixtures.databases import FakeClock
 
 SECRET = "test-status-check-secret"
 REFERENCE = "DPA-7KQ4-M2XP"
@@ -27,7 +23,7 @@ LIMITS = Limits(per_reference=5, per_address=8, unknown_address=3, window=timede
 
 
 @pytest.fixture
-def limits(migrated_url: str, clock: FakeClock) -> StatusCheckLimits:  # noqa: F811
+def limits(migrated_url: str, clock: FakeClock) -> StatusCheckLimits:
     return StatusCheckLimits(make_session_factory(get_engine(migrated_url)), SECRET, LIMITS,
                              now=clock)
 
@@ -74,7 +70,7 @@ def test_other_references_are_not_affected(limits):
     assert limits.begin("DPA-2345-6789", address(2)).allowed
 
 
-def test_the_window_expires_failures_with_an_injected_clock(limits, clock: FakeClock):  # noqa: F811
+def test_the_window_expires_failures_with_an_injected_clock(limits, clock: FakeClock):
     fail(limits, 4)
     clock.advance(hours=12)
     fail(limits, 1)
@@ -87,7 +83,7 @@ def test_the_window_expires_failures_with_an_injected_clock(limits, clock: FakeC
     assert not refused.newly_locked_reference  # refused once already in this window
 
 
-def test_a_new_lock_after_the_window_is_reported_again(limits, clock: FakeClock):  # noqa: F811
+def test_a_new_lock_after_the_window_is_reported_again(limits, clock: FakeClock):
     fail(limits, 5)
     assert limits.begin(REFERENCE, address()).newly_locked_reference
     clock.advance(hours=24, seconds=1)
@@ -116,7 +112,7 @@ def test_callers_without_an_address_share_one_bucket_with_its_own_limit(limits):
     assert limits.begin("DPA-2345-6789", address(6)).allowed  # the chat's residents are not
 
 
-def test_old_rows_are_deleted(limits, clock: FakeClock, migrated_url: str):  # noqa: F811
+def test_old_rows_are_deleted(limits, clock: FakeClock, migrated_url: str):
     fail(limits, 3)
     clock.advance(hours=25)
     limits.begin("DPA-2345-6789", address(7))
@@ -125,7 +121,7 @@ def test_old_rows_are_deleted(limits, clock: FakeClock, migrated_url: str):  # n
     assert len(rows) == 2 and all(row.at == clock.now for row in rows)
 
 
-def test_no_reference_or_address_is_stored_in_clear(limits, migrated_url: str):  # noqa: F811
+def test_no_reference_or_address_is_stored_in_clear(limits, migrated_url: str):
     tag = client_tag(SECRET, ADDRESS)
     hashed = read_client_tag(SECRET, tag)
     fail(limits, 5, client=hashed)
@@ -153,6 +149,6 @@ def test_the_hub_s_tag_is_checked():
         assert read_client_tag(SECRET, forged) is None, forged
 
 
-def test_a_secret_is_required(migrated_url: str):  # noqa: F811
+def test_a_secret_is_required(migrated_url: str):
     with pytest.raises(ValueError, match="STATUS_CHECK_SECRET"):
         StatusCheckLimits(make_session_factory(get_engine(migrated_url)), "")

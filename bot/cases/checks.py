@@ -7,8 +7,9 @@ vocabulary, aware timestamps. Each refusal is an :class:`InvalidCaseData` saying
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
-from typing import Any, Mapping
+from typing import Any
 
 from bot.cases.models import Case
 from bot.cases.new_case import FLAG_FIELDS, TEXT_FIELDS

@@ -9,23 +9,19 @@ in ``bot/db/migrations/versions`` (a test compares the two).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Any, List, Optional
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
-    MetaData,
     String,
     Text,
     orm,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped
 
 from bot.db.base import Base, UTCDateTime
@@ -42,7 +38,7 @@ class Case(Base):
     reference: Mapped[str] = Column(String(16), nullable=False, unique=True)
     request_type: Mapped[str] = Column(String(40), nullable=False, index=True)
     nation: Mapped[str] = Column(String(32), nullable=False)
-    conversation_id: Mapped[Optional[str]] = Column(String(128), index=True)
+    conversation_id: Mapped[str | None] = Column(String(128), index=True)
     received_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
     received_on: Mapped[date] = Column(Date, nullable=False)
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
@@ -54,41 +50,41 @@ class Case(Base):
 
     # The requester.
     full_name: Mapped[str] = Column(String(200), nullable=False)
-    previous_names: Mapped[Optional[str]] = Column(Text)
-    date_of_birth: Mapped[Optional[date]] = Column(Date)
-    address: Mapped[Optional[str]] = Column(Text)
-    postcode: Mapped[Optional[str]] = Column(String(16))
-    previous_addresses: Mapped[Optional[str]] = Column(Text)
-    email: Mapped[Optional[str]] = Column(String(320))
-    phone: Mapped[Optional[str]] = Column(String(40))
+    previous_names: Mapped[str | None] = Column(Text)
+    date_of_birth: Mapped[date | None] = Column(Date)
+    address: Mapped[str | None] = Column(Text)
+    postcode: Mapped[str | None] = Column(String(16))
+    previous_addresses: Mapped[str | None] = Column(Text)
+    email: Mapped[str | None] = Column(String(320))
+    phone: Mapped[str | None] = Column(String(40))
 
     # Someone asking for another person (a child, a relative, a client).
     on_behalf: Mapped[bool] = Column(Boolean, nullable=False)
-    subject_name: Mapped[Optional[str]] = Column(String(200))
-    relationship: Mapped[Optional[str]] = Column(String(60))
-    authority: Mapped[Optional[str]] = Column(String(60))
+    subject_name: Mapped[str | None] = Column(String(200))
+    relationship: Mapped[str | None] = Column(String(60))
+    authority: Mapped[str | None] = Column(String(60))
 
     # The request itself.
-    details: Mapped[Optional[str]] = Column(Text)
+    details: Mapped[str | None] = Column(Text)
     answers: Mapped[dict] = Column(JSON, nullable=False)
-    period: Mapped[Optional[str]] = Column(Text)
-    services: Mapped[Optional[str]] = Column(Text)
-    response_format: Mapped[Optional[str]] = Column(String(20))
-    id_document: Mapped[Optional[str]] = Column(String(100))
-    address_document: Mapped[Optional[str]] = Column(String(100))
+    period: Mapped[str | None] = Column(Text)
+    services: Mapped[str | None] = Column(Text)
+    response_format: Mapped[str | None] = Column(String(20))
+    id_document: Mapped[str | None] = Column(String(100))
+    address_document: Mapped[str | None] = Column(String(100))
 
     # Cache of bot.rules.clock.compute_clock over the events (see the module docstring).
     status: Mapped[str] = Column(String(32), nullable=False, index=True)
-    clock_started_on: Mapped[Optional[date]] = Column(Date)
-    due_on: Mapped[Optional[date]] = Column(Date, index=True)
+    clock_started_on: Mapped[date | None] = Column(Date)
+    due_on: Mapped[date | None] = Column(Date, index=True)
     extended: Mapped[bool] = Column(Boolean, nullable=False)
-    extension_reason: Mapped[Optional[str]] = Column(Text)
-    extension_notice_by: Mapped[Optional[date]] = Column(Date)
+    extension_reason: Mapped[str | None] = Column(Text)
+    extension_notice_by: Mapped[date | None] = Column(Date)
     paused_days: Mapped[int] = Column(Integer, nullable=False)
     waiting_for: Mapped[str] = Column(String(100), nullable=False)  # e.g. "id,authority"
-    closed_on: Mapped[Optional[date]] = Column(Date)
+    closed_on: Mapped[date | None] = Column(Date)
 
-    events: Mapped[List["CaseEvent"]] = orm.relationship(
+    events: Mapped[list[CaseEvent]] = orm.relationship(
         "CaseEvent",
         back_populates="case",
         order_by="CaseEvent.id",
@@ -115,11 +111,11 @@ class CaseEvent(Base):
         Integer, ForeignKey(f"{CASES_TABLE}.id", ondelete="CASCADE"), nullable=False, index=True
     )
     kind: Mapped[str] = Column(String(40), nullable=False)
-    on: Mapped[Optional[date]] = Column("on_date", Date)
+    on: Mapped[date | None] = Column("on_date", Date)
     at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
     actor: Mapped[str] = Column(String(100), nullable=False)
-    reason: Mapped[Optional[str]] = Column(Text)
-    data: Mapped[Optional[dict]] = Column(JSON)
+    reason: Mapped[str | None] = Column(Text)
+    data: Mapped[dict | None] = Column(JSON)
 
     case: Mapped[Case] = orm.relationship(Case, back_populates="events")
 

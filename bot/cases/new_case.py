@@ -8,9 +8,10 @@ can build one without the database.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, Mapping, get_type_hints
+from typing import Any, get_type_hints
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ The calls block on the database: from async code (the web app) run them in an ex
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import IntegrityError

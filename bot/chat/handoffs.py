@@ -12,15 +12,15 @@ trusting a copy in memory.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Optional
 
 from sqlalchemy import Column, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, sessionmaker
 
-from bot.db.engine import get_engine, make_session_factory, session_scope
 from bot.db.base import Base, UTCDateTime
+from bot.db.engine import get_engine, make_session_factory, session_scope
 
 HANDOFFS_TABLE = "dpa_handoffs"
 WAITING, CLAIMED, CLOSED, RETURNED = "waiting", "claimed", "closed", "returned"
@@ -36,13 +36,13 @@ class Handoff(Base):
     reason: Mapped[str] = Column(String(80), nullable=False)
     status: Mapped[str] = Column(String(16), nullable=False, default=WAITING, index=True)
     requested_at: Mapped[datetime] = Column(UTCDateTime(), nullable=False)
-    claimed_by: Mapped[Optional[str]] = Column(String(80), nullable=True)
-    claimed_at: Mapped[Optional[datetime]] = Column(UTCDateTime(), nullable=True)
-    closed_at: Mapped[Optional[datetime]] = Column(UTCDateTime(), nullable=True)
-    note: Mapped[Optional[str]] = Column(Text, nullable=True)
+    claimed_by: Mapped[str | None] = Column(String(80), nullable=True)
+    claimed_at: Mapped[datetime | None] = Column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = Column(UTCDateTime(), nullable=True)
+    note: Mapped[str | None] = Column(Text, nullable=True)
     # When the resident was told nobody could answer now and offered a call back (staff
     # console: outside staffed hours, or unclaimed for too long); None until then.
-    callback_offered_at: Mapped[Optional[datetime]] = Column(UTCDateTime(), nullable=True)
+    callback_offered_at: Mapped[datetime | None] = Column(UTCDateTime(), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class HandoffRecord:
     callback_offered_at: datetime | None = None
 
     @classmethod
-    def from_model(cls, row: Handoff) -> "HandoffRecord":
+    def from_model(cls, row: Handoff) -> HandoffRecord:
         return cls(row.id, row.conversation_id, row.reason, row.status, row.requested_at,
                    row.claimed_by, row.claimed_at, row.closed_at, row.callback_offered_at)
 
@@ -79,7 +79,7 @@ class HandoffStore:
         self._now = now
 
     @classmethod
-    def from_url(cls, url: str) -> "HandoffStore":
+    def from_url(cls, url: str) -> HandoffStore:
         return cls(make_session_factory(get_engine(url)))
 
     def request(self, conversation_id: str, reason: str) -> HandoffRecord:

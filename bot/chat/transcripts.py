@@ -16,17 +16,29 @@ The methods are blocking, as every store's are: async code runs them off the eve
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Optional, Sequence
+from typing import Any
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Text, UniqueConstraint, select
-from sqlalchemy import func, text, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, sessionmaker
 
-from bot.db.engine import get_engine, make_session_factory, session_scope
 from bot.db.base import Base, UTCDateTime
+from bot.db.engine import get_engine, make_session_factory, session_scope
 
 TRANSCRIPT_TABLE = "dpa_transcript_messages"
 
@@ -61,14 +73,14 @@ class TranscriptMessageRow(Base):
     seq: Mapped[int] = Column(Integer, nullable=False)
     role: Mapped[str] = Column(String(16), nullable=False)
     # Who wrote a staff message ("Sam (Information Governance)"); what a system line is about.
-    author: Mapped[Optional[str]] = Column(String(MAX_AUTHOR))
-    kind: Mapped[Optional[str]] = Column(String(MAX_KIND))
+    author: Mapped[str | None] = Column(String(MAX_AUTHOR))
+    kind: Mapped[str | None] = Column(String(MAX_KIND))
     text: Mapped[str] = Column(Text, nullable=False)
-    buttons: Mapped[Optional[list]] = Column(JSON)
-    client_id: Mapped[Optional[str]] = Column(String(MAX_CLIENT_ID))
-    intent: Mapped[Optional[str]] = Column(String(100))
-    confidence: Mapped[Optional[float]] = Column(Float)
-    page: Mapped[Optional[str]] = Column(String(MAX_PAGE))
+    buttons: Mapped[list | None] = Column(JSON)
+    client_id: Mapped[str | None] = Column(String(MAX_CLIENT_ID))
+    intent: Mapped[str | None] = Column(String(100))
+    confidence: Mapped[float | None] = Column(Float)
+    page: Mapped[str | None] = Column(String(MAX_PAGE))
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
 
     def __repr__(self) -> str:  # no message text: reprs end up in logs
@@ -119,7 +131,7 @@ class TranscriptMessage:
     page: str | None = None
 
     @classmethod
-    def from_row(cls, row: TranscriptMessageRow) -> "TranscriptMessage":
+    def from_row(cls, row: TranscriptMessageRow) -> TranscriptMessage:
         return cls(
             id=row.id, conversation_id=row.conversation_id, seq=row.seq, role=row.role,
             text=row.text, created_at=row.created_at, author=row.author, kind=row.kind,
@@ -140,7 +152,7 @@ class TranscriptStore:
         self._now = now
 
     @classmethod
-    def from_url(cls, url: str) -> "TranscriptStore":
+    def from_url(cls, url: str) -> TranscriptStore:
         return cls(make_session_factory(get_engine(url)))
 
     # -- blocking API --------------------------------------------------------------------

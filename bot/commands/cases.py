@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.commands.arguments import days
 
@@ -60,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     # Imported here so that ``dpa --help`` and ``dpa deadline`` do not load SQLAlchemy.
     from bot.cases.records import InvalidCaseData, case_to_dict
     from bot.cases.repository import CaseRepository
-    from bot.db.schema import upgrade_database
     from bot.config import load_settings
+    from bot.db.schema import upgrade_database
 
     settings = load_settings()
     upgrade_database(settings.database_url)

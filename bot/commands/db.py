@@ -22,9 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.config import load_settings
     from bot.db.engine import mask_url
     from bot.db.schema import current_revision, head_revision, upgrade_database
-    from bot.config import load_settings
 
     url = load_settings().database_url
     action = getattr(args, "db_action", None) or "upgrade"

@@ -11,8 +11,7 @@ import re
 import sys
 from datetime import date
 
-from bot.rules.deadlines import NATIONS
-from bot.rules.deadlines import DEFAULT_NATION, due_date, parse_nation
+from bot.rules.deadlines import DEFAULT_NATION, NATIONS, due_date, parse_nation
 
 NATION_ENV = "COUNCIL_NATION"
 USAGE_ERROR = 2

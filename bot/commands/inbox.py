@@ -17,8 +17,9 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.trainers.inbox import InboxItem
@@ -87,7 +88,7 @@ def _paths() -> tuple[Path, Path, Path]:
     return NLU_DIR, DOMAIN_PATH, HOLDOUT
 
 
-def _tools() -> "TrainerTools":
+def _tools() -> TrainerTools:
     from bot.config import load_settings
     from bot.trainers.service import TrainerTools
 
@@ -125,7 +126,7 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_items(items: Sequence["InboxItem"], *, total: int | None = None) -> str:
+def format_items(items: Sequence[InboxItem], *, total: int | None = None) -> str:
     """Each item on three lines: id, count, time and reasons; the text; the model's guess."""
     if not items:
         return "Nothing to review.\n"

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _counts(report: "PurgeReport", *, handoffs: bool = False) -> str:
+def _counts(report: PurgeReport, *, handoffs: bool = False) -> str:
     parts = [f"{report.events} tracker event(s)",
              f"{report.transcript_messages} transcript message(s)"]
     if handoffs:
@@ -77,7 +77,7 @@ def _counts(report: "PurgeReport", *, handoffs: bool = False) -> str:
     return ", ".join(parts)
 
 
-def _warn_missing(report: "PurgeReport") -> None:
+def _warn_missing(report: PurgeReport) -> None:
     if report.missing_tables:
         print(f"  (no {', '.join(report.missing_tables)} table in this database: nothing there)")
 

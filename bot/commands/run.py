@@ -13,9 +13,9 @@ import subprocess
 import sys
 import time
 
+from bot.config import load_settings
 from bot.db.engine import mask_url
 from bot.db.schema import upgrade_database
-from bot.config import load_settings
 from bot.rasa.stack import ServiceFailed, Stack, build_services
 from bot.rasa.supervisor import RestartPolicy, Supervisor, status_file
 from bot.rasa.training import ensure_trained, model_path
@@ -90,6 +90,6 @@ def _first_admin_hint(database_url: str) -> str:
 
         if AccountStore(make_session_factory(get_engine(database_url))).count():
             return ""
-    except Exception:  # noqa: BLE001 (a hint only; the stack is what matters here)
+    except Exception:
         return ""
     return "  (no accounts yet: dpa staff add NAME --role admin)"

@@ -52,11 +52,11 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.config import load_settings
     from bot.db.engine import get_engine, make_session_factory
     from bot.db.schema import upgrade_database
-    from bot.config import load_settings
-    from bot.staff.auth.accounts import AccountError, AccountStore, hash_password
     from bot.staff.audit import ACCOUNT_CREATED, AccessLog
+    from bot.staff.auth.accounts import AccountError, AccountStore, hash_password
     from bot.staff.auth.sessions import SessionStore
 
     settings = load_settings()

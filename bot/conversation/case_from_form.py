@@ -8,8 +8,9 @@ formula as a name or a date of birth from 1900.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from bot.cases.new_case import NewCase
 from bot.conversation.request_form import CHOICES, needs_id, type_specific_answers

@@ -7,11 +7,8 @@ milliseconds. The wording of each question lives in the domain (``utter_ask_<slo
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
-
-from bot.cases.vocabulary import REQUEST_TYPES
-
 
 # The questions that depend on the kind of request (after who it is about and who you are).
 DETAIL_SLOTS: Mapping[str, tuple[str, ...]] = {

@@ -1,8 +1,10 @@
 """Every table of the product on one metadata (what Alembic compares and migrates)."""
-from bot.db.base import Base
-from bot.chat import handoffs  # noqa: F401  (registers dpa_handoffs on Base)
-from bot.chat import transcripts  # noqa: F401  (registers dpa_transcript_messages on Base)
 from bot.cases import status_limits  # noqa: F401  (registers dpa_status_check_attempts on Base)
+from bot.chat import (
+    handoffs,  # noqa: F401  (registers dpa_handoffs on Base)
+    transcripts,  # noqa: F401  (registers dpa_transcript_messages on Base)
+)
+from bot.db.base import Base
 from bot.staff import models as staff_models  # noqa: F401  (registers dpa_staff_* on Base)
 
 metadata = Base.metadata

@@ -16,9 +16,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Sequence
+from typing import BinaryIO
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.rasa.endpoints import write_runtime_endpoints
@@ -133,7 +134,7 @@ def build_services(settings: Settings, model_path: Path) -> list[Service]:
 
 def answers(url: str, timeout: float = 2.0) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (localhost)
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return 200 <= response.status < 300
     except (urllib.error.URLError, OSError, ValueError):
         return False
@@ -177,7 +178,7 @@ class Stack:
         service.log_path = self.log_dir / f"{service.name.replace(' ', '-')}.log"
         log = open_log(service.log_path)
         env = {**os.environ, **service.env, "PYTHONUNBUFFERED": "1"}
-        service.process = subprocess.Popen(  # noqa: S603 (our own argv)
+        service.process = subprocess.Popen(
             list(service.argv),
             cwd=PROJECT_ROOT,
             env=env,
@@ -185,7 +186,7 @@ class Stack:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 (only a prctl call)
+            preexec_fn=_die_with_parent,
         )
         log.close()
 
@@ -230,7 +231,7 @@ class Stack:
                 _signal_group(process, signal.SIGKILL)
                 process.wait(5)
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self
 
     def __exit__(self, *exc: object) -> None:

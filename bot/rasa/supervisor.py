@@ -15,10 +15,10 @@ import json
 import os
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 from bot.rasa.stack import Service, ServiceFailed, Stack, answers
 

@@ -66,7 +66,7 @@ def ensure_trained(model_dir: Path, *, force: bool = False, root: Path = PROJECT
         return False
     fingerprint = training_fingerprint(root)
     model_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run(  # noqa: S603 (our own argv)
+    subprocess.run(
         [
             sys.executable, "-m", "rasa", "train",
             "--config", str(root / "config.yml"),

@@ -26,10 +26,10 @@ Choices made where the rules leave room (see ``time-limits.md``):
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Sequence
 
 from bot.rules.deadlines import DEFAULT_NATION, due_date, parse_nation
 

@@ -9,12 +9,11 @@ the nation. Pure Python: no Rasa, no database, no clock reads.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-
 
 if TYPE_CHECKING:  # pragma: no cover
     from holidays import HolidayBase
@@ -77,7 +76,7 @@ def _unknown_nation_message(value: object) -> str:
     return f"unknown nation {value!r}: choose one of {', '.join(NATIONS)}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bank_holidays(nation: str) -> HolidayBase:
     """The bank holidays of a canonical nation, built once (years are added as asked for).
 

@@ -37,7 +37,7 @@ class StaffedHours:
     always: bool = False
 
     @classmethod
-    def parse(cls, text: str, nation: str = "england-and-wales") -> "StaffedHours":
+    def parse(cls, text: str, nation: str = "england-and-wales") -> StaffedHours:
         cleaned = " ".join(text.strip().lower().split())
         if cleaned == "always":
             return cls((), nation, text, always=True)

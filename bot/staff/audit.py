@@ -7,9 +7,9 @@ their chat) nor free text a resident wrote.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker

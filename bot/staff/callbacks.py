@@ -76,5 +76,5 @@ async def watch_queue(app: web.Application) -> None:
             pass
         try:
             await offer_call_backs(app)
-        except Exception as exc:  # noqa: BLE001 (the next pass tries again)
+        except Exception as exc:
             log.warning("call-back offers failed: %s", type(exc).__name__)

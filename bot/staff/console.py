@@ -6,6 +6,17 @@ import contextlib
 
 from aiohttp import web
 
+from bot.staff.auth.security import add_security_headers, staff_gate
+from bot.staff.callbacks import watch_queue
+from bot.staff.evaluate_job import EvaluationJob
+from bot.staff.services import (
+    EVALUATION_KEY,
+    NOW_KEY,
+    STAFF_KEY,
+    TRAINERS_KEY,
+    StaffServices,
+    utcnow,
+)
 from bot.staff.views import (
     accounts,
     case_actions,
@@ -16,17 +27,6 @@ from bot.staff.views import (
     training_evaluate,
     training_inbox,
     training_stories,
-)
-from bot.staff.callbacks import watch_queue
-from bot.staff.auth.security import add_security_headers, staff_gate
-from bot.staff.evaluate_job import EvaluationJob
-from bot.staff.services import (
-    EVALUATION_KEY,
-    NOW_KEY,
-    STAFF_KEY,
-    TRAINERS_KEY,
-    StaffServices,
-    utcnow,
 )
 from bot.trainers.service import TrainerTools
 from bot.web.keys import DATABASE_KEY, SETTINGS_KEY

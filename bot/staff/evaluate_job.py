@@ -13,10 +13,10 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Awaitable, Callable, Sequence
 
 from bot.config import PROJECT_ROOT
 
@@ -84,7 +84,7 @@ class EvaluationJob:
             self.results_dir)
 
     def start(self, who: str, now: Callable[[], datetime],
-              on_finish: Callable[["EvaluationJob"], Awaitable[None]] | None = None) -> None:
+              on_finish: Callable[[EvaluationJob], Awaitable[None]] | None = None) -> None:
         """Start the job (in the background); :class:`AlreadyRunning` if one is running.
 
         ``now`` is the console's clock (for the start and finish times). Synchronous up to

@@ -7,7 +7,6 @@ events (logins, lockouts, accounts created), one row each, only ever added.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped
@@ -32,8 +31,8 @@ class StaffUser(Base):
     password_hash: Mapped[str] = Column(String(255), nullable=False)
     active: Mapped[bool] = Column(Boolean, nullable=False)
     failed_logins: Mapped[int] = Column(Integer, nullable=False)
-    locked_until: Mapped[Optional[datetime]] = Column(UTCDateTime)
-    last_login_at: Mapped[Optional[datetime]] = Column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = Column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = Column(UTCDateTime)
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
 
     def __repr__(self) -> str:
@@ -62,5 +61,5 @@ class AccessLogEntry(Base):
     at: Mapped[datetime] = Column(UTCDateTime, nullable=False, index=True)
     username: Mapped[str] = Column(String(80), nullable=False)
     action: Mapped[str] = Column(String(40), nullable=False)
-    target: Mapped[Optional[str]] = Column(String(120), index=True)
-    detail: Mapped[Optional[str]] = Column(Text)
+    target: Mapped[str | None] = Column(String(120), index=True)
+    detail: Mapped[str | None] = Column(Text)

@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import web
 
 from bot.cases.repository import CaseRepository
-from bot.config import Settings
 from bot.chat.handoffs import HandoffStore
-from bot.staff.auth.accounts import AccountStore
-from bot.staff.audit import AccessLog
-from bot.staff.auth.csrf import CsrfTokens
-from bot.staff.evaluate_job import EvaluationJob
-from bot.rules.hours import StaffedHours
-from bot.staff.auth.sessions import SessionStore
-from bot.trainers.service import TrainerTools
 from bot.chat.transcripts import TranscriptStore
+from bot.config import Settings
+from bot.rules.hours import StaffedHours
+from bot.staff.audit import AccessLog
+from bot.staff.auth.accounts import AccountStore
+from bot.staff.auth.csrf import CsrfTokens
+from bot.staff.auth.sessions import SessionStore
+from bot.staff.evaluate_job import EvaluationJob
+from bot.trainers.service import TrainerTools
 from bot.web.limits import TokenBucket
 
 T = TypeVar("T")
@@ -59,7 +60,7 @@ class StaffServices:
 
     @classmethod
     def build(cls, settings: Settings, sessions: Any, run_db: Callable[..., Awaitable[Any]],
-              now: Now = utcnow) -> "StaffServices":
+              now: Now = utcnow) -> StaffServices:
         return cls(
             settings=settings,
             run_db=run_db,

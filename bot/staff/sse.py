@@ -29,7 +29,7 @@ class EventStream:
         self._gone = False
 
     @classmethod
-    async def open(cls, request: web.Request) -> "EventStream":
+    async def open(cls, request: web.Request) -> EventStream:
         response = web.StreamResponse(headers={
             "Content-Type": "text/event-stream; charset=utf-8",
             "X-Accel-Buffering": "no",  # nginx: pass events through as they come

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.trainers.nlu_files import _Loader, _examples, normalise
+from bot.trainers.nlu_files import _examples, _Loader, normalise
 
 HOLDOUT_ONE_IN = 5
 
@@ -49,14 +49,14 @@ class NluData:
                 self.other_items.append(item)
 
     @classmethod
-    def from_directory(cls, nlu_dir: Path) -> "NluData":
+    def from_directory(cls, nlu_dir: Path) -> NluData:
         data = cls()
         for path in sorted(nlu_dir.rglob("*.yml")):
             data.add_document(path.read_text(encoding="utf-8"))
         return data
 
     @classmethod
-    def from_git(cls, root: Path, revision: str, nlu_path: str = "data/nlu") -> "NluData":
+    def from_git(cls, root: Path, revision: str, nlu_path: str = "data/nlu") -> NluData:
         """data/nlu as committed at ``revision`` (``git show``; nothing checked out)."""
         listing = _git(root, "ls-tree", "-r", "--name-only", revision, "--", nlu_path)
         data = cls()

@@ -25,12 +25,13 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
-from bot.trainers.crossval import cache, candidates, folds, measure, metrics
 from bot.config import PROJECT_ROOT
+from bot.trainers.crossval import cache, candidates, folds, measure, metrics
 
 DEFAULT_HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
 RESULTS_DIR = PROJECT_ROOT / "results" / "evaluate"

@@ -23,10 +23,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from sqlalchemy.engine import Engine
 
@@ -223,7 +223,7 @@ class DismissedStore:
         self.path = path
 
     @classmethod
-    def in_var_dir(cls, var_dir: Path) -> "DismissedStore":
+    def in_var_dir(cls, var_dir: Path) -> DismissedStore:
         return cls(var_dir / "trainers" / "dismissed.json")
 
     def ids(self) -> set[str]:

@@ -93,7 +93,7 @@ class NluIndex:
     intent_by_example: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, nlu_dir: Path, *also: Path) -> "NluIndex":
+    def load(cls, nlu_dir: Path, *also: Path) -> NluIndex:
         """Index ``nlu_dir`` (and any ``also`` files or directories, e.g. the held-out set)."""
         index = cls(nlu_dir=nlu_dir)
         paths: list[Path] = []

@@ -35,7 +35,8 @@ their privacy.
 from __future__ import annotations
 
 import re
-from typing import Callable, Match, Pattern
+from collections.abc import Callable
+from re import Match, Pattern
 
 from bot.rules import references
 

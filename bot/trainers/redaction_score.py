@@ -20,9 +20,9 @@ from __future__ import annotations
 import argparse
 import difflib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 

@@ -12,14 +12,15 @@ import asyncio
 import hashlib
 import hmac
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.trainers.inbox import DismissedStore, InboxItem, InboxOptions, find_item, load_inbox
-from bot.trainers.labelling import LabelResult, LabellingError, label_item
+from bot.trainers.labelling import LabellingError, LabelResult, label_item
 from bot.trainers.retention import PurgeReport, cutoff_for, erase_conversation, purge_older_than
 from bot.trainers.stories import NO_STEPS, append_story, influential_slots, story_name, story_yaml
 from bot.trainers.tracker_events import conversation_ids, read_story_events

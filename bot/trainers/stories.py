@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
-from bot.trainers.tracker_events import SESSION_START_ACTION, LISTEN_ACTION, StoryEvent
+from bot.trainers.tracker_events import LISTEN_ACTION, SESSION_START_ACTION, StoryEvent
 
 STORY_FILE_HEADER = 'version: "3.1"\n\nstories:\n'
 SKIPPED_ACTIONS = frozenset({SESSION_START_ACTION, LISTEN_ACTION})

@@ -6,13 +6,13 @@ import asyncio
 import aiohttp
 from aiohttp import web
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.staff.console import add_staff_console
-from bot.chat.transcripts import TranscriptStore
-from bot.rasa.supervisor import read_status, status_file
-from bot.web.chat import add_chat_routes
-from bot.db.offloop import HubDatabase
 from bot.chat.handoffs import HandoffStore
+from bot.chat.transcripts import TranscriptStore
+from bot.config import ConfigError, Settings, load_settings
+from bot.db.offloop import HubDatabase
+from bot.rasa.supervisor import read_status, status_file
+from bot.staff.console import add_staff_console
+from bot.web.chat import add_chat_routes
 from bot.web.hub import ChatHub
 from bot.web.keys import (
     CLIENT_KEY,

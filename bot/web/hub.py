@@ -24,12 +24,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine, TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import WSCloseCode, web
 
+from bot.cases.status_limits import CLIENT_TAG_KEY
+from bot.chat.handoffs import ASSISTANT_MODE, HandoffStore
 from bot.chat.transcripts import (
     ASSISTANT,
     RESIDENT,
@@ -41,9 +44,7 @@ from bot.chat.transcripts import (
     Understanding,
     message_payload,
 )
-from bot.cases.status_limits import CLIENT_TAG_KEY
 from bot.web import notices
-from bot.chat.handoffs import ASSISTANT_MODE, HandoffStore
 from bot.web.rasa_client import RasaClient, RasaUnavailable, Reply
 from bot.web.understanding import MESSAGE_ID_KEY
 
@@ -72,7 +73,7 @@ class StaffSubscription:
 
     _CLOSED = object()
 
-    def __init__(self, hub: "ChatHub", conversation_id: str) -> None:
+    def __init__(self, hub: ChatHub, conversation_id: str) -> None:
         self.conversation_id = conversation_id
         self.overflowed = False
         self._hub = hub
@@ -101,15 +102,15 @@ class StaffSubscription:
         if not self._closed:
             self._closed = True
             self._queue.put_nowait(self._CLOSED)
-            self._hub._unsubscribe(self)  # noqa: SLF001 (the hub's own bookkeeping)
+            self._hub._unsubscribe(self)
 
-    def __aiter__(self) -> "StaffSubscription":
+    def __aiter__(self) -> StaffSubscription:
         return self
 
     async def __anext__(self) -> dict[str, Any]:
         return await self.get()
 
-    async def __aenter__(self) -> "StaffSubscription":
+    async def __aenter__(self) -> StaffSubscription:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -410,7 +411,7 @@ class ChatHub:
         if self._understand is not None:
             try:
                 understood = self._understand(conversation_id, message_id)
-            except Exception as exc:  # noqa: BLE001 (nice to have; the replies matter more)
+            except Exception as exc:
                 log.warning("could not read what the model understood: %s", type(exc).__name__)
         stored = self.transcripts.append_many(
             conversation_id,
@@ -492,7 +493,7 @@ class ChatHub:
                 await work
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 (a turn must not take the hub down)
+            except Exception as exc:
                 # The type only: database errors quote the parameters, i.e. what was said.
                 log.error("chat turn failed: %s", type(exc).__name__)
                 await self._broadcast(conv, {"type": "notice", "kind": notices.UNAVAILABLE,

@@ -8,16 +8,17 @@ sees the database it set up.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from actions.settings import access_log, case_repository, settings, status_limits
 from bot.cases.repository import CaseRepository
-from bot.db.schema import current_revision, head_revision, upgrade_database
 from bot.db.engine import dispose_engine
+from bot.db.schema import current_revision, head_revision, upgrade_database
 from tests.actions.support import load_domain
 
 

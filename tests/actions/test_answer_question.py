@@ -3,7 +3,7 @@ message too, outside a form and inside one. The other questions are classified b
 Rasa over real HTTP (tests/e2e/test_two_questions.py uses the real model)."""
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 

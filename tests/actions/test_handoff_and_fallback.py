@@ -14,10 +14,10 @@ from actions.answers import ActionAnswerQuestion
 from actions.fallback import ActionDefaultAskAffirmation
 from actions.handoff import ActionHandoff, handoff_reason
 from actions.settings import case_repository, settings
-from bot.rules.deadlines import due_date, received_on
 from bot.chat.handoffs import HandoffStore
 from bot.conversation.intent_labels import INTENT_LABELS, NOT_SUGGESTED
 from bot.conversation.wording import long_date
+from bot.rules.deadlines import due_date, received_on
 from tests.actions.support import (
     LONG_DATE,
     SENDER_ID,

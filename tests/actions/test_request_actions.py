@@ -19,13 +19,13 @@ from actions.requests import (
     ActionSubmitRequest,
 )
 from actions.summary import ActionAskChangeField, ActionAskConfirmed
-from bot.rules import council
 from bot.cases.new_case import NewCase
 from bot.cases.repository import CaseRepository
-from bot.rules.deadlines import due_date, received_on
 from bot.chat.handoffs import HandoffStore
 from bot.conversation.request_form import FIELD_LABELS, REQUEST_TYPES
 from bot.conversation.wording import long_date
+from bot.rules import council
+from bot.rules.deadlines import due_date, received_on
 from tests.actions.support import (
     SENDER_ID,
     Outcome,

@@ -14,14 +14,14 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateRequestForm
+from bot.conversation.request_form import ALL_FORM_SLOTS, CHOICES, REQUEST_TYPES, required_slots
 from bot.conversation.validation.dates import check_date_of_birth
 from bot.conversation.validation.email import check_email
 from bot.conversation.validation.names import check_full_name
 from bot.conversation.validation.phone import check_uk_phone
 from bot.conversation.validation.postcode import check_uk_postcode
-from bot.rules.deadlines import due_date, received_on
-from bot.conversation.request_form import ALL_FORM_SLOTS, CHOICES, REQUEST_TYPES, required_slots
 from bot.conversation.wording import long_date
+from bot.rules.deadlines import due_date, received_on
 from tests.actions.support import LONG_DATE, Outcome, form_turn, make_tracker, response_text
 
 NOT_GIVEN = "not given"

@@ -21,10 +21,9 @@ from bot.cases.status_limits import CLIENT_TAG_KEY, client_tag
 from bot.conversation.validation.dates import check_date_of_birth
 from bot.conversation.validation.email import check_email
 from bot.conversation.validation.reference import check_case_reference
-from bot.conversation.wording import STATUS_CHECK_LOCKED_TEXT
+from bot.conversation.wording import STATUS_CHECK_LOCKED_TEXT, long_date
 from bot.rules import council
 from bot.staff import audit
-from bot.conversation.wording import long_date
 from tests.actions.support import Outcome, form_turn, make_tracker, response_text, run_action
 
 UNKNOWN_REFERENCE = "DPA-2345-6789"

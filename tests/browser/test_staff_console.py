@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from bot.cases.new_case import NewCase
 from bot.cases.repository import CaseRepository
-from bot.staff.auth.accounts import AccountError, AccountStore, hash_password
 from bot.db.engine import get_engine, make_session_factory
+from bot.staff.auth.accounts import AccountError, AccountStore, hash_password
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.widget import REPLY_TIMEOUT_MS, Widget

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.widget import RECONNECT_TIMEOUT_MS, REPLY_TIMEOUT_MS, SocketProxy, Widget, wait_until
+from tests.browser.widget import (
+    RECONNECT_TIMEOUT_MS,
+    REPLY_TIMEOUT_MS,
+    SocketProxy,
+    Widget,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

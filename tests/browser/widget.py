@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
@@ -123,7 +123,7 @@ class SocketProxy:
         """Close the page's current socket as a dropped network would."""
         self.routes[-1].close(code=1011, reason="test: connection lost")
 
-    def install(self, page: Page) -> "SocketProxy":
+    def install(self, page: Page) -> SocketProxy:
         page.route_web_socket(re.compile(r".*/chat/ws\b.*"), self.handler)
         return self
 
@@ -139,7 +139,7 @@ class FakeHub:
 
     received: list[dict] = field(default_factory=list)
     routes: list[WebSocketRoute] = field(default_factory=list)
-    on_message: Callable[["FakeHub", dict], None] | None = None
+    on_message: Callable[[FakeHub, dict], None] | None = None
     mode: str = "assistant"
 
     def handler(self, ws: WebSocketRoute) -> None:
@@ -156,7 +156,7 @@ class FakeHub:
         ws.on_message(receive)
         ws.send(json.dumps({"type": "history", "messages": [], "mode": self.mode}))
 
-    def install(self, page: Page) -> "FakeHub":
+    def install(self, page: Page) -> FakeHub:
         page.route_web_socket(re.compile(r".*/chat/ws\b.*"), self.handler)
         return self
 

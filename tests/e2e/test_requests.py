@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.cases.repository import CaseRepository
-from bot.rules.deadlines import due_date, received_on
 from bot.conversation.wording import long_date
+from bot.rules.deadlines import due_date, received_on
 from tests.e2e.chat import Chat
 
 pytestmark = pytest.mark.e2e

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from bot.cases.repository import CaseRepository
-from bot.rasa.action_server import ACTION_TOKEN_HEADER
 from bot.config import PROJECT_ROOT
+from bot.rasa.action_server import ACTION_TOKEN_HEADER
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.e2e

@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.cases.repository import CaseRepository
-from bot.db.engine import get_engine, make_session_factory
 from bot.config import PROJECT_ROOT, Settings
+from bot.db.engine import get_engine, make_session_factory
 from bot.staff.auth.accounts import AccountStore, hash_password
 from bot.staff.evaluate_job import EvaluationJob
 from bot.staff.services import EVALUATION_KEY, NOW_KEY, TRAINERS_KEY
@@ -70,8 +71,8 @@ def trainer_project(tmp_path: Path) -> Path:
     return root
 
 
-def trainer_tools(settings: Settings, root: Path) -> TrainerTools:
-    return TrainerTools(settings, nlu_dir=root / "data" / "nlu",
+def trainer_tools(app_settings: Settings, root: Path) -> TrainerTools:
+    return TrainerTools(app_settings, nlu_dir=root / "data" / "nlu",
                         domain_path=root / "domain.yml",
                         holdout=root / "tests" / "nlu" / "holdout.yml",
                         stories=root / "tests" / "test_from_transcripts.yml")

@@ -105,8 +105,8 @@ async def test_pages_have_no_inline_script_or_style(signed_in: Console):
 
 
 async def test_login_is_written_to_the_access_log(signed_in: Console):
-    from bot.staff.audit import AccessLog
     from bot.db.engine import get_engine, make_session_factory
+    from bot.staff.audit import AccessLog
 
     log = AccessLog(make_session_factory(get_engine(signed_in.settings.database_url)))
     assert [(e.username, e.action) for e in log.recent()][-1] == ("sam", "login")

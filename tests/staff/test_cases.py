@@ -12,10 +12,9 @@ from sqlalchemy import text
 
 from bot.cases.new_case import NewCase
 from bot.cases.repository import CaseRepository
+from bot.chat.transcripts import NewMessage, TranscriptStore
 from bot.db.engine import get_engine, make_session_factory
 from bot.staff.auth.accounts import AccountError, AccountStore
-from bot.chat.transcripts import NewMessage, TranscriptStore
-from tests.fixtures.databases import postgres  # noqa: F401  (fixture)
 from tests.staff.conftest import Console, new_resident, password_hash
 
 
@@ -209,7 +208,7 @@ async def test_exports_json_print_and_csv(signed_in: Console, cases):
 
 
 @pytest.mark.postgres
-async def test_case_action_flow_on_postgresql(make_console, postgres, clock):  # noqa: F811
+async def test_case_action_flow_on_postgresql(make_console, postgres, clock):
     """The same flow on PostgreSQL (every other test here runs on SQLite)."""
     migrated_url = postgres.migrated_database()
     with get_engine(migrated_url).begin() as connection:

@@ -7,11 +7,11 @@ from typing import Any
 
 import aiohttp
 
-from bot.db.engine import get_engine, make_session_factory
 from bot.chat.handoffs import CLAIMED, RETURNED, WAITING, HandoffStore
+from bot.chat.transcripts import TranscriptStore
+from bot.db.engine import get_engine, make_session_factory
 from bot.staff.callbacks import offer_call_backs
 from bot.staff.services import NOW_KEY
-from bot.chat.transcripts import TranscriptStore
 from bot.web.keys import RESIDENT_IDS_KEY
 from bot.web.rasa_client import RESUME_EVENTS
 from tests.staff.conftest import Console, new_resident

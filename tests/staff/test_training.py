@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.db.engine import get_engine
 from bot.config import PROJECT_ROOT
+from bot.db.engine import get_engine
+from bot.rasa.events import create_events_table
 from bot.staff.services import STAFF_KEY, TRAINERS_KEY
 from tests.staff.conftest import Console
-from bot.rasa.events import create_events_table
 from tests.trainers.support import Conversation
 
 RESIDENT = "resident-conversation-4f2a9c"

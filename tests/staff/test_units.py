@@ -7,12 +7,12 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.cli import main
+from bot.config import ConfigError
+from bot.rules.hours import StaffedHours
 from bot.staff.auth import roles
 from bot.staff.auth.accounts import AccountError, check_username, verify_password
 from bot.staff.auth.csrf import CsrfTokens
-from bot.rules.hours import StaffedHours
 from bot.staff.render.templating import ENVIRONMENT, render
-from bot.config import ConfigError
 
 
 def london(*args: int) -> datetime:

@@ -40,13 +40,13 @@ class Conversation:
                 intent_name=intent, action_name=action, data=json.dumps(data),
             ))
 
-    def session_start(self, timestamp: float | None = None) -> "Conversation":
+    def session_start(self, timestamp: float | None = None) -> Conversation:
         self.action("action_session_start", timestamp=timestamp)
         self._insert("session_started", {}, timestamp=timestamp)
         return self.action("action_listen", timestamp=timestamp)
 
     def user(self, text: str, *ranking: tuple[str, float], fallback: bool = False,
-             timestamp: float | None = None) -> "Conversation":
+             timestamp: float | None = None) -> Conversation:
         """A resident message; ``ranking`` as the classifier gave it, best first."""
         ranked = [{"name": name, "confidence": conf} for name, conf in ranking]
         if fallback:
@@ -59,24 +59,24 @@ class Conversation:
                      intent=top["name"], timestamp=timestamp)
         return self
 
-    def action(self, name: str, timestamp: float | None = None) -> "Conversation":
+    def action(self, name: str, timestamp: float | None = None) -> Conversation:
         self._insert("action", {"name": name, "policy": "RulePolicy", "confidence": 1.0},
                      action=name, timestamp=timestamp)
         return self
 
-    def bot(self, text: str) -> "Conversation":
+    def bot(self, text: str) -> Conversation:
         self._insert("bot", {"text": text, "data": {}, "metadata": {}})
         return self
 
-    def slot(self, name: str, value: object) -> "Conversation":
+    def slot(self, name: str, value: object) -> Conversation:
         self._insert("slot", {"name": name, "value": value})
         return self
 
-    def active_loop(self, name: str | None) -> "Conversation":
+    def active_loop(self, name: str | None) -> Conversation:
         self._insert("active_loop", {"name": name})
         return self
 
-    def reply(self, *actions: str) -> "Conversation":
+    def reply(self, *actions: str) -> Conversation:
         """The assistant's turn: ``actions`` then listening again."""
         for name in actions:
             self.action(name)

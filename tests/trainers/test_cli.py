@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.db.engine import dispose_engine, get_engine
 from bot.cli import main
 from bot.commands import inbox as inbox_command
 from bot.config import PROJECT_ROOT
+from bot.db.engine import dispose_engine, get_engine
 from bot.rasa.events import create_events_table
 from tests.trainers.support import Conversation
 

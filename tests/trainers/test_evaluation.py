@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.trainers.crossval import metrics
 from bot.config import PROJECT_ROOT
 from bot.trainers import evaluation as ev
+from bot.trainers.crossval import metrics
 from bot.trainers.labelling import label_example
 
 
@@ -152,8 +152,8 @@ def test_holding_out_refuses_training_examples(tmp_path: Path) -> None:
 @pytest.mark.e2e
 def test_scoring_the_real_model_on_held_out_data(tmp_path: Path, holdout: Path) -> None:
     """The real `rasa test nlu` path: the trained model against itself (no training)."""
-    from bot.rasa.training import ensure_trained, model_path
     from bot.config import load_settings
+    from bot.rasa.training import ensure_trained, model_path
 
     model_dir = load_settings().model_dir
     ensure_trained(model_dir)

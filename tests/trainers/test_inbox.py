@@ -4,13 +4,14 @@ machine has one, a real PostgreSQL (a hand-filled ``events`` table shaped like R
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from bot.db.engine import get_engine
+from bot.rasa.events import create_events_table
 from bot.trainers.inbox import (
     AMBIGUOUS,
     BEFORE_HANDOFF,
@@ -30,8 +31,6 @@ from bot.trainers.tracker_events import (
     conversation_ids,
     read_user_turns,
 )
-from tests.fixtures.databases import database_url  # noqa: F401  (fixture)
-from bot.rasa.events import create_events_table
 from tests.trainers.support import Conversation, drop_events_table
 
 
@@ -140,7 +139,7 @@ def test_dismissed_ids_are_kept_without_text(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:  # noqa: F811
+def engine(database_url: str) -> Iterator[Engine]:
     engine = get_engine(database_url)
     create_events_table(engine)
     yield engine
@@ -227,7 +226,7 @@ def test_turns_carry_the_actions_run_in_reply(engine: Engine) -> None:
     assert conversation_ids(engine) == ["resident-2", "resident-1"]
 
 
-def test_a_database_without_a_tracker_store_says_so(database_url: str, nlu_dir: Path) -> None:  # noqa: F811
+def test_a_database_without_a_tracker_store_says_so(database_url: str, nlu_dir: Path) -> None:
     with pytest.raises(TrackerStoreMissing):
         load_inbox(get_engine(database_url), nlu_dir)
 

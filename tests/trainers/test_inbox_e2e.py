@@ -14,8 +14,8 @@ import urllib.request
 import pytest
 import yaml
 
-from bot.db.engine import get_engine
 from bot.config import PROJECT_ROOT
+from bot.db.engine import get_engine
 from bot.trainers.inbox import BEFORE_HANDOFF, FALLBACK, build_inbox
 from bot.trainers.nlu_files import NluIndex
 from bot.trainers.redaction import redact

@@ -2,8 +2,8 @@
 conversation everywhere, and never a case. On SQLite and (when available) PostgreSQL."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -11,12 +11,11 @@ from sqlalchemy.engine import Engine
 
 from bot.cases.new_case import NewCase
 from bot.cases.repository import CaseRepository
-from bot.db.engine import get_engine, make_session_factory
 from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import RESIDENT, NewMessage, TranscriptStore
-from bot.trainers.retention import cutoff_for, erase_conversation, purge_older_than
-from tests.fixtures.databases import migrated_url  # noqa: F401  (fixture)
+from bot.db.engine import get_engine, make_session_factory
 from bot.rasa.events import create_events_table
+from bot.trainers.retention import cutoff_for, erase_conversation, purge_older_than
 from tests.trainers.support import Conversation, drop_events_table
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
@@ -26,7 +25,7 @@ RECENT = NOW - timedelta(days=2)
 
 
 @pytest.fixture
-def engine(migrated_url: str) -> Iterator[Engine]:  # noqa: F811
+def engine(migrated_url: str) -> Iterator[Engine]:
     engine = get_engine(migrated_url)
     with engine.begin() as connection:  # the PostgreSQL schema is shared between tests
         for table in ("dpa_transcript_messages", "dpa_handoffs"):
@@ -60,7 +59,7 @@ def count(engine: Engine, table: str, where: str = "1=1") -> int:
         return connection.execute(sa.text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar()
 
 
-def fill(engine: Engine, migrated_url: str) -> None:  # noqa: F811
+def fill(engine: Engine, migrated_url: str) -> None:
     # idle since before the cut-off: goes entirely
     (Conversation(engine, "old", start=OLD.timestamp()).session_start()
      .user("hi", ("greet", 0.9)).reply("utter_greet"))
@@ -86,7 +85,7 @@ def fill(engine: Engine, migrated_url: str) -> None:  # noqa: F811
 
 
 def test_purge_removes_old_sessions_and_messages_and_nothing_else(
-    engine: Engine, migrated_url: str  # noqa: F811
+    engine: Engine, migrated_url: str
 ) -> None:
     fill(engine, migrated_url)
     before = events_of(engine)
@@ -112,7 +111,7 @@ def test_purge_removes_old_sessions_and_messages_and_nothing_else(
     assert count(engine, "dpa_cases") == 1 and count(engine, "dpa_case_events") >= 1
 
 
-def test_purging_twice_deletes_nothing_more(engine: Engine, migrated_url: str) -> None:  # noqa: F811
+def test_purging_twice_deletes_nothing_more(engine: Engine, migrated_url: str) -> None:
     fill(engine, migrated_url)
     purge_older_than(engine, CUTOFF)
     again = purge_older_than(engine, CUTOFF)
@@ -120,7 +119,7 @@ def test_purging_twice_deletes_nothing_more(engine: Engine, migrated_url: str) -
 
 
 def test_erasing_a_conversation_removes_it_everywhere_but_keeps_cases(
-    engine: Engine, migrated_url: str  # noqa: F811
+    engine: Engine, migrated_url: str
 ) -> None:
     fill(engine, migrated_url)
     before = events_of(engine)
@@ -141,7 +140,7 @@ def test_erasing_a_conversation_removes_it_everywhere_but_keeps_cases(
     assert count(engine, "dpa_cases", "conversation_id = 'old'") == 1
 
 
-def test_erasing_an_unknown_conversation_deletes_nothing(engine: Engine, migrated_url: str) -> None:  # noqa: F811
+def test_erasing_an_unknown_conversation_deletes_nothing(engine: Engine, migrated_url: str) -> None:
     fill(engine, migrated_url)
     report = erase_conversation(engine, "nobody")
     assert (report.events, report.transcript_messages, report.handoffs) == (0, 0, 0)
@@ -150,7 +149,7 @@ def test_erasing_an_unknown_conversation_deletes_nothing(engine: Engine, migrate
 
 
 def test_without_a_tracker_store_only_transcripts_are_purged(
-    migrated_url: str,  # noqa: F811
+    migrated_url: str,
 ) -> None:
     engine = get_engine(migrated_url)
     with engine.begin() as connection:

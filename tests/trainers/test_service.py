@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.db.engine import dispose_engine, get_engine
 from bot.config import PROJECT_ROOT, load_settings
+from bot.db.engine import dispose_engine, get_engine
+from bot.rasa.events import create_events_table
 from bot.trainers.labelling import LabellingError
 from bot.trainers.service import TrainerTools
-from bot.rasa.events import create_events_table
 from tests.trainers.support import Conversation
 
 

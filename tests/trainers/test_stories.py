@@ -1,16 +1,17 @@
 """A conversation becomes a redacted Rasa test story that Rasa's own reader accepts."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
 from sqlalchemy.engine import Engine
 
-from bot.db.engine import dispose_engine, get_engine
 from bot.config import PROJECT_ROOT
+from bot.db.engine import dispose_engine, get_engine
+from bot.rasa.events import create_events_table
 from bot.trainers.stories import (
     append_story,
     influential_slots,
@@ -18,7 +19,6 @@ from bot.trainers.stories import (
     story_yaml,
 )
 from bot.trainers.tracker_events import read_story_events
-from bot.rasa.events import create_events_table
 from tests.trainers.support import Conversation
 
 DOMAIN = PROJECT_ROOT / "domain.yml"

@@ -6,17 +6,18 @@ import json
 import secrets
 import shutil
 import socket
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Iterator
+from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.config import Settings
 from bot.db.engine import dispose_engine
 from bot.db.schema import upgrade_database
-from bot.config import Settings
 from bot.web.app import create_app
 from bot.web.keys import HUB_KEY, RESIDENT_IDS_KEY
 from bot.web.resident_ids import new_conversation_id

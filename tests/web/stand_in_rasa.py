@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -58,7 +59,7 @@ class StandInRasa:
         app.router.add_post("/model/parse", self._parse)
         return app
 
-    async def start(self) -> "StandInRasa":
+    async def start(self) -> StandInRasa:
         self.server = TestServer(self.app())
         await self.server.start_server()
         return self

@@ -7,10 +7,10 @@ import aiohttp
 import pytest
 from sqlalchemy import text, update
 
-from bot.db.engine import get_engine, make_session_factory, session_scope
-from bot.rules.council import DPO_EMAIL, DPO_PHONE
 from bot.chat.handoffs import CLAIMED, RETURNED, Handoff, HandoffStore
 from bot.chat.transcripts import TranscriptStore
+from bot.db.engine import get_engine, make_session_factory, session_scope
+from bot.rules.council import DPO_EMAIL, DPO_PHONE
 from bot.web.rasa_client import RESUME_EVENTS, RasaUnavailable
 from tests.web.conftest import ChatApp, free_port, new_resident
 from tests.web.stand_in_rasa import TOKEN, StandInRasa

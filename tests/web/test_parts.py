@@ -7,6 +7,7 @@ import json
 import pytest
 from sqlalchemy import text
 
+from bot.config import ConfigError
 from bot.db.engine import get_engine
 from bot.rasa.events import create_events_table
 from bot.web import static
@@ -14,7 +15,6 @@ from bot.web.limits import TokenBucket
 from bot.web.origins import OriginPolicy
 from bot.web.rasa_client import RasaUnavailable, Reply, parse_replies
 from bot.web.understanding import MESSAGE_ID_KEY, Understanding, read_understanding
-from bot.config import ConfigError
 from tests.web.conftest import ChatApp
 
 

@@ -15,11 +15,10 @@ from bot.chat.transcripts import (
     TranscriptStore,
     message_payload,
 )
-from tests.fixtures.databases import migrated_url  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def store(migrated_url: str) -> TranscriptStore:  # noqa: F811
+def store(migrated_url: str) -> TranscriptStore:
     return TranscriptStore.from_url(migrated_url)
 
 

@@ -9,8 +9,8 @@ from alembic import context
 from sqlalchemy import text
 
 from bot.db.engine import get_engine
-from bot.db.tables import Base
 from bot.db.schema import VERSION_TABLE, include_name
+from bot.db.tables import Base
 
 # Any constant will do: it names the lock that serialises concurrent upgrades on PostgreSQL.
 _POSTGRES_MIGRATION_LOCK = 727_001

@@ -8,9 +8,9 @@ methods on the database thread. The login check is split in two (``load_for_logi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -49,7 +49,7 @@ class StaffAccount:
     created_at: datetime
 
     @classmethod
-    def from_model(cls, row: StaffUser) -> "StaffAccount":
+    def from_model(cls, row: StaffUser) -> StaffAccount:
         return cls(row.id, row.username, row.display_name, row.role, row.active,
                    row.failed_logins, row.locked_until, row.last_login_at, row.created_at)
 

@@ -8,7 +8,8 @@ an ``Origin`` header, if the browser sent one, must be this site.
 """
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker

@@ -6,10 +6,10 @@ from aiohttp import web
 from bot.staff import audit
 from bot.staff.auth import roles
 from bot.staff.auth.accounts import AccountError, check_new_password, hash_password
+from bot.staff.auth.security import PREFIX, require
 from bot.staff.models import ROLES
 from bot.staff.render.pages import page, see_other
 from bot.staff.render.templating import fmt_time
-from bot.staff.auth.security import PREFIX, require
 from bot.staff.services import STAFF_KEY
 
 ACCESS_LOG_ROWS = 300

@@ -12,11 +12,11 @@ from aiohttp import web
 
 from bot.cases.records import CaseNotFound, CaseSummary, InvalidCaseData
 from bot.staff.auth import roles
+from bot.staff.auth.security import PREFIX, require
 from bot.staff.render.case import ACTION_KINDS
 from bot.staff.render.case_words import status_label
 from bot.staff.render.pages import page, see_other
 from bot.staff.render.templating import fmt_date, waiting_words
-from bot.staff.auth.security import PREFIX, require
 from bot.staff.services import STAFF_KEY
 
 MAX_REASON = 2000

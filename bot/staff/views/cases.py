@@ -11,13 +11,13 @@ from aiohttp import web
 
 from bot.cases.records import CaseDetail, CaseNotFound, CaseSummary, InvalidCaseData, case_to_dict
 from bot.cases.vocabulary import REQUEST_TYPES
+from bot.rules.deadlines import due_date
 from bot.staff import audit
 from bot.staff.auth import roles
-from bot.rules.deadlines import due_date
+from bot.staff.auth.security import PREFIX, require
 from bot.staff.render.case import document_rows, offered_actions
 from bot.staff.render.case_words import DUE_SOON_DAYS, STATUS_LABELS, request_label
 from bot.staff.render.pages import page
-from bot.staff.auth.security import PREFIX, require
 from bot.staff.services import STAFF_KEY
 
 DUE_FILTERS = {

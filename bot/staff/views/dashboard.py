@@ -8,9 +8,9 @@ from aiohttp import web
 
 from bot.chat.handoffs import WAITING
 from bot.staff.auth import roles
+from bot.staff.auth.security import PREFIX, require
 from bot.staff.render.case_words import DUE_SOON_DAYS, OPEN_STATUSES, status_label, urgency
 from bot.staff.render.pages import message_page, page
-from bot.staff.auth.security import PREFIX, require
 from bot.staff.services import STAFF_KEY
 
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 24, 8, 190, 560

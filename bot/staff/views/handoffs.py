@@ -16,8 +16,8 @@ from aiohttp import web
 from bot.chat.handoffs import CLAIMED, WAITING, HandoffNotOpen, HandoffRecord
 from bot.staff import audit
 from bot.staff.auth import roles
-from bot.staff.render.pages import message_page, page, see_other
 from bot.staff.auth.security import PREFIX, require, wants_json
+from bot.staff.render.pages import message_page, page, see_other
 from bot.staff.services import STAFF_KEY
 from bot.staff.sse import EventStream
 from bot.web.keys import HUB_KEY

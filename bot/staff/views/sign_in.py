@@ -7,8 +7,8 @@ import secrets
 from aiohttp import web
 
 from bot.staff import audit
+from bot.staff.auth import roles
 from bot.staff.auth.accounts import verify_password
-from bot.staff.render.pages import page, see_other
 from bot.staff.auth.security import (
     PREFIX,
     PRELOGIN_COOKIE,
@@ -19,7 +19,7 @@ from bot.staff.auth.security import (
     require,
     set_cookie,
 )
-from bot.staff.auth import roles
+from bot.staff.render.pages import page, see_other
 from bot.staff.services import STAFF_KEY
 
 FAILED = (

@@ -22,9 +22,9 @@ import argparse
 import asyncio
 import os
 import tempfile
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
 
 from bot.config import PROJECT_ROOT
 from bot.tools.bench_chat.report import (

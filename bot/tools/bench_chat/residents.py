@@ -7,7 +7,7 @@ import json
 import secrets
 import time
 import uuid
-from typing import Sequence
+from collections.abc import Sequence
 
 import aiohttp
 

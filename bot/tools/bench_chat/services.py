@@ -24,8 +24,8 @@ def free_port() -> int:
 
 def start_stack(var_dir: Path):
     """The real stack on free ports with its own database, as tests/e2e does."""
-    from bot.db.schema import upgrade_database
     from bot.config import load_settings
+    from bot.db.schema import upgrade_database
     from bot.rasa.stack import Stack, build_services
     from bot.rasa.training import model_is_current, model_path
 
@@ -70,7 +70,7 @@ class FixedLatencyRasa:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "FixedLatencyRasa":
+    def start(self) -> FixedLatencyRasa:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=30)
         return self
@@ -102,9 +102,9 @@ class FixedLatencyRasa:
 
 def start_web_app_only(var_dir: Path, rasa_url: str):
     """The web app alone (as ``dpa run`` starts it), talking to ``rasa_url``."""
+    from bot.config import load_settings
     from bot.db.engine import get_engine
     from bot.db.schema import upgrade_database
-    from bot.config import load_settings
     from bot.rasa.events import create_events_table
     from bot.rasa.stack import Service, Stack
 

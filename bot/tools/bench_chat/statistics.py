@@ -3,9 +3,9 @@ CPU per turn from /proc, and the hub's overhead."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 TARGET_OVERHEAD = 0.10
 

@@ -1,8 +1,8 @@
 """The measured candidates against the issue's targets, and which one to pick."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from bot.trainers.crossval.candidates import fallback_settings
 from bot.trainers.crossval.metrics import (

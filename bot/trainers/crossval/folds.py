@@ -6,8 +6,9 @@ see the same split; :class:`SeededFolds` is its code with a seed, and remembers 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 FOLDS = 5
 SEED = 42

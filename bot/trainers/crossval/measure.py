@@ -11,8 +11,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from bot.config import PROJECT_ROOT
 from bot.trainers.crossval.cache import (

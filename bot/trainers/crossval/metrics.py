@@ -2,8 +2,9 @@
 F1, macro averages, confusions, and the FallbackClassifier replayed over a threshold sweep."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 FALLBACK_INTENT = "nlu_fallback"
 REPORT_KEYS = {"accuracy", "macro avg", "weighted avg", "micro avg"}

@@ -1,7 +1,8 @@
 """docs/nlu-evaluation.md, rendered from the measured candidates."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import yaml
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from bot.trainers.crossval.folds import FOLDS, SEED, SeededFolds
 from bot.trainers.crossval.metrics import FALLBACK_INTENT
