@@ -102,7 +102,7 @@ _PHONE_INTERNATIONAL = re.compile(
     r"(?<![\w+])(?:\+\s?44|0044)\s?(?:\(0\)\s?)?[1-9](?:" + _SEP + r"\d){8,9}(?!\d)"
 )
 # 01/02/03 landlines, 07 mobiles, 08 freephone, with the area code in brackets or not.
-_PHONE_NATIONAL = re.compile(r"(?<![\w+])\(?0[1-9](?:[\s\-.)]{0,2}\d){8,9}(?!\d)")
+_PHONE_NATIONAL = re.compile(r"(?<![\w+])(?<!\d-)\(?0[1-9](?:[\s\-.)]{0,2}\d){8,9}(?!\d)")
 _PHONE_CUE = re.compile(
     r"\b((?:(?:tele)?phone|mobile|mob|tel|landline|(?:my|contact|home|work)\s+number|"
     r"call\s+me\s+on|ring\s+me\s+on|"
@@ -156,11 +156,11 @@ _ORDINAL_WORD = (
     r"twentieth|thirtieth)"
 )
 _NUMBER_WORD = (
-    r"(?:oh|and|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"(?:oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety|hundred|thousand)"
 )
-_YEAR_WORDS = r"(?:" + _NUMBER_WORD + r"(?:[\s\-]+" + _NUMBER_WORD + r"){0,5})"
+_YEAR_WORDS = r"(?:" + _NUMBER_WORD + r"(?:[\s\-]+(?:and\s+)?" + _NUMBER_WORD + r"){0,5})"
 _WORD_DATE = re.compile(
     r"\b(?:the\s+)?" + _ORDINAL_WORD + r"(?:\s+of)?[\s,]+" + _MONTH + r"\b"
     r"(?:,?\s+(?:" + _YEAR_WORDS + r"|\d{2,4})\b)?",
@@ -196,11 +196,12 @@ _HOUSE_AND_STREET = re.compile(
 _FLAT = re.compile(r"\b(?:flat|apartment|apt)\s*\d+[a-z]?\b", _I)
 _ADDRESS_CUE = re.compile(
     r"\b((?:my|our|his|her|their)\s+(?:(?:home|new|old|current|previous|postal|last)\s+)?"
-    r"address(?:\s+(?:is|was|used\s+to\s+be))?\s*:?\s*|address\s*:\s*|"
+    r"address(?:\s+(?:is|was|used\s+to\s+be)\s*:?|\s*:)\s*|address\s*:\s*|"
     r"(?:i|we)\s+(?:now\s+|currently\s+|used\s+to\s+)?(?:live|lived|moved)\s+(?:at|to)\s+)"
     # the rest of the clause, up to where the resident moves on to something else
     r"((?:(?!\b(?:e-?mail|phone|mobile|tel|call|ring|ref|reference|my|and|but|dob|born|date|"
-    r"please|can|could|i|since|until|from|for)\b)[^.!?\n;])+)",
+    r"please|can|could|i|since|until|from|for|will|would|do|does|is|are|which|who|what|when|"
+    r"how|why|if|so|as|because|with|anymore|now|to|ur|your)\b)[^.!?\n;])+)",
     _I,
 )
 # -- names -----------------------------------------------------------------------------------

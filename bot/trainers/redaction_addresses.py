@@ -30,7 +30,7 @@ _BUILDING = (
 _CAP = r"(?:[A-Z][\w'’\-]*|[A-Z]{2,})"
 _UNIT = re.compile(
     r"\b(?:c/o\s+)?(?:(?:ground|first|second|top|basement|lower|upper)\s+floor\s+flat|"
-    r"(?:flat|room|bungalow|apartment|apt|unit|maisonette)\s*\d+[a-z]?)\b",
+    r"(?:flat|room|bungalow|apartment|apt|unit|maisonette)\s*\d+[a-z]?)\b(?![.,]\d)",
     _I,
 )
 _PATTERNS = [
@@ -58,8 +58,8 @@ _ALWAYS = (2, 6, 7, 8)
 _GLUE = re.compile(r"\[ADDRESS\](?:\s*,\s*|\s+)(?=\[ADDRESS\])")
 _NUMBERED_PART = re.compile(r"\[ADDRESS\](\s*,\s*)\d{1,4}[a-z]?\s+[a-z]+\b(?!\s+(?:years?|times))")
 _TOWN_AFTER = re.compile(
-    r"\[ADDRESS\],?\s+((?:[A-Za-zÀ-ÿ'’\-]+)(?:\s+[A-Za-zÀ-ÿ'’\-]+)?)(?=\s*(?:[,.;!?]|$|\[|"
-    r"\s(?:and|but|to|please|as|so|which|who|where|is|was|has|I|i)\b))"
+    r"\[ADDRESS\](?:,\s*|\s+(?=[A-Za-zÀ-ÿ'’\-]+(?:\s+[A-Za-zÀ-ÿ'’\-]+)?\s*\[POSTCODE\]))"
+    r"((?:[A-Za-zÀ-ÿ'’\-]+)(?:\s+[A-Za-zÀ-ÿ'’\-]+)?)\b"
 )
 _PART_BEFORE = re.compile(
     r"(?<![\w\]])((?:The\s+)?" + _CAP + r"(?:\s+(?:y\s+)?" + _CAP + r"){0,2}),\s*(?=\[ADDRESS\])"

@@ -170,7 +170,7 @@ def _local_part_start(text: str, end: int) -> int:
     tokens = list(re.finditer(r"[\w.+\-']+", text[:end]))
     start = end
     for match in reversed(tokens[-6:]):
-        word = match.group(0).lower()
+        word = match.group(0).lower().removesuffix("'s")
         if word in _CUE_WORDS or word.endswith(":"):
             break
         from bot.trainers.redaction_names import is_english

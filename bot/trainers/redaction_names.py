@@ -127,7 +127,7 @@ def is_known_name(word: str) -> bool:
 
 
 def is_english(word: str) -> bool:
-    key = word.lower().replace("’", "'")
+    key = re.sub(r"'s$", "", word.lower().replace("’", "'"))
     return key in lexicon().english or key.endswith(_NOT_A_NAME_ENDINGS)
 
 
@@ -143,6 +143,7 @@ _FUNCTION = frozenset(
     does did said told says wants needs lives works used keeps got gave wrote asked
     called rang reads handles deals set spoke went came will would should could""".split()
 )
+_INTRODUCTIONS = frozenset("its it's im i'm name called regards thanks cheers love x".split())
 _TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof sir dame lady lord rev cllr".split())
 _BRACKETED = re.compile(r"\[[A-Z_]+\]")
 _SEPARATOR_AFTER_START = re.compile(r"\s*[-–—:,+&]")
@@ -158,7 +159,7 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _seed(word: str, after_relation: bool, after_title: bool) -> bool:
+def _seed(word: str, after_relation: bool, after_title: bool, weak_ok: bool = False) -> bool:
     low = word.lower()
     if not word[0].isalpha() or low in NOT_STREET_NAME:
         return False
@@ -170,7 +171,8 @@ def _seed(word: str, after_relation: bool, after_title: bool) -> bool:
         return False
     if after_relation:
         return is_known_name(word) or _is_capitalised(word)
-    return is_known_name(word)
+    # a lower-case word on a list is a name only beside another unknown word or a cue
+    return is_known_name(word) and (not word.islower() or weak_ok)
 
 
 def _is_first_name(word: str) -> bool:
@@ -202,7 +204,11 @@ def redact_names(text: str) -> str:
     shouting = sum(c.isupper() for c in text) > sum(c.islower() for c in text)
     for i, (start, _end, word) in enumerate(tokens):
         after_title = i > 0 and tokens[i - 1][2].lower().rstrip(".") in _TITLE_WORDS
-        is_name[i] = _seed(word, start in relation_ends, after_title)
+        beside = [tokens[k][2] for k in (i - 1, i + 1) if 0 <= k < len(tokens)]
+        weak_ok = (i > 0 and tokens[i - 1][2].lower() in _INTRODUCTIONS) or any(
+            not is_english(b) and b[0].isalpha() and b.lower() not in _ACRONYMS for b in beside
+        )
+        is_name[i] = _seed(word, start in relation_ends, after_title, weak_ok)
         if (not is_name[i] and not shouting and word.isupper() and len(word) >= 3
                 and word.lower() not in _ACRONYMS and not is_english(word)):
             neighbours = [tokens[k][2] for k in (i - 1, i + 1) if 0 <= k < len(tokens)]
@@ -236,6 +242,12 @@ def redact_names(text: str) -> str:
                                                    and word.islower()):
                         is_name[i] = changed = True
                         break
+                # "Wiśniewski not Wisniewsky", "Jon or John": the other spelling of a name
+                k = 2 * j - i if j < i else j + 1
+                if (j < i and 0 <= k and is_name[k] and tokens[j][2].lower() in ("not", "or")
+                        and _is_capitalised(word) and not is_english(word)):
+                    is_name[i] = changed = True
+                    break
                 joined = 0 <= j < len(tokens) and is_name[j]
                 gap = text[tokens[min(i, j)][1] : tokens[max(i, j)][0]] if joined else ""
                 if joined and gap.strip() in ("+", "&") and _is_first_name(word):

@@ -112,6 +112,8 @@ _ETHNICITY_TAIL = (
     r"(?:[\s\-]+(?:family|families|woman|women|man|men|person|people|community|background|"
     r"heritage|origin|descent|boy|girl|lad|mother|father))*"
 )
+# "a Polish passport" says a nationality, which is not special category data.
+_NOT_NATIONALITY = r"(?![\s\-]+(?:passport|citizen|citizenship|national|embassy|consulate|id))"
 _ETHNICITY_SHAPES = [
     r"\b(?:black|white|brown|asian)[\s\-]+(?:woman|women|man|men|person|people|family|"
     r"families|british|african|caribbean|community|boy|girl|lad|mother|father|mum|dad|"
@@ -167,7 +169,7 @@ _POLITICS_SHAPES = [
 
 _UNION_TERMS = _alt(
     """unison|gmb|neu|nasuwt|naht|rcn|rmt|cwu|usdaw|fbu|ucu|bma|pcs|aslef|eis|nut|prospect|
-    trade union|trades union|union membership|union member|union rep|shop steward|
+    trade union|trades union|union rep|shop steward|
     my union|our union|the union|union subs"""
 )
 _UNION_TAIL = (
@@ -255,7 +257,7 @@ SPECIAL_RULES: list[tuple[Pattern[str], str]] = [
     (_rule(_UNION_TERMS, _UNION_TAIL), TRADE_UNION),
     *[(p, ETHNICITY) for p in _shapes(_ETHNICITY_SHAPES[:1])],
     *[(p, ETHNICITY) for p in _shapes(_ETHNICITY_SHAPES[1:], case_sensitive=True)],
-    (_rule(_ETHNICITY_TERMS, _ETHNICITY_TAIL), ETHNICITY),
+    (_rule(_ETHNICITY_TERMS, _ETHNICITY_TAIL + _NOT_NATIONALITY), ETHNICITY),
 ]
 
 

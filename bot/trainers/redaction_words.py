@@ -50,6 +50,10 @@ COMMON_WORDS = frozenset(
     your
     skip cancel stop prefer explain pardon unknown none nothing same above changed never
     married divorced anonymous
+    national insurance nino nat ins spelt spelled misspelt incorrect different community
+    centre center library zoo market port advice citizens guardian analytics google
+    information risk owner senior officer panel lifestyle leisure museum theatre
+    hospital surgery clinic
     it's i'm i've i'd that's what's there's don't can't won't doesn't isn't didn't you're
     we're they're he's she's let's
     """.split()
