@@ -41,7 +41,6 @@ from bot.trainers.redaction_addresses import redact_address_parts
 from bot.trainers.redaction_identifiers import (
     IDENTIFIER_RULES,
     LATE_IDENTIFIER_RULES,
-    SPELT_OUT,
     redact_spoken_emails,
 )
 from bot.trainers.redaction_names import redact_names

@@ -9,7 +9,7 @@ in ("[ADDRESS], Saltney" becomes "[ADDRESS]").
 from __future__ import annotations
 
 import re
-from typing import Match
+from re import Match
 
 from bot.trainers.redaction_names import is_english
 from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME

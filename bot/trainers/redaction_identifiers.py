@@ -11,7 +11,8 @@ spaces, a registration, which has too few digits for the shapes above).
 from __future__ import annotations
 
 import re
-from typing import Match
+from collections.abc import Callable
+from re import Match, Pattern
 
 from bot.trainers.redaction_words import COMMON_WORDS
 
@@ -129,14 +130,15 @@ def _spelt_out(match: Match[str]) -> str:
 
 
 # Phone numbers typed with the letter O for zero ("O7700 9OO 555").
-PHONE_WITH_OS = re.compile(r"(?<![\w+])[0oO][1-9](?:[\s\-.]{0,2}[\doO]){8,9}(?![\w])")
+PHONE_WITH_OS = re.compile(r"(?<![\w+])(?<!\d-)[0oO][1-9](?:[\s\-.]{0,2}[\doO]){8,9}(?![\w])")
 
 
 def _phone_with_os(match: Match[str]) -> str:
     return PHONE if sum(c.isdigit() for c in match.group(0)) >= 4 else match.group(0)
 
 
-IDENTIFIER_RULES = [
+Rule = tuple[Pattern[str], "str | Callable[[Match[str]], str]"]
+IDENTIFIER_RULES: list[Rule] = [
     (IPV4, IP_ADDRESS),
     (_IPV6, _ipv6),
     (LICENCE_NUMBER, LICENCE),
@@ -146,7 +148,7 @@ IDENTIFIER_RULES = [
     (PHONE_WITH_OS, _phone_with_os),
     *[(pattern, _registration) for pattern in _REGISTRATIONS],
 ]
-LATE_IDENTIFIER_RULES = [
+LATE_IDENTIFIER_RULES: list[Rule] = [
     (_CODE, _code),
     (_DIGIT_GROUPS, _digit_groups),
     (SPELT_OUT, _spelt_out),

@@ -80,7 +80,8 @@ _MORE_ENGLISH = frozenset(
     chase chester lincoln jordan victoria florence paris london sydney china india
     kerry carol lily poppy daisy honey angel precious blessing gift happy hunter cash
     stone storm river rain forest mercy patience prudence charity constance earnest
-    ernest sue pat sandy dean major price cook parent carer son daughter husband wife brother sister mum dad mother father
+    ernest sue pat sandy dean major price cook parent carer son daughter husband wife
+    brother sister mum dad mother father
     again also here there else yet still just even only never ever tell told said say
     delete request copy file records please thanks hello sorry
     """.split()
@@ -116,6 +117,7 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
+@functools.lru_cache(maxsize=65536)
 def is_known_name(word: str) -> bool:
     """On a first-name or surname list (any case)."""
     lex = lexicon()
@@ -126,6 +128,7 @@ def is_known_name(word: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def is_english(word: str) -> bool:
     key = re.sub(r"'s$", "", word.lower().replace("’", "'"))
     return key in lexicon().english or key.endswith(_NOT_A_NAME_ENDINGS)
@@ -175,6 +178,7 @@ def _seed(word: str, after_relation: bool, after_title: bool, weak_ok: bool = Fa
     return is_known_name(word) and (not word.islower() or weak_ok)
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_first_name(word: str) -> bool:
     return word.lower() in lexicon().first
 
