@@ -26,6 +26,13 @@ an email address are never taken for a phone number):
 ``[NUMBER]``       any other run of seven or more digits (account, NHS and payroll numbers)
 =================  ============================================================================
 
+Beside these, in their own modules: IP addresses, cards, bank details, licences,
+registrations and any number spelt out (:mod:`bot.trainers.redaction_identifiers`); house
+names, flats and towns (:mod:`bot.trainers.redaction_addresses`); names found from Faker's
+name lists, chosen there and said why (:mod:`bot.trainers.redaction_names`); and special
+category phrases, one placeholder per category so a trainer still sees what a message is
+about (:mod:`bot.trainers.redaction_special`).
+
 Years on their own ("my council tax records from 2019") and month-year periods ("since
 March 2019") are not personal and are kept, because they carry the meaning trainers need;
 a year right after "born"/"DOB" is replaced. The rules lean towards replacing too much:
@@ -39,12 +46,17 @@ from typing import Callable, Match, Pattern
 
 from bot.trainers.redaction_addresses import redact_address_parts
 from bot.trainers.redaction_identifiers import (
+    BANK,
+    CARD,
     IDENTIFIER_RULES,
+    IP_ADDRESS,
+    LICENCE,
+    VEHICLE,
     LATE_IDENTIFIER_RULES,
     redact_spoken_emails,
 )
 from bot.trainers.redaction_names import redact_names
-from bot.trainers.redaction_special import redact_special_categories
+from bot.trainers.redaction_special import SPECIAL_PLACEHOLDERS, redact_special_categories
 from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
 
 NAME = "[NAME]"
@@ -56,7 +68,10 @@ REFERENCE = "[REFERENCE]"
 ADDRESS = "[ADDRESS]"
 NI_NUMBER = "[NI_NUMBER]"
 NUMBER = "[NUMBER]"
-PLACEHOLDERS = (NAME, EMAIL, PHONE, POSTCODE, DATE, REFERENCE, ADDRESS, NI_NUMBER, NUMBER)
+PLACEHOLDERS = (
+    NAME, EMAIL, PHONE, POSTCODE, DATE, REFERENCE, ADDRESS, NI_NUMBER, NUMBER,
+    IP_ADDRESS, CARD, BANK, VEHICLE, LICENCE, *SPECIAL_PLACEHOLDERS,
+)
 
 _I = re.IGNORECASE
 
