@@ -16,7 +16,7 @@ GROUPS = 2
 GROUP_LENGTH = 4
 SYMBOLS = GROUPS * GROUP_LENGTH  # after the prefix, not counting the dashes
 # What people put between the parts when they type a reference (a regex character class).
-SEPARATOR = r"[\s\-_.]"
+SEPARATOR = r"[\s\-–—_.]"  # dashes as typed, and as word processors make them
 
 REFERENCE_PATTERN = re.compile(
     rf"^{PREFIX}(?:-[{ALPHABET}]{{{GROUP_LENGTH}}}){{{GROUPS}}}$"

@@ -26,6 +26,13 @@ an email address are never taken for a phone number):
 ``[NUMBER]``       any other run of seven or more digits (account, NHS and payroll numbers)
 =================  ============================================================================
 
+Beside these, in their own modules: IP addresses, cards, bank details, licences,
+registrations and any number spelt out (:mod:`bot.trainers.redaction_identifiers`); house
+names, flats and towns (:mod:`bot.trainers.redaction_addresses`); names found from Faker's
+name lists, chosen there and said why (:mod:`bot.trainers.redaction_names`); and special
+category phrases, one placeholder per category so a trainer still sees what a message is
+about (:mod:`bot.trainers.redaction_special`).
+
 Years on their own ("my council tax records from 2019") and month-year periods ("since
 March 2019") are not personal and are kept, because they carry the meaning trainers need;
 a year right after "born"/"DOB" is replaced. The rules lean towards replacing too much:
@@ -40,6 +47,21 @@ from re import Match, Pattern
 
 from bot.rules import references
 
+from bot.trainers.redaction_addresses import redact_address_parts
+from bot.trainers.redaction_identifiers import (
+    BANK,
+    CARD,
+    IDENTIFIER_RULES,
+    IP_ADDRESS,
+    LICENCE,
+    VEHICLE,
+    LATE_IDENTIFIER_RULES,
+    redact_spoken_emails,
+)
+from bot.trainers.redaction_names import redact_names
+from bot.trainers.redaction_special import SPECIAL_PLACEHOLDERS, redact_special_categories
+from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
+
 NAME = "[NAME]"
 EMAIL = "[EMAIL]"
 PHONE = "[PHONE]"
@@ -49,7 +71,10 @@ REFERENCE = "[REFERENCE]"
 ADDRESS = "[ADDRESS]"
 NI_NUMBER = "[NI_NUMBER]"
 NUMBER = "[NUMBER]"
-PLACEHOLDERS = (NAME, EMAIL, PHONE, POSTCODE, DATE, REFERENCE, ADDRESS, NI_NUMBER, NUMBER)
+PLACEHOLDERS = (
+    NAME, EMAIL, PHONE, POSTCODE, DATE, REFERENCE, ADDRESS, NI_NUMBER, NUMBER,
+    IP_ADDRESS, CARD, BANK, VEHICLE, LICENCE, *SPECIAL_PLACEHOLDERS,
+)
 
 _I = re.IGNORECASE
 
@@ -72,6 +97,10 @@ _REFERENCE = re.compile(
     rf"\b{references.PREFIX}" + rf"{references.SEPARATOR}*{_REFERENCE_GROUP}" * references.GROUPS
     + r"\b",
     _I,
+)
+# Typed or read out a character at a time: "dpa 5 r 3 t - 8 x k w".
+_SPACED_REFERENCE = re.compile(
+    rf"\b{references.PREFIX}(?:{references.SEPARATOR}*[A-Z0-9]){{{references.SYMBOLS}}}\b", _I
 )
 _BARE_REFERENCE = re.compile(rf"\b{'-'.join([_REFERENCE_GROUP] * references.GROUPS)}\b", _I)
 _REFERENCE_CUE = re.compile(
@@ -98,7 +127,7 @@ _PHONE_INTERNATIONAL = re.compile(
     r"(?<![\w+])(?:\+\s?44|0044)\s?(?:\(0\)\s?)?[1-9](?:" + _SEP + r"\d){8,9}(?!\d)"
 )
 # 01/02/03 landlines, 07 mobiles, 08 freephone, with the area code in brackets or not.
-_PHONE_NATIONAL = re.compile(r"(?<![\w+])\(?0[1-9](?:[\s\-.)]{0,2}\d){8,9}(?!\d)")
+_PHONE_NATIONAL = re.compile(r"(?<![\w+])(?<!\d-)\(?0[1-9](?:[\s\-.)]{0,2}\d){8,9}(?!\d)")
 _PHONE_CUE = re.compile(
     r"\b((?:(?:tele)?phone|mobile|mob|tel|landline|(?:my|contact|home|work)\s+number|"
     r"call\s+me\s+on|ring\s+me\s+on|"
@@ -145,6 +174,29 @@ _DATES = [
         r"(?:,?\s+" + _YEAR + r")?"
     ),
 ]
+_ORDINAL_WORD = (
+    r"(?:(?:twenty|thirty)[\s\-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
+    r"ninth)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+    r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
+    r"twentieth|thirtieth)"
+)
+_NUMBER_WORD = (
+    r"(?:oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand)"
+)
+_YEAR_WORDS = r"(?:" + _NUMBER_WORD + r"(?:[\s\-]+(?:and\s+)?" + _NUMBER_WORD + r"){0,5})"
+_WORD_DATE = re.compile(
+    r"\b(?:the\s+)?" + _ORDINAL_WORD + r"(?:\s+of)?[\s,]+" + _MONTH + r"\b"
+    r"(?:,?\s+(?:" + _YEAR_WORDS + r"|\d{2,4})\b)?",
+    _I,
+)
+_HOLIDAY_DATE = re.compile(
+    r"\b(?:christmas|boxing|new\s+year'?s|valentine'?s|hallowe'?en|bonfire|st\s+\w+'s)"
+    r"(?:\s+(?:day|eve|night))?,?\s+(?:19|20)\d{2}\b",
+    _I,
+)
+_THE_DATE = re.compile(r"\bthe\s+\[DATE\]", _I)
 _BIRTH_CUE = re.compile(
     r"\b((?:born(?:\s+(?:on|in))?|date\s+of\s+birth(?:\s+(?:is|was))?|d\.?o\.?b\.?"
     r"(?:\s+(?:is|was))?|birthday(?:\s+(?:is|was))?)\s*[:\-]?\s*)"
@@ -169,28 +221,19 @@ _HOUSE_AND_STREET = re.compile(
 _FLAT = re.compile(r"\b(?:flat|apartment|apt)\s*\d+[a-z]?\b", _I)
 _ADDRESS_CUE = re.compile(
     r"\b((?:my|our|his|her|their)\s+(?:(?:home|new|old|current|previous|postal|last)\s+)?"
-    r"address(?:\s+(?:is|was|used\s+to\s+be))?\s*:?\s*|address\s*:\s*|"
+    r"address(?:\s+(?:is|was|used\s+to\s+be)\s*:?|\s*:)\s*|address\s*:\s*|"
     r"(?:i|we)\s+(?:now\s+|currently\s+|used\s+to\s+)?(?:live|lived|moved)\s+(?:at|to)\s+)"
     # the rest of the clause, up to where the resident moves on to something else
     r"((?:(?!\b(?:e-?mail|phone|mobile|tel|call|ring|ref|reference|my|and|but|dob|born|date|"
-    r"please|can|could|i|since|until|from|for)\b)[^.!?\n;])+)",
+    r"please|can|could|i|since|until|from|for|will|would|do|does|is|are|which|who|what|when|"
+    r"how|why|if|so|as|because|with|anymore|now|to|ur|your)\b)[^.!?\n;])+)",
     _I,
 )
-# Words that are never part of a street's name: they keep "I have 2 questions about the way"
-# and "3 times on the road" out of [ADDRESS].
-_NOT_STREET_NAME = frozenset(
-    """a an the my your our his her their its this that these those of for to in on at by
-    with from about into over under and or but so as is are was were be been i you we they
-    me us them it he she please days weeks months years times copies questions people
-    children kids minutes hours letters emails requests records files pages more less
-    different other same any some all no one two three""".split()
-)
-
 # -- names -----------------------------------------------------------------------------------
 
 # Letters beyond ASCII too: "Wiśniewski", "Zoë", "Ó Súilleabháin".
 _UP = "A-ZÀ-ÖØ-Þ"
-_LOW = "a-zß-öø-ÿĀ-ſ"
+_LOW = "a-zß-öø-ÿĀ-ɏḀ-ỿ"
 _CAP_WORD = (
     rf"[{_UP}][{_LOW}]*(?:['’][{_UP}])?[{_UP}{_LOW}]*[{_LOW}](?:-[{_UP}][{_LOW}]+)?"
 )
@@ -219,46 +262,6 @@ _TITLE = re.compile(
 _CAP_RUN = re.compile(r"\b" + _CAP_WORD + r"(?:\s+" + _CAP_WORD + r")+\b")
 _LONG_NUMBER = re.compile(r"(?<![\w\[])\d{7,}(?![\w\]])")
 
-# Words people capitalise that are not names: without them "Council Tax" and "Subject
-# Access Request" would turn into [NAME]. Kept in lower case.
-COMMON_WORDS = frozenset(
-    """
-    a about access account act actually address adult after again ago all also am an and
-    another any anyone anything appeal apply are as ask asked asking at authority away back
-    badge be because been before being benefit benefits best bin bins birth blue borough
-    both but by call called calling can cannot care case cases certificate change changed
-    check child children city claim click cold collection come commissioner complain
-    complaint confused contact cookie cookies copy correct could council councils counter
-    county court customer data date day days dear december delete department details did
-    district do document documents does done dont dpo driving each education electoral
-    else email emails england environmental erase erasure even ever every everything
-    evening february fee fees file files find fine first for form forms freedom friday from
-    gdpr general get getting give go going good government great had hall happy has have
-    having health hello help her here hey hi him his hold holds home hospital hours house
-    housing how however i ico if im in info information inform internal into is it its
-    january july june just keep kind know last later leave legal let letter library licence
-    like live local look looking lost made madam make making many march marketing may me
-    mean members might monday month months more morning most much must my name need needs
-    new news newsletter night no north not notice now number october of office officer ok
-    okay on once one online only or order other our out over own parking pay payment people
-    personal phone planning please police policy portal post privacy problem protection
-    provide public put question questions rather really received record records refuse
-    register regulation reply report request requested requests review right rights road
-    saturday school schools see send sent september service services she should sir so
-    social some someone something sorry south still street subject sunday support sure
-    system take talk tax team tell thank thanks that the their them then there these they
-    thing things this those through thursday time to today told tomorrow too town tuesday
-    uk under understand unhappy until up update urgent us use used very want wanted was
-    way we website wednesday week weeks welcome well were west what when where which who
-    why will wish with without wondering work would wrong year years yes yesterday you
-    your
-    skip cancel stop prefer explain pardon unknown none nothing same above changed never
-    married divorced anonymous
-    it's i'm i've i'd that's what's there's don't can't won't doesn't isn't didn't you're
-    we're they're he's she's let's
-    """.split()
-)
-
 ReplaceFn = Callable[[Match[str]], str]
 
 
@@ -285,7 +288,7 @@ def _cued_phone(match: Match[str]) -> str:
 
 def _house_and_street(match: Match[str]) -> str:
     words = match.group(1).split()
-    if any(word.lower().strip(".'’") in _NOT_STREET_NAME for word in words):
+    if any(word.lower().strip(".'’") in NOT_STREET_NAME for word in words):
         return match.group(0)
     return ADDRESS
 
@@ -308,7 +311,7 @@ def _name_after(text: str, start: int, *, capitalised_only: bool) -> tuple[int, 
         if match is None:
             break
         word = match.group(1)
-        if word.lower() in COMMON_WORDS or word.lower() in _NOT_STREET_NAME:
+        if word.lower() in COMMON_WORDS or word.lower() in NOT_STREET_NAME:
             break
         if capitalised_only and not re.fullmatch(_CAP_WORD, word):
             break
@@ -399,10 +402,14 @@ def _capitalised_run(match: Match[str]) -> str:
     return "".join(out)
 
 
-_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
+_EARLY_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_EMAIL, EMAIL),
+    *IDENTIFIER_RULES,
+]
+_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_EMAIL_SPELT, EMAIL),
     (_REFERENCE, REFERENCE),
+    (_SPACED_REFERENCE, REFERENCE),
     (_REFERENCE_CUE, _cued_reference),
     (_BARE_REFERENCE, _bare_reference),
     (_NI, NI_NUMBER),
@@ -412,7 +419,10 @@ _RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_PHONE_CUE, _cued_phone),
     (_POSTCODE, POSTCODE),
     (_POSTCODE_CUE, _keep_cue(POSTCODE)),
+    (_WORD_DATE, DATE),
+    (_HOLIDAY_DATE, DATE),
     *[(pattern, DATE) for pattern in _DATES],
+    (_THE_DATE, DATE),
     (_BIRTH_CUE, _keep_cue(DATE)),
     (_HOUSE_AND_STREET, _house_and_street),
     (_ADDRESS_CUE, _address_clause),
@@ -441,7 +451,7 @@ def _uncommon_words(placeholder: str) -> ReplaceFn:
                 if not pending:
                     out.append(piece)
                 continue
-            if piece.lower() in COMMON_WORDS or piece.lower() in _NOT_STREET_NAME:
+            if piece.lower() in COMMON_WORDS or piece.lower() in NOT_STREET_NAME:
                 if pending and out and out[-1] == placeholder:
                     out.append(" ")
                 pending = False
@@ -463,14 +473,22 @@ def redact(text: str, *, expecting: str | None = None) -> str:
     """
     if not text:
         return text
+    for pattern, replacement in _EARLY_RULES:
+        text = pattern.sub(replacement, text)
+    text = redact_spoken_emails(text)
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
+    text = redact_address_parts(text)
+    text = redact_special_categories(text)
     text = _replace_cued_names(text, _STRONG_NAME_CUE, capitalised_only=False)
     text = _replace_cued_names(text, _WEAK_NAME_CUE, capitalised_only=True)
     text = _TITLE.sub(_title_name, text)
+    text = redact_names(text)
     text = _CAP_RUN.sub(_capitalised_run, text)
     if expecting in _EXPECTED_PLACEHOLDER:
         text = _WORD_RUN.sub(_uncommon_words(_EXPECTED_PLACEHOLDER[expecting]), text)
+    for pattern, replacement in LATE_IDENTIFIER_RULES:
+        text = pattern.sub(replacement, text)
     text = _LONG_NUMBER.sub(NUMBER, text)
     return _GLUED_BRACKETS.sub("] ", text)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ IDENTIFIER_KINDS = frozenset({
     "passport_number", "driving_licence_number", "account_number", "address",
 })
 MIN_RUN = 3
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 
 
 @dataclass
@@ -85,6 +87,9 @@ def load_corpus(path: Path = CORPUS) -> list[Message]:
 def _surviving(original: str, redacted: str) -> list[bool]:
     """For each character of ``original``, whether it came through unchanged."""
     survived = [False] * len(original)
+    # A placeholder's own letters ("[EMAIL]") are not the resident's ("HOTMAIL"): mask them
+    # so the alignment cannot pair them up.
+    redacted = _PLACEHOLDER.sub(lambda m: "\0" * len(m.group(0)), redacted)
     matcher = difflib.SequenceMatcher(None, original, redacted, autojunk=False)
     for block in matcher.get_matching_blocks():
         for offset in range(block.size):

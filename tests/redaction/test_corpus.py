@@ -1,8 +1,8 @@
 """Redaction measured on a corpus written apart from the code (tests/redaction/corpus.yml).
 
-The scorer itself is tested on small hand-made cases; the corpus run asserts the floor the
-current redaction reaches (docs/trainers.md has the table), so a change that lets more
-personal data through fails here.
+The scorer itself is tested on small hand-made cases; the corpus run asserts issue 12's
+targets (docs/trainers.md has the table): every identifier kind fully caught, names and each
+special category kind at least 98%, and the message still useful for labelling.
 """
 from __future__ import annotations
 
@@ -10,7 +10,19 @@ import subprocess
 import sys
 
 from bot.trainers.redaction import redact
-from bot.trainers.redaction_score import CORPUS, Item, Message, load_corpus, score
+from bot.trainers.redaction_score import (
+    CORPUS,
+    IDENTIFIER_KINDS,
+    Item,
+    Message,
+    load_corpus,
+    score,
+)
+
+SPECIAL_CATEGORY_KINDS = frozenset({
+    "health", "ethnicity", "religion", "sexuality", "gender_identity", "politics",
+    "trade_union", "criminal_offence", "genetic_biometric",
+})
 
 
 def test_the_corpus_is_well_formed():
@@ -48,3 +60,22 @@ def test_dpa_redact_filters_stdin_to_stdout():
     assert done.stdout.splitlines() == [redact("my email is jo.bloggs@example.com"),
                                         "how long does it take?"]
     assert "jo.bloggs" not in done.stdout
+
+
+def test_redaction_meets_the_targets_on_the_corpus():
+    result = score(load_corpus(CORPUS), redact)
+    assert set(result.items) >= IDENTIFIER_KINDS | SPECIAL_CATEGORY_KINDS | {"name"}
+    short = {
+        kind: round(result.recall(kind), 3)
+        for kind in result.items
+        if result.recall(kind) < (1.0 if kind in IDENTIFIER_KINDS else 0.98)
+    }
+    assert short == {}, [leak for leak in result.leaks if leak[0] in short]
+    assert result.precision >= 0.9
+    assert result.kept >= 0.97
+
+
+def test_placeholder_letters_are_not_counted_as_surviving():
+    address = "GARETH.L@HOTMAIL.CO.UK"
+    messages = [Message(f"my email is {address}", [Item("email", address)], [])]
+    assert score(messages, lambda text: "my email is [EMAIL]").recall("email") == 1.0
