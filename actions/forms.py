@@ -151,7 +151,10 @@ class ValidateRequestForm(FormValidationAction):
             if _is_skip(text) and tracker.get_slot("email") not in (None, NOT_GIVEN):
                 return {slot: "none"}, None
             if _is_skip(text):
-                return {}, "We need a way to contact you: please give a phone number, as you skipped the email address."
+                return {}, (
+                    "We need a way to contact you: please give a phone number, "
+                    "as you skipped the email address."
+                )
         if slot in STRUCTURED_CHECKS:
             if slot == "date_of_birth":  # reasons worded for whoever the request is about
                 checked = check_date_of_birth(

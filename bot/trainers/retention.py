@@ -89,7 +89,9 @@ def purge_older_than(engine: Engine, cutoff: datetime, *, dry_run: bool = False)
         if EVENTS_TABLE in present:
             n_events, n_conversations = _purge_events(connection, epoch, dry_run)
         if TRANSCRIPTS_TABLE in present:
-            n_messages = _remove(connection, transcripts, transcripts.c.created_at < cutoff, dry_run)
+            n_messages = _remove(
+                connection, transcripts, transcripts.c.created_at < cutoff, dry_run
+            )
     return PurgeReport(
         events=n_events, transcript_messages=n_messages, conversations=n_conversations,
         dry_run=dry_run, missing_tables=missing,

@@ -79,7 +79,8 @@ class RasaClient:
         url = (
             f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
         )
-        await self._post(url, RESUME_EVENTS, params={"token": self._token, "include_events": "NONE"})
+        params = {"token": self._token, "include_events": "NONE"}
+        await self._post(url, RESUME_EVENTS, params=params)
 
     async def _post(
         self, url: str, payload: dict[str, Any], params: dict[str, str] | None = None

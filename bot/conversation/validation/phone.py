@@ -127,7 +127,7 @@ def check_uk_phone(text: str) -> Checked[str]:
             f"for example {PHONE_EXAMPLE}."
         )
     # The longest stretch of digits is the one meant as the number.
-    return max(zip(runs, results), key=lambda pair: len(pair[0]))[1]
+    return max(zip(runs, results, strict=True), key=lambda pair: len(pair[0]))[1]
 
 
 def extract_uk_phone(text: str) -> str | None:
