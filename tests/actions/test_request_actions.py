@@ -21,8 +21,9 @@ from actions.requests import (
 from actions.summary import ActionAskChangeField, ActionAskConfirmed
 from bot.cases.new_case import NewCase
 from bot.cases.repository import CaseRepository
+from bot.cases.vocabulary import REQUEST_TYPES
 from bot.chat.handoffs import HandoffStore
-from bot.conversation.request_form import FIELD_LABELS, REQUEST_TYPES
+from bot.conversation.request_form import FIELD_LABELS
 from bot.conversation.wording import long_date
 from bot.rules import council
 from bot.rules.deadlines import due_date, received_on
