@@ -48,7 +48,7 @@ def required_slots(
     objections need no ID (the council must stop as soon as it receives one) nor a
     response format; portability is always answered in a portable format.
     """
-    if request_type not in DETAIL_SLOTS:
+    if request_type is None or request_type not in DETAIL_SLOTS:
         return []
     plan: list[str] = ["subject"]
     if slots.get("subject") == "other":

@@ -108,7 +108,8 @@ def _purge_events(connection: Connection, epoch: float, dry_run: bool) -> tuple[
         .group_by(events.c.sender_id)
         .having(sa.func.min(events.c.timestamp) < epoch)
     )
-    idle, active = [], []
+    idle: list[str] = []
+    active: list[str] = []
     for row in connection.execute(activity):
         (idle if row.last < epoch else active).append(row.sender_id)
     removed = 0
