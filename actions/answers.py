@@ -51,9 +51,8 @@ async def answer_question(
         utter_deadline(dispatcher)
     elif intent == WHY_NEEDED:
         specific = f"utter_why_{slot}" if slot else ""
-        dispatcher.utter_message(
-            response=specific if specific and _has_response(domain, specific) else "utter_why_generic"
-        )
+        has_specific = bool(specific) and _has_response(domain, specific)
+        dispatcher.utter_message(response=specific if has_specific else "utter_why_generic")
     elif intent == "bot_challenge":
         dispatcher.utter_message(response="utter_iamabot")
     elif intent == "check_case_status":

@@ -151,16 +151,21 @@ class ValidateRequestForm(FormValidationAction):
             if _is_skip(text) and tracker.get_slot("email") not in (None, NOT_GIVEN):
                 return {slot: "none"}, None
             if _is_skip(text):
-                return {}, "We need a way to contact you: please give a phone number, as you skipped the email address."
+                return {}, (
+                    "We need a way to contact you: please give a phone number, "
+                    "as you skipped the email address."
+                )
         if slot in STRUCTURED_CHECKS:
+            structured: Checked[Any]
             if slot == "date_of_birth":  # reasons worded for whoever the request is about
-                checked = check_date_of_birth(
+                structured = check_date_of_birth(
                     text, them=tracker.get_slot("subject") == "other")
             else:
-                checked = STRUCTURED_CHECKS[slot](text)
-            if not checked.ok:
-                return {}, checked.problem
-            stored = checked.value.isoformat() if isinstance(checked.value, date) else checked.value
+                structured = STRUCTURED_CHECKS[slot](text)
+            if not structured.ok:
+                return {}, structured.problem
+            value = structured.value
+            stored = value.isoformat() if isinstance(value, date) else value
             return {slot: stored}, None
         if slot == "address":
             return self._read_address(text)

@@ -58,13 +58,14 @@ class ValidateStatusForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = str(value or "")
         if "@" in text:
-            checked = check_email(text)
-            stored = checked.value
+            email = check_email(text)
+            problem, stored = email.problem, email.value
         else:
-            checked = check_date_of_birth(text)
-            stored = checked.value.isoformat() if checked.ok else None
-        if not checked.ok:
-            dispatcher.utter_message(text=checked.problem)
+            born = check_date_of_birth(text)
+            problem = born.problem
+            stored = born.value.isoformat() if born.value is not None else None
+        if problem is not None:
+            dispatcher.utter_message(text=problem)
             return {"identity_check": None}
         return {"identity_check": stored}
 

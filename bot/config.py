@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +66,12 @@ def _float(name: str, default: float) -> float:
 def _positive(name: str, value: float) -> None:
     if value <= 0:
         raise ConfigError(f"{name} must be greater than zero, not {value!r}")
+
+
+def _all_positive(*groups: Mapping[str, float]) -> None:
+    for group in groups:
+        for name, value in group.items():
+            _positive(name, value)
 
 
 def _origins(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -158,20 +165,19 @@ def load_settings() -> Settings:
         raise ConfigError(
             f"COUNCIL_NATION must be one of {', '.join(NATIONS)}, not {nation!r}"
         )
-    runner_limits = {
-        "RUNNER_MAX_RESTARTS": _int("RUNNER_MAX_RESTARTS", 5),
+    # Whole numbers and decimals apart, so each keeps its type; every one read, then checked.
+    runner_ints = {"RUNNER_MAX_RESTARTS": _int("RUNNER_MAX_RESTARTS", 5)}
+    runner_floats = {
         "RUNNER_RESTART_WINDOW_MINUTES": _float("RUNNER_RESTART_WINDOW_MINUTES", 10.0),
     }
-    for name, value in runner_limits.items():
-        _positive(name, value)
-    chat_limits = {
+    _all_positive(runner_ints, runner_floats)
+    chat_ints = {
         "CHAT_MAX_MESSAGE_CHARS": _int("CHAT_MAX_MESSAGE_CHARS", 1000),
         "CHAT_RATE_PER_MINUTE": _int("CHAT_RATE_PER_MINUTE", 30),
         "CHAT_RATE_BURST": _int("CHAT_RATE_BURST", 5),
-        "CHAT_RASA_TIMEOUT_SECONDS": _float("CHAT_RASA_TIMEOUT_SECONDS", 30.0),
     }
-    for name, value in chat_limits.items():
-        _positive(name, value)
+    chat_floats = {"CHAT_RASA_TIMEOUT_SECONDS": _float("CHAT_RASA_TIMEOUT_SECONDS", 30.0)}
+    _all_positive(chat_ints, chat_floats)
     staff_limits = {
         "STAFF_SESSION_IDLE_MINUTES": _int("STAFF_SESSION_IDLE_MINUTES", 30),
         "STAFF_SESSION_MAX_HOURS": _int("STAFF_SESSION_MAX_HOURS", 10),
@@ -189,13 +195,12 @@ def load_settings() -> Settings:
         StaffedHours.parse(staff_hours, nation)
     except ValueError as exc:
         raise ConfigError(f"STAFF_HOURS: {exc}") from exc
-    trainer_limits = {
-        "TRANSCRIPT_RETENTION_DAYS": _int("TRANSCRIPT_RETENTION_DAYS", 180),
+    trainer_ints = {"TRANSCRIPT_RETENTION_DAYS": _int("TRANSCRIPT_RETENTION_DAYS", 180)}
+    trainer_floats = {
         "INBOX_MIN_CONFIDENCE": _float("INBOX_MIN_CONFIDENCE", 0.7),
         "INBOX_MIN_MARGIN": _float("INBOX_MIN_MARGIN", 0.1),
     }
-    for name, value in trainer_limits.items():
-        _positive(name, value)
+    _all_positive(trainer_ints, trainer_floats)
     status_limits = {
         "STATUS_CHECK_MAX_FAILURES": _int("STATUS_CHECK_MAX_FAILURES", 5),
         "STATUS_CHECK_MAX_FAILURES_PER_ADDRESS": _int("STATUS_CHECK_MAX_FAILURES_PER_ADDRESS", 20),
@@ -223,13 +228,13 @@ def load_settings() -> Settings:
         model_dir=Path(os.environ.get("DPA_MODEL_DIR", PROJECT_ROOT / "models")).resolve(),
         action_token=os.environ.get("ACTION_SERVER_TOKEN") or stored["action_token"],
         action_host=os.environ.get("ACTION_HOST") or os.environ.get("WEB_HOST", "127.0.0.1"),
-        runner_max_restarts=runner_limits["RUNNER_MAX_RESTARTS"],
-        runner_restart_window_minutes=runner_limits["RUNNER_RESTART_WINDOW_MINUTES"],
+        runner_max_restarts=runner_ints["RUNNER_MAX_RESTARTS"],
+        runner_restart_window_minutes=runner_floats["RUNNER_RESTART_WINDOW_MINUTES"],
         chat_allowed_origins=_origins("CHAT_ALLOWED_ORIGINS", DEFAULT_CHAT_ORIGINS),
-        chat_max_message_chars=chat_limits["CHAT_MAX_MESSAGE_CHARS"],
-        chat_rate_per_minute=chat_limits["CHAT_RATE_PER_MINUTE"],
-        chat_rate_burst=chat_limits["CHAT_RATE_BURST"],
-        chat_rasa_timeout_seconds=chat_limits["CHAT_RASA_TIMEOUT_SECONDS"],
+        chat_max_message_chars=chat_ints["CHAT_MAX_MESSAGE_CHARS"],
+        chat_rate_per_minute=chat_ints["CHAT_RATE_PER_MINUTE"],
+        chat_rate_burst=chat_ints["CHAT_RATE_BURST"],
+        chat_rasa_timeout_seconds=chat_floats["CHAT_RASA_TIMEOUT_SECONDS"],
         staff_session_idle_minutes=staff_limits["STAFF_SESSION_IDLE_MINUTES"],
         staff_session_max_hours=staff_limits["STAFF_SESSION_MAX_HOURS"],
         staff_cookie_secure=cookie_secure,
@@ -237,9 +242,9 @@ def load_settings() -> Settings:
         staff_lockout_minutes=staff_limits["STAFF_LOCKOUT_MINUTES"],
         staff_hours=staff_hours,
         staff_claim_timeout_minutes=staff_limits["STAFF_CLAIM_TIMEOUT_MINUTES"],
-        transcript_retention_days=trainer_limits["TRANSCRIPT_RETENTION_DAYS"],
-        inbox_min_confidence=trainer_limits["INBOX_MIN_CONFIDENCE"],
-        inbox_min_margin=trainer_limits["INBOX_MIN_MARGIN"],
+        transcript_retention_days=trainer_ints["TRANSCRIPT_RETENTION_DAYS"],
+        inbox_min_confidence=trainer_floats["INBOX_MIN_CONFIDENCE"],
+        inbox_min_margin=trainer_floats["INBOX_MIN_MARGIN"],
         status_check_secret=os.environ.get("STATUS_CHECK_SECRET") or stored["status_check_secret"],
         status_check_max_failures=status_limits["STATUS_CHECK_MAX_FAILURES"],
         status_check_max_failures_per_address=status_limits["STATUS_CHECK_MAX_FAILURES_PER_ADDRESS"],

@@ -15,7 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 USED_BY_ACTIONS = re.compile(
-    r"The utterance '(utter_(ask|why|answer|explain|label)_\w+|utter_\w+)' is not used in any story or rule"
+    r"The utterance '(utter_(ask|why|answer|explain|label)_\w+|utter_\w+)' "
+    r"is not used in any story or rule"
 )
 NOISE = ("DeprecationWarning", "MovedIn20Warning", "declare_namespace", "pkg_resources")
 

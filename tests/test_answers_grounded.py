@@ -154,7 +154,9 @@ def test_contact_details_are_verbatim_from_policy(texts, policy, pattern):
     squashed_policy = _squash(policy)
     for name, text in _all_texts(texts):
         for match in pattern.findall(text):
-            assert _squash(match) in squashed_policy, f"{name}: {match!r} is not in the policy texts"
+            assert _squash(match) in squashed_policy, (
+                f"{name}: {match!r} is not in the policy texts"
+            )
 
 
 def test_bare_domains_are_published_as_such(texts, policy):

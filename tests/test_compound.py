@@ -21,7 +21,8 @@ from bot.conversation.compound import answer_order, split_questions
      ["what data do you hold", "why do you need it"]),
     ("is it free\nhow long does it take", ["is it free", "how long does it take"]),
     ("a? b? c? d? how much? how long? what ID? who? where do I send it?",
-     ["how much", "how long", "what ID", "where do I send it"]),  # at most four, one-word parts dropped
+     # at most four, one-word parts dropped
+     ["how much", "how long", "what ID", "where do I send it"]),
 ])
 def test_separate_questions_are_found_in_order(text, questions):
     assert split_questions(text) == questions

@@ -34,7 +34,8 @@ def test_every_contract_intent_has_training_examples():
     for path in (ROOT / "data" / "nlu").glob("*.yml"):
         for block in _yaml(path).get("nlu", []):
             if "intent" in block:
-                count = sum(1 for line in block["examples"].splitlines() if line.strip().startswith("- "))
+                lines = block["examples"].splitlines()
+                count = sum(1 for line in lines if line.strip().startswith("- "))
                 examples[block["intent"]] = examples.get(block["intent"], 0) + count
     for intent in contract_intents():
         assert examples.get(intent, 0) >= 25, (intent, examples.get(intent, 0))

@@ -34,9 +34,12 @@ REPORT = {
 }
 
 ERRORS = [  # Rasa's intent_errors.json
-    {"text": "hiya mate", "intent": "greet", "intent_prediction": {"name": "out_of_scope", "confidence": 0.61}},
-    {"text": "weather?", "intent": "ask_cost", "intent_prediction": {"name": "out_of_scope", "confidence": 0.4}},
-    {"text": "yo", "intent": "greet", "intent_prediction": {"name": "out_of_scope", "confidence": 0.9}},
+    {"text": "hiya mate", "intent": "greet",
+     "intent_prediction": {"name": "out_of_scope", "confidence": 0.61}},
+    {"text": "weather?", "intent": "ask_cost",
+     "intent_prediction": {"name": "out_of_scope", "confidence": 0.4}},
+    {"text": "yo", "intent": "greet",
+     "intent_prediction": {"name": "out_of_scope", "confidence": 0.9}},
 ]
 
 
@@ -96,7 +99,8 @@ def test_confusion_pairs_groups_and_sorts_by_count():
 
 
 def test_entity_summary():
-    assert metrics.entity_summary({"macro avg": {"f1-score": 0.5}, "weighted avg": {"f1-score": 0.7}}) == (0.5, 0.7)
+    report = {"macro avg": {"f1-score": 0.5}, "weighted avg": {"f1-score": 0.7}}
+    assert metrics.entity_summary(report) == (0.5, 0.7)
     assert metrics.entity_summary({}) == (0.0, 0.0)
 
 
@@ -121,7 +125,8 @@ def test_fallback_outcome_counts_the_four_cases():
         _pred("greet", ("thank", 0.25), ("greet", 0.2)),  # wrong, caught
     ]
     o = metrics.fallback_outcome(preds, 0.3, 0.1)
-    assert (o.correct_accepted, o.correct_fallback, o.wrong_accepted, o.wrong_fallback) == (1, 1, 1, 1)
+    counts = (o.correct_accepted, o.correct_fallback, o.wrong_accepted, o.wrong_fallback)
+    assert counts == (1, 1, 1, 1)
     assert o.correct_fallback_rate == 0.5 and o.wrong_caught_rate == 0.5
     assert o.wrong_accepted_rate == 0.25 and o.cost == 1 + 2 * 1
 
@@ -134,7 +139,9 @@ def test_recommend_threshold_balances_lost_answers_and_wrong_ones():
     # 0.4 and 0.5 both catch the three low wrong answers and lose nothing: the higher wins.
     assert best.threshold == 0.5 and best.wrong_accepted == 1 and best.correct_fallback == 0
     # 0.9 would lose 80 % of right answers: never recommended.
-    assert all(o.threshold != 0.9 or o.correct_fallback_rate > metrics.MAX_CORRECT_FALLBACK for o in sweep)
+    assert all(
+        o.threshold != 0.9 or o.correct_fallback_rate > metrics.MAX_CORRECT_FALLBACK for o in sweep
+    )
 
 
 def test_quantiles_nearest_rank():
@@ -178,7 +185,8 @@ def test_candidate_description_and_order(tmp_path):
     (tmp_path / "zeta.yml").write_text("# A cheap idea,\n# in two lines.\npipeline: []\n")
     (tmp_path / "current.yml").write_text("# GENERATED from config.yml\n# The one in use.\n")
     (tmp_path / "default.yml").write_text("pipeline: []\n")
-    assert [p.stem for p in candidates.discover_candidates(tmp_path)] == ["default", "current", "zeta"]
+    found = [p.stem for p in candidates.discover_candidates(tmp_path)]
+    assert found == ["default", "current", "zeta"]
     assert candidates.candidate_description(tmp_path / "zeta.yml") == "A cheap idea, in two lines."
     assert candidates.candidate_description(tmp_path / "current.yml") == "The one in use."
 
@@ -186,8 +194,9 @@ def test_candidate_description_and_order(tmp_path):
 def test_config_key_ignores_fallback_thresholds_and_assistant_id_only():
     base = {"pipeline": [{"name": "DIETClassifier", "epochs": 40},
                          {"name": "FallbackClassifier", "threshold": 0.3}]}
-    other_threshold = {"assistant_id": "y", "pipeline": [{"name": "DIETClassifier", "epochs": 40},
-                                                         {"name": "FallbackClassifier", "threshold": 0.7}]}
+    other_threshold = {"assistant_id": "y",
+                       "pipeline": [{"name": "DIETClassifier", "epochs": 40},
+                                    {"name": "FallbackClassifier", "threshold": 0.7}]}
     more_epochs = {"pipeline": [{"name": "DIETClassifier", "epochs": 41},
                                 {"name": "FallbackClassifier", "threshold": 0.3}]}
     assert candidates.config_key(base) == candidates.config_key(other_threshold)
@@ -195,7 +204,8 @@ def test_config_key_ignores_fallback_thresholds_and_assistant_id_only():
 
 
 def test_fallback_settings_and_classifier_name():
-    config = {"pipeline": [{"name": "LogisticRegressionClassifier"}, {"name": "FallbackClassifier"}]}
+    config = {"pipeline": [{"name": "LogisticRegressionClassifier"},
+                           {"name": "FallbackClassifier"}]}
     assert candidates.fallback_settings(config) == (0.3, 0.1)  # Rasa's defaults
     assert candidates.fallback_settings({"pipeline": []}) is None
     assert candidates.intent_classifier(config) == "LogisticRegressionClassifier"
@@ -225,7 +235,8 @@ def test_default_candidate_is_rasas_shipped_default_pipeline():
     spec = importlib.util.find_spec("rasa")  # locates the package without importing it
     if spec is None or not spec.submodule_search_locations:
         pytest.skip("rasa is not installed")
-    shipped = Path(list(spec.submodule_search_locations)[0]) / "engine/recipes/config_files/default_config.yml"
+    rasa_dir = Path(list(spec.submodule_search_locations)[0])
+    shipped = rasa_dir / "engine/recipes/config_files/default_config.yml"
     default = yaml.safe_load(shipped.read_text())
     ours = yaml.safe_load((CANDIDATES_DIR / "default.yml").read_text())
     assert ours["pipeline"] == default["pipeline"]
@@ -373,7 +384,9 @@ def test_evaluate_renders_from_the_cache_without_measuring(tmp_path, monkeypatch
         "# lean idea\npipeline:\n  - name: DIETClassifier\n  - name: FallbackClassifier\n"
     )
     config = tmp_path / "config.yml"
-    config.write_text("pipeline:\n  - name: DIETClassifier\n    epochs: 3\n  - name: FallbackClassifier\n")
+    config.write_text(
+        "pipeline:\n  - name: DIETClassifier\n    epochs: 3\n  - name: FallbackClassifier\n"
+    )
     nlu = tmp_path / "nlu"
     nlu.mkdir()
     (nlu / "a.yml").write_text("nlu: []\n")

@@ -142,7 +142,9 @@ def test_documents_to_send():
     mine = documents_to_send("request_access", {"subject": "self", "id_document": "passport",
                                                  "address_document": "bank_statement"})
     assert mine == ["your passport", "your bank statement (up to 3 months old)"]
-    theirs = documents_to_send("request_access", {"subject": "other", "authority": "power_of_attorney",
-                                                   "id_document": "passport", "address_document": "tv_licence"})
+    theirs = documents_to_send("request_access", {"subject": "other",
+                                                   "authority": "power_of_attorney",
+                                                   "id_document": "passport",
+                                                   "address_document": "tv_licence"})
     assert theirs[-1] == "the power of attorney"
     assert documents_to_send("stop_direct_marketing", {"subject": "self"}) == []

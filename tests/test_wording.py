@@ -42,7 +42,8 @@ def test_status_message_running_and_waiting():
     running = case_status_message(reference="R", status="clock_running", due_on=date(2026, 12, 23),
                                   waiting_for=[])
     assert "Wednesday 23 December 2026" in running
-    waiting = case_status_message(reference="R", status="awaiting_id", due_on=None, waiting_for=["id"])
+    waiting = case_status_message(reference="R", status="awaiting_id", due_on=None,
+                                  waiting_for=["id"])
     assert "proof of identity" in waiting and "must answer by" not in waiting
 
 

@@ -1,8 +1,8 @@
 """Checking and tidying values before the case store keeps them (the store's own rules).
 
 Whatever calls the store (the assistant, the staff console, the CLI) gets the same checks:
-text stripped of control characters and limited to its column, blank meaning not given, names from the
-vocabulary, aware timestamps. Each refusal is an :class:`InvalidCaseData` saying why.
+text stripped of control characters and limited to its column, blank meaning not given, names
+from the vocabulary, aware timestamps. Each refusal is an :class:`InvalidCaseData` saying why.
 """
 from __future__ import annotations
 

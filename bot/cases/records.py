@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.cases.models import Case, CaseEvent
 from bot.rules.clock import ClockError
@@ -55,6 +55,9 @@ class CaseEventRecord:
             reason=event.reason,
             data=dict(event.data) if event.data is not None else None,
         )
+
+
+_Summary = TypeVar("_Summary", bound="CaseSummary")
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class CaseSummary:
         return self.due_on is not None and self.closed_on is None and self.due_on < today
 
     @classmethod
-    def from_model(cls, case: Case, **extra: Any) -> CaseSummary:
+    def from_model(cls: type[_Summary], case: Case, **extra: Any) -> _Summary:
         values = {
             f.name: getattr(case, f.name) for f in fields(CaseSummary) if f.name != "waiting_for"
         }

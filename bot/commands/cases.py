@@ -104,7 +104,8 @@ def format_table(cases: Sequence[CaseSummary]) -> str:
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
     ]
     count = len(cases)
     lines.append(f"{count} case{'s' if count != 1 else ''}")

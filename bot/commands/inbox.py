@@ -73,8 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     story = actions.add_parser("story", help="write a conversation as a Rasa test story")
     story.add_argument("conversation_id", metavar="CONVERSATION_ID")
     story.add_argument("--out", type=Path, metavar="FILE",
-                       help="append to this test-story file (e.g. tests/test_from_transcripts.yml); "
-                       "default: print it")
+                       help="append to this test-story file "
+                       "(e.g. tests/test_from_transcripts.yml); default: print it")
     story.set_defaults(handler=run_story)
 
 
@@ -180,7 +180,8 @@ def run_label(args: argparse.Namespace) -> int:
         return 0
     if result.new_intent:
         print(new_intent_advice(result.intent))
-    print("Retrain and compare with `dpa evaluate` (or `dpa train`) when you have labelled a batch.")
+    print("Retrain and compare with `dpa evaluate` (or `dpa train`) "
+          "when you have labelled a batch.")
     return 0
 
 

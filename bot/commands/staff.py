@@ -72,8 +72,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"created {account.role} account {account.username!r} "
                   f"(shown to residents as {account.display_name!r})")
         elif action == "password":
-            store.set_password(args.username, hash_password(_password(args)))
-            account = store.get(args.username)
+            account = store.set_password(args.username, hash_password(_password(args)))
             SessionStore(sessions, settings.session_secret).end_all_for(account.id)
             print(f"password changed for {account.username!r}; its sessions were ended")
         elif action == "list":

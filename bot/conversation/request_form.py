@@ -48,7 +48,7 @@ def required_slots(
     objections need no ID (the council must stop as soon as it receives one) nor a
     response format; portability is always answered in a portable format.
     """
-    if request_type not in DETAIL_SLOTS:
+    if request_type is None or request_type not in DETAIL_SLOTS:
         return []
     plan: list[str] = ["subject"]
     if slots.get("subject") == "other":
@@ -256,7 +256,8 @@ def summary_lines(request_label: str, request_type: str, slots: Mapping[str, obj
 
 def changeable_fields(request_type: str, slots: Mapping[str, object]) -> list[str]:
     """Answers the resident may change at the summary (everything they were asked)."""
-    return [s for s in required_slots(request_type, slots) if s not in ("confirmed", "change_field")]
+    asked = required_slots(request_type, slots)
+    return [s for s in asked if s not in ("confirmed", "change_field")]
 
 
 _FIELD_KEYWORDS: Mapping[str, tuple[str, ...]] = {

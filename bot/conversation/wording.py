@@ -104,5 +104,6 @@ def case_status_message(
     if status in ("clock_running", "extended") and due_on is not None:
         lines.append(f"We must answer by {long_date(due_on)}.")
     elif waiting_for and status not in ("completed", "refused", "withdrawn"):
-        lines.append("Still needed: " + join_words([_WAITING_WORDS.get(w, w) for w in waiting_for]) + ".")
+        needed = join_words([_WAITING_WORDS.get(w, w) for w in waiting_for])
+        lines.append("Still needed: " + needed + ".")
     return "\n".join(lines)

@@ -1,1 +1,2 @@
-"""The database: engines and sessions, the shared base and column types, schema and migrations, work off the event loop."""
+"""The database: engines and sessions, the shared base and column types, schema and migrations,
+work off the event loop."""

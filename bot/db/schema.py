@@ -8,7 +8,9 @@ lock, a PostgreSQL advisory lock).
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -27,10 +29,10 @@ VERSION_TABLE = "dpa_alembic_version"
 _upgrade_lock = threading.Lock()
 
 
-def include_name(name: str | None, type_: str, _parent_names: dict) -> bool:
+def include_name(name: str | None, type_: str, _parent_names: Mapping[Any, str | None]) -> bool:
     """Alembic filter: only our own tables (Rasa's may live in the same database)."""
     if type_ == "table":
-        return bool(name) and name.startswith(TABLE_PREFIX) and name != VERSION_TABLE
+        return name is not None and name.startswith(TABLE_PREFIX) and name != VERSION_TABLE
     return True
 
 

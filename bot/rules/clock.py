@@ -182,7 +182,7 @@ class _Ledger:
         """The latest of the dates the clock waits for, or None while any is missing."""
         if self.received is None or self.waiting_for():
             return None
-        candidates = [self.received]
+        candidates: list[date | None] = [self.received]
         if self.requirements.id:
             candidates.append(self.id_on)
         if self.requirements.authority:
@@ -255,7 +255,7 @@ def validate_new_event(
     """
     if events:
         current = compute_clock(events, requirements, nation, today)
-        if current.is_closed:
+        if current.closed_on is not None:
             raise ClockError(
                 f"the case was closed ({current.status.value}) on "
                 f"{current.closed_on.isoformat()}: {new_event.describe()} cannot be recorded"

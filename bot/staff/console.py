@@ -60,9 +60,11 @@ async def _stop_evaluation(app: web.Application) -> None:
 def add_staff_console(app: web.Application) -> None:
     app.cleanup_ctx.append(_services)
     app.middlewares.append(staff_gate)
-    app.on_response_prepare.append(add_security_headers)
-    app.on_shutdown.append(_stop_streams)
-    app.on_shutdown.append(_stop_evaluation)
+    # aiohttp 3.9 writes Signal[Callable[...]] but aiosignal 1.4's Signal is generic in the
+    # callbacks' arguments, so mypy expects callbacks that take a callback: a typing mismatch.
+    app.on_response_prepare.append(add_security_headers)  # type: ignore[arg-type]
+    app.on_shutdown.append(_stop_streams)  # type: ignore[arg-type]
+    app.on_shutdown.append(_stop_evaluation)  # type: ignore[arg-type]
     app[TRAINERS_KEY] = TrainerTools(app[SETTINGS_KEY])
     app[EVALUATION_KEY] = EvaluationJob(
         log_path=app[SETTINGS_KEY].var_dir / "evaluate" / "evaluate.log")

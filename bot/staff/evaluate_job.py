@@ -69,7 +69,6 @@ class EvaluationJob:
     _started_wall: float = 0.0
     _task: asyncio.Task | None = field(default=None, repr=False)
     _process: asyncio.subprocess.Process | None = field(default=None, repr=False)
-    _now: Callable[[], datetime] | None = field(default=None, repr=False)
 
     @property
     def running(self) -> bool:
@@ -92,13 +91,13 @@ class EvaluationJob:
         if self.running:
             raise AlreadyRunning
         self.state = RUNNING
-        self._now = now
         self.started_at, self.finished_at = now(), None
         self.started_by, self.returncode, self.error = who, None, None
         self._started_wall = time.time()
-        self._task = asyncio.create_task(self._run(on_finish))
+        self._task = asyncio.create_task(self._run(now, on_finish))
 
-    async def _run(self, on_finish) -> None:
+    async def _run(self, now: Callable[[], datetime],
+                   on_finish: Callable[[EvaluationJob], Awaitable[None]] | None) -> None:
         command = self.the_command()
         try:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -123,7 +122,7 @@ class EvaluationJob:
         finally:
             self._process = None
             self.state = FINISHED
-            self.finished_at = self._now()
+            self.finished_at = now()
             if on_finish is not None:
                 with contextlib.suppress(Exception):
                     await on_finish(self)

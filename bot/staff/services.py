@@ -104,7 +104,7 @@ class StaffServices:
 
 STAFF_KEY = web.AppKey("staff", StaffServices)
 # Tests replace the clock before the app starts (``app[NOW_KEY] = fake_clock``).
-NOW_KEY = web.AppKey("staff_now", object)
+NOW_KEY: web.AppKey[Now] = web.AppKey("staff_now")
 # The trainer pages' tools (data/nlu, domain.yml, held-out set, test stories, tracker store);
 # set when the console is added, and tests point it at a copy of the project's data.
 TRAINERS_KEY = web.AppKey("trainer_tools", TrainerTools)

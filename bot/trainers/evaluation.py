@@ -118,7 +118,7 @@ def compare(
             intent=name,
             before=old.f1 if old else None,
             after=new.f1 if new else None,
-            support=(new or old).support,
+            support=(new or before.intents[name]).support,  # the name is in one of them
         ))
     intents.sort(key=lambda c: (c.delta, c.intent))
     old_pairs, new_pairs = _pair_counts(before_errors), _pair_counts(after_errors)

@@ -150,7 +150,9 @@ def build_inbox(
     previous: UserTurn | None = None
     for turn in [*turns, None]:
         if previous is not None:
-            same_conversation = turn is not None and turn.conversation_id == previous.conversation_id
+            same_conversation = (
+                turn is not None and turn.conversation_id == previous.conversation_id
+            )
             key = _add(items, previous, turn if same_conversation else None, known, skip,
                        min_confidence, min_margin)
             if key is not None:
@@ -231,7 +233,9 @@ class DismissedStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return set()
-        return {str(entry) for entry in data.get("dismissed", [])} if isinstance(data, dict) else set()
+        if not isinstance(data, dict):
+            return set()
+        return {str(entry) for entry in data.get("dismissed", [])}
 
     def add(self, ids: Sequence[str]) -> None:
         current = self.ids() | set(ids)

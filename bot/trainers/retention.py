@@ -89,7 +89,9 @@ def purge_older_than(engine: Engine, cutoff: datetime, *, dry_run: bool = False)
         if EVENTS_TABLE in present:
             n_events, n_conversations = _purge_events(connection, epoch, dry_run)
         if TRANSCRIPTS_TABLE in present:
-            n_messages = _remove(connection, transcripts, transcripts.c.created_at < cutoff, dry_run)
+            n_messages = _remove(
+                connection, transcripts, transcripts.c.created_at < cutoff, dry_run
+            )
     return PurgeReport(
         events=n_events, transcript_messages=n_messages, conversations=n_conversations,
         dry_run=dry_run, missing_tables=missing,
@@ -106,7 +108,8 @@ def _purge_events(connection: Connection, epoch: float, dry_run: bool) -> tuple[
         .group_by(events.c.sender_id)
         .having(sa.func.min(events.c.timestamp) < epoch)
     )
-    idle, active = [], []
+    idle: list[str] = []
+    active: list[str] = []
     for row in connection.execute(activity):
         (idle if row.last < epoch else active).append(row.sender_id)
     removed = 0

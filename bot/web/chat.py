@@ -21,7 +21,7 @@ from bot.web.limits import TokenBucket
 
 log = logging.getLogger(__name__)
 
-CLIENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,%d}" % MAX_CLIENT_ID)
+CLIENT_ID = re.compile(rf"[A-Za-z0-9_.:-]{{1,{MAX_CLIENT_ID}}}")
 # Pings from aiohttp find tabs whose network went away without a close frame.
 HEARTBEAT_SECONDS = 30.0
 # The body of the 403 for a resident id the hub did not issue; the widget looks for this

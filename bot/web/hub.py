@@ -384,7 +384,7 @@ class ChatHub:
                     await self._store_and_send(conv, [_unavailable()])
                     return
                 async with conv.lock:
-                    stored, mode, understood = await self._db(
+                    stored, mode_now, understood = await self._db(
                         self._record_turn, conv.id, record.id, replies
                     )
                     if understood is not None:  # staff see it before the answer to it
@@ -392,7 +392,7 @@ class ChatHub:
                                               "intent": understood.intent,
                                               "confidence": understood.confidence})
                     await self._fan_out(conv, stored)
-                if not stored and mode == ASSISTANT_MODE:
+                if not stored and mode_now == ASSISTANT_MODE:
                     # Rasa answered nothing: typically a custom action failed (the action
                     # server is down) and its reply was lost.
                     log.warning("assistant returned no reply for a turn")
@@ -400,7 +400,7 @@ class ChatHub:
             finally:
                 await self._broadcast(conv, {"type": "typing", "on": False})
             # The assistant may have handed the conversation to staff during this turn.
-            await self._set_mode(conv, mode)
+            await self._set_mode(conv, mode_now)
 
     def _record_turn(
         self, conversation_id: str, message_id: int, replies: list[Reply]

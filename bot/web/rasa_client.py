@@ -45,7 +45,8 @@ def parse_replies(body: Any) -> list[Reply]:
     for item in body:
         if not isinstance(item, dict):
             continue
-        text = item.get("text") if isinstance(item.get("text"), str) else ""
+        raw_text = item.get("text")
+        text = raw_text if isinstance(raw_text, str) else ""
         buttons = [
             {"title": str(button.get("title", "")), "payload": str(button.get("payload", ""))}
             for button in item.get("buttons") or []
@@ -79,10 +80,12 @@ class RasaClient:
         url = (
             f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
         )
-        await self._post(url, RESUME_EVENTS, params={"token": self._token, "include_events": "NONE"})
+        params = {"token": self._token, "include_events": "NONE"}
+        await self._post(url, RESUME_EVENTS, params=params)
 
     async def _post(
-        self, url: str, payload: dict[str, Any], params: dict[str, str] | None = None
+        self, url: str, payload: dict[str, Any] | list[dict[str, Any]],
+        params: dict[str, str] | None = None,
     ) -> Any:
         try:
             async with self._client.post(

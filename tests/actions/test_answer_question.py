@@ -1,6 +1,7 @@
 """action_answer_question: the question asked is answered, and a second question in the same
-message too, outside a form and inside one. The other questions are classified by Rasa's /model/parse, here a stand-in
-Rasa over real HTTP (tests/e2e/test_two_questions.py uses the real model)."""
+message too, outside a form and inside one. The other questions are classified by Rasa's
+/model/parse, here a stand-in Rasa over real HTTP (tests/e2e/test_two_questions.py uses the
+real model)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator

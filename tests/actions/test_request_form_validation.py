@@ -412,7 +412,8 @@ async def test_every_button_of_a_choice_question_is_understood(form, domain, slo
     ],
 )
 async def test_choices_by_payload_and_by_words(form, domain, slot, text, value):
-    turn = await answer(form, domain, slot, text, **({"subject": None} if slot == "subject" else {}))
+    extra = {"subject": None} if slot == "subject" else {}
+    turn = await answer(form, domain, slot, text, **extra)
     assert turn.slots[slot] == value
     assert turn.messages == []
 
@@ -603,7 +604,8 @@ async def test_deny_asks_which_answer_to_change(form, domain):
     assert turn.next_slot == "change_field"
 
 
-@pytest.mark.parametrize(("text", "field"), [("email", "email"), ("my date of birth", "date_of_birth"),
+@pytest.mark.parametrize(("text", "field"), [("email", "email"),
+                                             ("my date of birth", "date_of_birth"),
                                              ("Postcode", "postcode"),
                                              ("the way you send it", None)])
 async def test_the_chosen_answer_is_cleared_and_asked_again(form, domain, text, field):
@@ -611,7 +613,9 @@ async def test_the_chosen_answer_is_cleared_and_asked_again(form, domain, text, 
     turn = await form_turn(form, domain, "change_field", text, slots=slots)
     if field is None:  # not recognisable: asked again
         assert turn.slots["change_field"] is None
-        assert turn.texts == ["Which answer would you like to change? Please choose one of the buttons."]
+        assert turn.texts == [
+            "Which answer would you like to change? Please choose one of the buttons."
+        ]
         assert turn.next_slot == "change_field"
         return
     assert turn.slots[field] is None

@@ -52,7 +52,9 @@ def test_roles_names_and_live_regions(page, hub_url):
     expect(widget.status).to_have_attribute("role", "status")
 
 
-@pytest.mark.parametrize("viewport", [None, NARROW, ZOOM_400], ids=["desktop", "320px", "400pc-zoom"])
+@pytest.mark.parametrize(
+    "viewport", [None, NARROW, ZOOM_400], ids=["desktop", "320px", "400pc-zoom"]
+)
 def test_targets_are_at_least_44_css_pixels(page, hub_url, viewport):
     if viewport:
         page.set_viewport_size(viewport)
@@ -64,7 +66,9 @@ def test_targets_are_at_least_44_css_pixels(page, hub_url, viewport):
         control.scroll_into_view_if_needed()
         box = control.bounding_box()
         assert box is not None
-        label = control.evaluate("n => n.getAttribute('aria-label') || n.textContent.trim() || n.id")
+        label = control.evaluate(
+            "n => n.getAttribute('aria-label') || n.textContent.trim() || n.id"
+        )
         # WCAG 2.2 AA asks for 24x24; the widget aims at 44x44 everywhere.
         assert box["width"] >= 44 and box["height"] >= 44, (label, box)
         checked += 1
@@ -72,7 +76,7 @@ def test_targets_are_at_least_44_css_pixels(page, hub_url, viewport):
 
 
 def test_every_control_shows_a_visible_focus_indicator(page, hub_url):
-    widget = _open_with_a_conversation(page, hub_url)
+    _open_with_a_conversation(page, hub_url)
     page.get_by_role("button", name="Minimise chat").focus()
     seen = set()
     for _ in range(10):
@@ -80,7 +84,9 @@ def test_every_control_shows_a_visible_focus_indicator(page, hub_url):
         in_widget = element.evaluate("n => !!n.closest('.dpa-chat')")
         if not in_widget:
             break
-        key = element.evaluate("n => n.className + ':' + (n.getAttribute('aria-label') || n.textContent)")
+        key = element.evaluate(
+            "n => n.className + ':' + (n.getAttribute('aria-label') || n.textContent)"
+        )
         if key in seen:
             break
         seen.add(key)
@@ -106,7 +112,8 @@ def test_narrow_viewports_get_a_full_screen_panel_without_horizontal_scrolling(
     overflow = page.evaluate("""() => {
         const doc = document.scrollingElement, panel = document.querySelector('.dpa-chat__panel'),
               log = document.querySelector('.dpa-chat__log');
-        return {doc: doc.scrollWidth - doc.clientWidth, panel: panel.scrollWidth - panel.clientWidth,
+        return {doc: doc.scrollWidth - doc.clientWidth,
+                panel: panel.scrollWidth - panel.clientWidth,
                 log: log.scrollWidth - log.clientWidth};
     }""")
     assert overflow == {"doc": 0, "panel": 0, "log": 0}, overflow
@@ -166,7 +173,10 @@ def test_screenshots_of_the_open_widget(page, hub_url):
     expect(page.locator(".dpa-chat__typing")).to_be_hidden(timeout=REPLY_TIMEOUT_MS)
     widget.textbox.fill("Can I ask for my council tax records?")
     question = widget.resident_says("how much does it cost?")
-    show_question = "(n, log) => { log.scrollTop += n.getBoundingClientRect().top - log.getBoundingClientRect().top - 8; }"
+    show_question = (
+        "(n, log) => { log.scrollTop += "
+        "n.getBoundingClientRect().top - log.getBoundingClientRect().top - 8; }"
+    )
     question.evaluate(show_question, widget.log.element_handle())
     page.screenshot(path=str(SCREENSHOTS / "widget-desktop.png"))
     page.set_viewport_size(NARROW)

@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 def test_demo_page_embeds_the_widget_with_one_tag(page, hub_url):
     page.goto(hub_url + "/")
     assert page.evaluate("document.documentElement.lang") == "en-GB"
-    expect(page).to_have_title("Data protection and your rights – Cheshire West and Chester Council")
+    expect(page).to_have_title(
+        "Data protection and your rights – Cheshire West and Chester Council"
+    )
     scripts = page.locator("script[src$='/widget.js']")
     expect(scripts).to_have_count(1)
     widget = Widget(page)
@@ -103,7 +105,8 @@ def test_talk_to_a_person_shows_its_title_not_the_payload(page, hub_url, hub_tra
     expect(widget.human_button).to_be_visible()  # still there, at all times
     stored = hub_transcript(widget.resident_id())
     assert stored["mode"] == "waiting"
-    assert [m["text"] for m in stored["messages"] if m["role"] == "resident"] == ["Talk to a person"]
+    resident = [m["text"] for m in stored["messages"] if m["role"] == "resident"]
+    assert resident == ["Talk to a person"]
 
 
 def test_end_chat_clears_the_conversation_from_the_browser(page, hub_url, hub_transcript):
@@ -264,7 +267,8 @@ def council_site(hub_url, council_site_port):
     page_html = f"""<!DOCTYPE html><html lang="en-GB"><head><title>Your data</title></head>
         <body><main><h1>Your data</h1></main>
         <script src="{hub_url}/widget.js" data-hub="{hub_url}" data-title="Ask the council"
-                data-privacy-url="https://council.example/privacy" data-position="left" defer></script>
+                data-privacy-url="https://council.example/privacy" data-position="left"
+                defer></script>
         </body></html>""".encode()
 
     class Handler(http.server.BaseHTTPRequestHandler):

@@ -53,7 +53,8 @@ def test_assistant_and_staff_text_is_never_html(page, hub_url):
     hub.push({"type": "message", "id": 2, "seq": 2, "role": "staff",
               "author": "<i>Sam</i> (Information Governance)", "text": "<iframe src=x></iframe>Hi",
               "buttons": [], "client_id": None, "at": "2026-11-23T10:01:00Z"})
-    hub.push({"type": "notice", "kind": "staff_joined", "text": "<img src=x onerror=alert(4)> joined"})
+    hub.push({"type": "notice", "kind": "staff_joined",
+              "text": "<img src=x onerror=alert(4)> joined"})
 
     assistant = widget.messages("assistant")
     expect(assistant).to_have_count(1)

@@ -17,7 +17,9 @@ PANEL_NAME = "Data protection help"
 TEXTBOX_NAME = "Type your message"
 
 
-def wait_until(page: Page, condition: Callable[[], object], what: str, timeout_ms: int = 10_000) -> None:
+def wait_until(
+    page: Page, condition: Callable[[], object], what: str, timeout_ms: int = 10_000
+) -> None:
     """Poll ``condition`` (e.g. the hub's stored transcript) without blocking the page."""
     waited = 0
     while not condition():

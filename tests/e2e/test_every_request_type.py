@@ -14,11 +14,17 @@ pytestmark = pytest.mark.e2e
 OPENERS = {  # the same openers as the test stories (tests/test_requests.yml)
     "request_access": "I'd like a copy of all the records the council has about me",
     "request_erasure": "please delete all the information you hold about me",
-    "request_rectification": "my date of birth is wrong on my council tax account and needs correcting",
+    "request_rectification": (
+        "my date of birth is wrong on my council tax account and needs correcting"
+    ),
     "request_restriction": "please stop using my data until you've checked it is accurate",
     "object_processing": "I object to the council processing my personal data for research",
-    "request_portability": "I want my data in a machine readable format so I can move it to another provider",
-    "object_automated_decision": "a computer decided my application and I want a human to look at it",
+    "request_portability": (
+        "I want my data in a machine readable format so I can move it to another provider"
+    ),
+    "object_automated_decision": (
+        "a computer decided my application and I want a human to look at it"
+    ),
     "stop_direct_marketing": "stop sending me marketing emails",
 }
 

@@ -137,9 +137,9 @@ async def test_a_future_date_is_refused_with_a_message(signed_in: Console, cases
 async def test_case_page_shows_details_documents_and_logs_the_view(signed_in: Console, cases):
     case = new_case(cases, phone="07700 900123", id_document="passport")
     html = await signed_in.page(f"/staff/cases/{case.reference}")
-    for text in ("Ada Lovelace", "ada@example.org", "07700 900123", "Proof of identity",
-                 "passport", "Outstanding", "Request received", "Record ID received"):
-        assert text in html, text
+    for expected in ("Ada Lovelace", "ada@example.org", "07700 900123", "Proof of identity",
+                     "passport", "Outstanding", "Request received", "Record ID received"):
+        assert expected in html, expected
     from bot.staff.audit import AccessLog
 
     log = AccessLog(make_session_factory(get_engine(signed_in.settings.database_url)))

@@ -29,7 +29,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(PROJECT_ROOT / "domain.yml", root / "domain.yml")
     monkeypatch.setattr(
         inbox_command, "_paths",
-        lambda: (root / "data" / "nlu", root / "domain.yml", root / "tests" / "nlu" / "holdout.yml"),
+        lambda: (
+            root / "data" / "nlu", root / "domain.yml", root / "tests" / "nlu" / "holdout.yml"
+        ),
     )
     return root
 
@@ -80,7 +82,8 @@ def test_list_shows_redacted_items_with_the_models_guess(engine, project, capsys
     ]
     fallback = listed[1]
     assert fallback["reasons"] == ["fallback", "low_confidence", "ambiguous"]
-    assert (fallback["intent"], fallback["second_intent"]) == ("ask_what_data_held", "request_access")
+    intents = (fallback["intent"], fallback["second_intent"])
+    assert intents == ("ask_what_data_held", "request_access")
     assert fallback["conversation_id"] == "resident-1" and fallback["count"] == 1
     assert fallback["last_seen"].endswith("Z") and len(fallback["id"]) == 10
     code, out, _ = dpa(capsys, "inbox", "list", "--limit", "1")

@@ -46,7 +46,9 @@ def test_compare_flags_intents_whose_f1_dropped() -> None:
     assert [c.intent for c in comparison.regressions] == ["ask_cost"]  # -0.10; -0.01 is noise
     assert comparison.intents[0].intent == "ask_cost"  # worst first
     assert comparison.worse
-    changes = {(c.intent, c.predicted): (c.before, c.after, c.status) for c in comparison.confusions}
+    changes = {
+        (c.intent, c.predicted): (c.before, c.after, c.status) for c in comparison.confusions
+    }
     assert changes == {
         ("greet", "thank"): (1, 0, "fixed"),
         ("ask_cost", "ask_deadline"): (1, 2, "worse"),
@@ -58,7 +60,9 @@ def test_compare_flags_intents_whose_f1_dropped() -> None:
 
 
 def test_an_improvement_is_not_flagged() -> None:
-    comparison = ev.compare(metrics.parse_intent_report(BEFORE), metrics.parse_intent_report(BETTER))
+    comparison = ev.compare(
+        metrics.parse_intent_report(BEFORE), metrics.parse_intent_report(BETTER)
+    )
     assert not comparison.worse and comparison.macro_delta > 0
     assert "No regression" in ev.format_comparison(comparison)
 

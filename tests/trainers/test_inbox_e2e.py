@@ -55,7 +55,9 @@ def expected_picks(settings, conversation_id: str) -> dict[str, set[str]]:
             reasons.add("fallback")
         if ranking and ranking[0]["confidence"] < settings.inbox_min_confidence:
             reasons.add("low_confidence")
-        if len(ranking) > 1 and ranking[0]["confidence"] - ranking[1]["confidence"] < settings.inbox_min_margin:
+        if (len(ranking) > 1
+                and ranking[0]["confidence"] - ranking[1]["confidence"]
+                < settings.inbox_min_margin):
             reasons.add("ambiguous")
         following = users[position + 1] if position + 1 < len(users) else None
         if following and following["parse_data"]["intent"]["name"] == "request_human" \

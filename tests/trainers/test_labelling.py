@@ -78,7 +78,8 @@ def test_rasa_loads_every_edited_file_with_one_more_example(project: Path) -> No
     label(project, "what does the council do with my [NAME] stuff", "ask_why_collect")
     label(project, "hiya hiya, anyone about", "greet")
     label(project, "my email is jane@example.com and I'd like it sent there", "inform")
-    for name, expected in {"questions.yml": 1, "conversation.yml": 1, "form_answers.yml": 1}.items():
+    added = {"questions.yml": 1, "conversation.yml": 1, "form_answers.yml": 1}
+    for name, expected in added.items():
         assert len(rasa_examples(nlu_dir / name)) == counts[name] + expected
     assert ("my email is [EMAIL] and I'd like it sent there", "inform") in rasa_examples(
         nlu_dir / "form_answers.yml"

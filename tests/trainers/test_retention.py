@@ -69,7 +69,8 @@ def fill(engine: Engine, migrated_url: str) -> None:
      .user("hi", ("greet", 0.9)).reply("utter_greet"))
     (Conversation(engine, "long", start=(CUTOFF - timedelta(hours=1)).timestamp())
      .session_start().user("delete my data", ("request_erasure", 0.9)))
-    Conversation(engine, "long", start=(CUTOFF + timedelta(days=1)).timestamp()).reply("request_form")
+    (Conversation(engine, "long", start=(CUTOFF + timedelta(days=1)).timestamp())
+     .reply("request_form"))
     # recent: untouched
     (Conversation(engine, "new", start=RECENT.timestamp()).session_start()
      .user("hi", ("greet", 0.9)).reply("utter_greet"))

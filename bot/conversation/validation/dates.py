@@ -151,6 +151,12 @@ def _fields_from_words(text: str) -> _DateFields | None:
     return info.fields
 
 
+def _day_and_month(day: int, month: int) -> bool:
+    """Whether the two numbers can be a day and a month (whether that month has that day is
+    judged later)."""
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
 def _fields_from_numbers(text: str) -> _DateFields | None:
     """Fields of an all-numeric date (ISO year-first, otherwise day-first); None if none."""
     if match := _ISO_DATE.search(text):
@@ -165,11 +171,10 @@ def _fields_from_numbers(text: str) -> _DateFields | None:
         if len(digits) == 6:  # DDMMYY
             return _DateFields(int(digits[:2]), int(digits[2:4]), int(digits[4:]), True)
         day_first = _DateFields(int(digits[:2]), int(digits[2:4]), int(digits[4:]))
-        if 1 <= day_first.month <= 12 and 1 <= day_first.day <= 31:  # DDMMYYYY
+        if _day_and_month(int(digits[:2]), int(digits[2:4])):  # DDMMYYYY
             return day_first
-        year_first = _DateFields(int(digits[6:]), int(digits[4:6]), int(digits[:4]))
-        if 1 <= year_first.month <= 12 and 1 <= year_first.day <= 31:  # YYYYMMDD
-            return year_first
+        if _day_and_month(int(digits[6:]), int(digits[4:6])):  # YYYYMMDD
+            return _DateFields(int(digits[6:]), int(digits[4:6]), int(digits[:4]))
         return day_first  # judged (and refused) below
     return None
 

@@ -99,7 +99,7 @@ def check_email(text: str) -> Checked[str]:
     answer = usable_text(text)
     if answer is None:
         return Checked.bad(f"Please type just your email address, for example {EMAIL_EXAMPLE}.")
-    answer = tidy(answer).translate(str.maketrans({"\uff20": "@"}))
+    answer = tidy(answer).translate(str.maketrans("\uff20", "@"))
     if not answer:
         return Checked.bad(f"Please type your email address, for example {EMAIL_EXAMPLE}.")
     tokens = answer.split(" ")

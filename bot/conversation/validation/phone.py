@@ -90,7 +90,9 @@ def _format_national(national: str) -> str:
 
 def _check_phone_run(raw: str) -> Checked[str]:
     national = _national_number(raw)
-    return Checked.good(_format_national(national.value)) if national.ok else national
+    if national.value is None:
+        return national
+    return Checked.good(_format_national(national.value))
 
 
 def _phone_runs(text: str) -> list[str]:
@@ -116,7 +118,7 @@ def check_uk_phone(text: str) -> Checked[str]:
     if not runs:
         return Checked.bad(_NOT_A_PHONE)
     results = [_check_phone_run(run) for run in runs]
-    good = list(dict.fromkeys(r.value for r in results if r.ok))
+    good = list(dict.fromkeys(r.value for r in results if r.value is not None))
     if len(good) > 1:
         return Checked.bad("Please give just one phone number.")
     if good:
@@ -127,7 +129,7 @@ def check_uk_phone(text: str) -> Checked[str]:
             f"for example {PHONE_EXAMPLE}."
         )
     # The longest stretch of digits is the one meant as the number.
-    return max(zip(runs, results), key=lambda pair: len(pair[0]))[1]
+    return max(zip(runs, results, strict=True), key=lambda pair: len(pair[0]))[1]
 
 
 def extract_uk_phone(text: str) -> str | None:

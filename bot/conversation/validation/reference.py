@@ -41,7 +41,7 @@ def check_case_reference(text: str) -> Checked[str]:
         return Checked.bad(_NOT_A_REFERENCE)
     upper = tidy(answer).upper()
     found = [_reference_from(m.group(1)) for m in _REFERENCE_IN_TEXT.finditer(upper)]
-    good = list(dict.fromkeys(c.value for c in found if c.ok))
+    good = list(dict.fromkeys(c.value for c in found if c.value is not None))
     if len(good) > 1:
         # "my DPA requests ref is DPA-..." : a reference with a digit is the likelier one.
         with_digits = [ref for ref in good if any(ch.isdigit() for ch in ref)]

@@ -139,12 +139,13 @@ class AccountStore:
         except IntegrityError:
             raise AccountError(f"there is already an account called {username!r}") from None
 
-    def set_password(self, username: str, password_hash: str) -> None:
+    def set_password(self, username: str, password_hash: str) -> StaffAccount:
         with session_scope(self._sessions, write=True) as session:
             row = self._row(session, username)
             row.password_hash = password_hash
             row.failed_logins = 0
             row.locked_until = None
+            return StaffAccount.from_model(row)
 
     def set_active(self, username: str, active: bool) -> StaffAccount:
         with session_scope(self._sessions, write=True) as session:

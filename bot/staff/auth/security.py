@@ -144,9 +144,8 @@ async def staff_gate(request: web.Request, handler: Handler) -> web.StreamRespon
         if presented is None and request.content_type in (
             "application/x-www-form-urlencoded", "multipart/form-data"
         ):
-            presented = (await request.post()).get(csrf.FIELD)
-        if not isinstance(presented, str):
-            presented = None
+            field = (await request.post()).get(csrf.FIELD)
+            presented = field if isinstance(field, str) else None
         if not services.csrf.valid(csrf_binding(request), presented):
             return _refuse(request, 403, "Request refused: the form had expired or was not "
                                          "sent by this console (CSRF check). Reload the page.")

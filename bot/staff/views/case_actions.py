@@ -88,7 +88,7 @@ async def preview(request: web.Request) -> web.Response:
                          case.waiting_for)
     after = _clock_rows(state.status.value, state.clock_started_on, state.due_on,
                         state.extended, state.waiting_for)
-    comparison = [(name, old, new) for (name, old), (_, new) in zip(before, after)]
+    comparison = [(name, old, new) for (name, old), (_, new) in zip(before, after, strict=True)]
     title = f"Check before saving – case {case.reference}"
     return page(request, "case_preview.html", title=title, case=case, kind=kind, label=label,
                 on=on, reason=reason, comparison=comparison)

@@ -118,8 +118,9 @@ async def conversation_page(request: web.Request) -> web.Response:
     history = await services.db(services.transcripts.history, handoff.conversation_id)
     waited = waited_words(minutes_since(handoff.requested_at, services.now()))
     mine = handoff.status == CLAIMED and handoff.claimed_by == request["staff"].account.username
-    flash = {"claimed": "You have joined the chat. The resident has been told.",
-             "released": "The conversation is back in the queue."}.get(request.query.get("done"))
+    flashes = {"claimed": "You have joined the chat. The resident has been told.",
+               "released": "The conversation is back in the queue."}
+    flash = flashes.get(request.query.get("done", ""))
     return page(request, "handoff.html", title=f"Live chat {handoff.id}", flash=flash,
                 handoff=handoff, history=history, waited=waited, mine=mine,
                 waiting=handoff.status == WAITING, claimed=handoff.status == CLAIMED,

@@ -72,7 +72,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     matches = await services.cpu(verify_password, candidate.password_hash, password)
     account = candidate.account
     usable = account is not None and account.active and not account.locked(services.now())
-    if not (usable and matches and password):
+    if account is None or not (usable and matches and password):
         if account is not None and usable:
             updated = await services.db(services.accounts.record_login, account.id, False)
             action = audit.LOGIN_LOCKED if updated.locked(services.now()) else audit.LOGIN_FAILED

@@ -53,10 +53,11 @@ async def evaluate_page(request: web.Request) -> web.Response:
     now = request.app[STAFF_KEY].now()
     finished = job.state == "finished"
     elapsed = None
-    if job.running:
-        elapsed = _minutes((now - job.started_at).total_seconds())
-    elif finished:
-        elapsed = _minutes((job.finished_at - job.started_at).total_seconds())
+    started, ended = job.started_at, job.finished_at
+    if job.running and started is not None:
+        elapsed = _minutes((now - started).total_seconds())
+    elif finished and started is not None and ended is not None:
+        elapsed = _minutes((ended - started).total_seconds())
     output = None
     if job.state != "idle":
         output = await asyncio.to_thread(job.tail, EVALUATE_TAIL_LINES)

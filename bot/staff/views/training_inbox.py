@@ -162,11 +162,14 @@ async def label(request: web.Request) -> web.Response:
     elif not chosen and not new:
         error = "Choose an intent from the list, or type the name of a new one."
     elif chosen and chosen not in known:
-        error = f"“{chosen[:MAX_INTENT_CHARS]}” is not one of the assistant's intents: choose one from the list."
+        error = (f"“{chosen[:MAX_INTENT_CHARS]}” is not one of the assistant's intents: "
+                 "choose one from the list.")
     elif new and new in known:
-        error = f"“{new}” is already one of the assistant's intents: choose it from the list instead."
+        error = (f"“{new}” is already one of the assistant's intents: "
+                 "choose it from the list instead.")
     elif new and (len(new) > MAX_INTENT_CHARS or not INTENT_NAME.match(new) or "/" in new):
-        error = "A new intent's name may only have lower case letters, digits and _ (like ask_parking)."
+        error = ("A new intent's name may only have lower case letters, digits and _ "
+                 "(like ask_parking).")
     elif text is not None and len(text) > MAX_EDITED_CHARS:
         error = f"The edited wording is too long: at most {MAX_EDITED_CHARS} characters."
     if error:

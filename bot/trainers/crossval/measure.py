@@ -56,7 +56,9 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def timed_run(command: Sequence[str], log_path: Path, sample_every: float = 5.0) -> dict[str, float]:
+def timed_run(
+    command: Sequence[str], log_path: Path, sample_every: float = 5.0
+) -> dict[str, float]:
     """Run ``command`` under ``nice``; return wall and CPU seconds and the load averages."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -126,7 +128,8 @@ def measure_candidate(
         ],
         run_dir / "cv.log",
     )
-    print(f"[{name}] cross-validation took {duration(cv['wall'])} (CPU {duration(cv['cpu'])})", flush=True)
+    print(f"[{name}] cross-validation took {duration(cv['wall'])} "
+          f"(CPU {duration(cv['cpu'])})", flush=True)
     print(f"[{name}] full rasa train nlu ...", flush=True)
     model_dir = run_dir / "model"
     train = timed_run(
@@ -137,7 +140,8 @@ def measure_candidate(
         run_dir / "train.log",
     )
     shutil.rmtree(model_dir, ignore_errors=True)  # only its training time matters
-    print(f"[{name}] training took {duration(train['wall'])} (CPU {duration(train['cpu'])})", flush=True)
+    print(f"[{name}] training took {duration(train['wall'])} "
+          f"(CPU {duration(train['cpu'])})", flush=True)
     meta = {
         "name": name,
         "key": key,

@@ -221,10 +221,12 @@ def fallback_outcome(
 ) -> FallbackOutcome:
     counts = {"ca": 0, "cf": 0, "wa": 0, "wf": 0}
     for p in predictions:
-        key = ("c" if p.correct else "w") + ("f" if would_fall_back(p, threshold, ambiguity) else "a")
+        falls_back = would_fall_back(p, threshold, ambiguity)
+        key = ("c" if p.correct else "w") + ("f" if falls_back else "a")
         counts[key] += 1
     return FallbackOutcome(
-        threshold, ambiguity, len(predictions), counts["ca"], counts["cf"], counts["wa"], counts["wf"]
+        threshold, ambiguity, len(predictions),
+        counts["ca"], counts["cf"], counts["wa"], counts["wf"],
     )
 
 

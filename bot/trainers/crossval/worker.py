@@ -14,7 +14,8 @@ from bot.trainers.crossval.folds import FOLDS, SEED, SeededFolds
 from bot.trainers.crossval.metrics import FALLBACK_INTENT
 
 
-def cv_worker(argv: Sequence[str]) -> int:  # pragma: no cover - runs Rasa; exercised by `make evaluate-nlu`
+# Not covered by the unit tests: it runs Rasa, and `make evaluate-nlu` exercises it.
+def cv_worker(argv: Sequence[str]) -> int:  # pragma: no cover
     """Run ``rasa test nlu --cross-validation`` in this process, with three hooks:
 
     * folds: ``rasa.nlu.test.generate_folds`` is Rasa 3.6's own code with
@@ -43,7 +44,9 @@ def cv_worker(argv: Sequence[str]) -> int:  # pragma: no cover - runs Rasa; exer
     original_combine = nlu_test.combine_result
     original_get_eval_data = nlu_test.get_eval_data
 
-    async def combine_result(intent_metrics, entity_metrics, response_metrics, processor, data, *rest, **kw):
+    async def combine_result(
+        intent_metrics, entity_metrics, response_metrics, processor, data, *rest, **kw
+    ):
         if folds.is_training_fold(data):
             return intent_metrics, entity_metrics, response_metrics
         return await original_combine(
@@ -69,7 +72,7 @@ def cv_worker(argv: Sequence[str]) -> int:  # pragma: no cover - runs Rasa; exer
             out = await original_get_eval_data(processor, test_data)
         finally:
             del processor.parse_message
-        for example, result in zip(test_data.nlu_examples, captured):
+        for example, result in zip(test_data.nlu_examples, captured, strict=True):
             ranking = [
                 [r.get("name"), round(float(r.get("confidence") or 0.0), 6)]
                 for r in result.get("intent_ranking") or []
@@ -79,7 +82,8 @@ def cv_worker(argv: Sequence[str]) -> int:  # pragma: no cover - runs Rasa; exer
                 intent = result["intent"]
                 ranking = [[intent.get("name"), round(float(intent.get("confidence") or 0.0), 6)]]
             predictions.append(
-                {"fold": fold, "text": example.get("text"), "intent": example.get("intent"), "ranking": ranking}
+                {"fold": fold, "text": example.get("text"), "intent": example.get("intent"),
+                 "ranking": ranking}
             )
         return out
 
