@@ -143,6 +143,7 @@ class FakeHub:
     routes: list[WebSocketRoute] = field(default_factory=list)
     on_message: Callable[[FakeHub, dict], None] | None = None
     mode: str = "assistant"
+    page: Page | None = None
 
     def handler(self, ws: WebSocketRoute) -> None:
         self.routes.append(ws)
@@ -160,7 +161,15 @@ class FakeHub:
 
     def install(self, page: Page) -> FakeHub:
         page.route_web_socket(re.compile(r".*/chat/ws\b.*"), self.handler)
+        self.page = page
         return self
 
-    def push(self, frame: dict) -> None:
+    def push(self, frame: dict, timeout_ms: int = 10_000) -> None:
+        """Send ``frame`` down the widget's socket, once it has one: the widget first asks
+        the hub for its id (POST /chat/session), so the socket opens a moment after open()."""
+        waited = 0
+        while not self.routes and self.page is not None and waited < timeout_ms:
+            self.page.wait_for_timeout(50)
+            waited += 50
+        assert self.routes, "the widget never opened its socket"
         self.routes[-1].send(json.dumps(frame))
