@@ -23,9 +23,10 @@ run: model ## start Rasa (:5005), the action server (:5055) and the web app (:80
 browser: ## install Debian's Chromium and axe-core for the browser tests (only when missing)
 	@scripts/setup-browser.sh
 
-lint: install ## ruff (lint and import order) over the Python, mypy over bot/ and actions/
+lint: install ## ruff (lint and import order), mypy over bot/ and actions/, no import cycles
 	@$(VENV)/bin/ruff check bot actions tests scripts
 	@$(VENV)/bin/mypy
+	@$(PY) scripts/check-import-cycles.py
 
 test: lint model browser ## lint, install what is missing, train if needed, run every test (pytest, rasa data validate, test stories, browser)
 	@scripts/run-tests.sh

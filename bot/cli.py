@@ -11,8 +11,22 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.commands import COMMAND_MODULES
+from bot.commands import (
+    cases,
+    db,
+    deadline,
+    evaluate,
+    inbox,
+    purge,
+    redact,
+    run,
+    staff,
+    train,
+)
 from bot.config import ConfigError
+
+# Add a module under bot/commands/ and here to add a command (in `dpa --help` order).
+COMMAND_MODULES = [deadline, cases, db, run, train, inbox, purge, evaluate, staff, redact]
 
 
 def build_parser() -> argparse.ArgumentParser:

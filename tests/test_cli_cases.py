@@ -232,10 +232,10 @@ def test_db_upgrade_migrates_and_reports_the_revision(
 
 
 def test_python_dash_m_bot_db_upgrade(database: str) -> None:
-    from bot.commands import COMMAND_MODULES
+    from bot.cli import COMMAND_MODULES
 
     if db_command not in COMMAND_MODULES:
-        pytest.skip("bot.commands.db is not registered in bot/commands/__init__.py yet")
+        pytest.skip("bot.commands.db is not registered in bot/cli.py yet")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "db", "upgrade"],
         cwd=PROJECT_ROOT, env=_subprocess_env(database), capture_output=True, text=True,
