@@ -5,8 +5,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.cases.vocabulary import REQUEST_TYPES
 from bot.conversation.digressions import QUESTION_INTENTS
-from bot.conversation.request_form import ALL_FORM_SLOTS, CHOICES, REQUEST_TYPES
+from bot.conversation.request_form import ALL_FORM_SLOTS, CHOICES
 from tests.contract import contract_intents
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateRequestForm
-from bot.conversation.request_form import ALL_FORM_SLOTS, CHOICES, REQUEST_TYPES, required_slots
+from bot.cases.vocabulary import REQUEST_TYPES
+from bot.conversation.request_form import ALL_FORM_SLOTS, CHOICES, required_slots
 from bot.conversation.validation.dates import check_date_of_birth
 from bot.conversation.validation.email import check_email
 from bot.conversation.validation.names import check_full_name

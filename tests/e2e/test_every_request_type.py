@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cases.repository import CaseRepository
-from bot.conversation.request_form import REQUEST_TYPES
+from bot.cases.vocabulary import REQUEST_TYPES
 from tests.e2e.chat import Chat, requested_slot
 
 pytestmark = pytest.mark.e2e
