@@ -99,10 +99,10 @@ class ActionSubmitRequest(Action):
             reference, due_on = await _log_case(case, received_at)
         except Exception as exc:
             log.error("could not log a case: %s", type(exc).__name__)
-            reference = await _keep_in_outbox(case, received_at) if database_refused(exc) else None
-            if reference is None:
+            kept = await _keep_in_outbox(case, received_at) if database_refused(exc) else None
+            if kept is None:
                 return await _hand_off_failure(dispatcher, tracker.sender_id)
-            queued, due_on = True, None
+            reference, queued, due_on = kept, True, None
 
         nation = settings().council_nation
         today = received_on(received_at)

@@ -1,4 +1,4 @@
-"""The database faults and the stack they are injected into (imported by the fault tests).
+"""The database faults and the stack they are injected into (a pytest plugin: tests/conftest.py).
 
 The stack is the real one (Rasa, the action server, the web app), started as
 tests/conftest.py starts it but with its own var directory, its database in a directory of

@@ -18,13 +18,12 @@ import pytest
 from bot.cases.repository import CaseRepository
 from bot.config import Settings
 from tests.e2e.chat import Chat
-from tests.faults.database_fixtures import (  # noqa: F401 (fixtures)
+
+# The fixtures (fault_stack, fault_settings, db_dir) are loaded as a plugin by tests/conftest.py.
+from tests.faults.database_fixtures import (
     database_locked,
     database_read_only,
-    db_dir,
     disk_full,
-    fault_settings,
-    fault_stack,
     health,
     wait_for,
 )
@@ -99,7 +98,7 @@ def test_database_file_read_only(fault_stack, fault_settings):
     assert_logged_once(fault_settings, sender, told)
 
 
-def test_disk_full(fault_stack, fault_settings, db_dir):  # noqa: F811
+def test_disk_full(fault_stack, fault_settings, db_dir):
     sender = "fault-db-disk-full"
     told = confirm_during(fault_settings, sender, disk_full(fault_settings, db_dir[1]),
                           while_faulty=lambda: staff_see_it_waiting(fault_settings))
