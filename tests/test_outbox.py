@@ -82,7 +82,7 @@ def test_replay_writes_each_case_exactly_once_under_its_reference(outbox, migrat
     assert (case.reference, case.conversation_id, case.received_at) == (
         "DPA-7KQ4-M2XP", "conv-1", RECEIVED)
     assert case.answers == {"access_what": "housing records"}
-    assert [h.conversation_id for h in handoffs.waiting()] == ["conv-2"]
+    assert [h.status for h in handoffs.for_conversation("conv-2")] == ["waiting"]
     assert outbox.pending() == []
     assert outbox.path.read_bytes() == b""  # compacted once everything was done
 
@@ -215,3 +215,50 @@ def test_what_counts_as_the_database_refusing(tmp_path):
     assert not database_refused(operational("no such table: dpa_cases"))
     assert not database_refused(IntegrityError("INSERT ...", {}, sqlite3.IntegrityError("x")))
     assert not database_refused(RuntimeError("a bug"))
+
+
+def test_dpa_outbox_shows_and_replays_what_waits(tmp_path, migrated_url, monkeypatch, capsys):
+    from bot.cli import main
+
+    if not migrated_url.startswith("sqlite"):
+        pytest.skip("one database kind is enough for the command")
+    monkeypatch.setenv("DPA_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    Outbox(tmp_path / "var" / "outbox").add_case(new_case(), reference="DPA-7KQ4-M2XP",
+                                                 received_at=RECEIVED)
+    assert main(["outbox", "status"]) == 1
+    assert "1 waiting" in capsys.readouterr().out
+    assert main(["outbox", "replay"]) == 0
+    assert "1 written" in capsys.readouterr().out
+    assert main(["outbox", "status"]) == 0
+    assert [c.reference for c in CaseRepository.from_url(migrated_url).list_cases()] == [
+        "DPA-7KQ4-M2XP"]
+
+
+def test_the_replayer_thread_writes_what_arrives_and_survives_a_refusing_database(
+    outbox, migrated_url
+):
+    import time
+
+    from bot.cases.outbox_replay import Replayer
+
+    calls: list[int] = []
+
+    def flaky_stores() -> tuple[CaseRepository, HandoffStore]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise NotADirectoryError("the database cannot be opened yet")
+        return stores(migrated_url)
+
+    replayer = Replayer(outbox, flaky_stores, interval=0.05)
+    replayer.start()
+    try:
+        outbox.add_handoff("conv-thread", "complaint")
+        deadline = time.monotonic() + 10
+        while outbox.pending() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        replayer.stop()
+        replayer.join(timeout=5)
+    assert outbox.pending() == [] and len(calls) >= 2
+    assert len(stores(migrated_url)[1].for_conversation("conv-thread")) == 1

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.cases.vocabulary import REQUEST_TYPES
 from bot.conversation.request_form import (
     ALL_FORM_SLOTS,
     CHOICES,
     DETAIL_SLOTS,
     FIELD_LABELS,
-    REQUEST_TYPES,
     changeable_fields,
     documents_to_send,
     read_choice,

@@ -145,21 +145,19 @@ class Outbox:
                 line = b"\n" + line
             os.write(fd, line)
             os.fsync(fd)
+        _fsync_directory(self.directory)  # the file's own entry, if this append created it
         return record_id
 
     @contextmanager
     def _locked_file(self) -> Iterator[int]:
         """The outbox file, open for appending and locked; reopened if compaction replaced
         it while we waited for the lock (so no append goes to the old file)."""
-        created = not self.directory.exists()
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 if os.path.exists(self.path) and os.stat(self.path).st_ino == os.fstat(fd).st_ino:
-                    if created:
-                        _fsync_directory(self.directory)
                     yield fd
                     return
             finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.cases.outbox import Outbox, PendingCase, PendingHandoff
@@ -76,26 +77,36 @@ def replay(
 
 
 class Replayer(threading.Thread):
-    """Replays the outbox every ``interval`` seconds until stopped (a daemon thread)."""
+    """Replays the outbox every ``interval`` seconds until stopped (a daemon thread).
 
-    def __init__(self, outbox: Outbox, cases: CaseRepository, handoffs: HandoffStore,
+    The stores are built on the first pass that has work, not at start-up: a database that
+    cannot even be opened must not stop the action server from starting (that is exactly
+    when the outbox is needed).
+    """
+
+    def __init__(self, outbox: Outbox,
+                 stores: Callable[[], tuple[CaseRepository, HandoffStore]],
                  interval: float) -> None:
         super().__init__(name="outbox-replayer", daemon=True)
-        self.outbox, self.cases, self.handoffs = outbox, cases, handoffs
-        self.interval = interval
+        self.outbox, self._stores, self.interval = outbox, stores, interval
         self.stopped = threading.Event()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Replayer:
-        return cls(Outbox.from_settings(settings), CaseRepository.from_settings(settings),
-                   HandoffStore.from_url(settings.database_url), settings.outbox_replay_seconds)
+        def stores() -> tuple[CaseRepository, HandoffStore]:
+            return (CaseRepository.from_settings(settings),
+                    HandoffStore.from_url(settings.database_url))
+
+        return cls(Outbox.from_settings(settings), stores, settings.outbox_replay_seconds)
 
     def run(self) -> None:
+        built: tuple[CaseRepository, HandoffStore] | None = None
         while not self.stopped.wait(self.interval):
-            if not self.outbox.path.exists():
+            if not self.outbox.path.exists() or self.outbox.path.stat().st_size == 0:
                 continue
             try:
-                replay(self.outbox, self.cases, self.handoffs)
+                built = built or self._stores()
+                replay(self.outbox, *built)
             except Exception as exc:  # never let the thread die: the next pass tries again
                 log.error("outbox replay failed: %s", type(exc).__name__)
 
