@@ -10,7 +10,9 @@ from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.settings import settings
+from actions.settings import outbox, settings
+from bot.conversation.wording import HANDOFF_QUEUED_TEXT
+from bot.db.engine import database_refused
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +38,31 @@ def handoff_reason(tracker: Tracker) -> str:
     return "asked for a person"
 
 
-async def record_handoff(conversation_id: str, reason: str) -> bool:
-    """Queue the conversation for staff; False (and a logged error) if that failed."""
+# Where record_handoff kept the handoff (None: nowhere, staff will not see it).
+IN_DATABASE, IN_OUTBOX = "database", "outbox"
+
+
+async def record_handoff(conversation_id: str, reason: str) -> str | None:
+    """Queue the conversation for staff: in the database, or in the outbox when the database
+    refuses the write (replayed once it recovers); None (and a logged error) if neither."""
     from bot.chat.handoffs import HandoffStore
 
+    text = REASONS.get(reason, reason)
     try:
         store = HandoffStore.from_url(settings().database_url)
-        await asyncio.to_thread(store.request, conversation_id, REASONS.get(reason, reason))
+        await asyncio.to_thread(store.request, conversation_id, text)
+        return IN_DATABASE
     except Exception as exc:
         log.error("could not record a handoff: %s", type(exc).__name__)
-        return False
-    return True
+        if not database_refused(exc):
+            return None
+    try:
+        await asyncio.to_thread(outbox().add_handoff, conversation_id, text)
+    except OSError as exc:
+        log.error("could not keep a handoff in the outbox: %s", type(exc).__name__)
+        return None
+    log.warning("handoff kept in the outbox until the database takes writes")
+    return IN_OUTBOX
 
 
 class ActionHandoff(Action):
@@ -59,8 +75,12 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         reason = handoff_reason(tracker)
-        if await record_handoff(tracker.sender_id, reason):
+        where = await record_handoff(tracker.sender_id, reason)
+        if where == IN_DATABASE:
             dispatcher.utter_message(response="utter_handoff_started")
+            return [ConversationPaused()]
+        if where == IN_OUTBOX:  # staff see it once the database takes writes again
+            dispatcher.utter_message(text=HANDOFF_QUEUED_TEXT)
             return [ConversationPaused()]
         dispatcher.utter_message(response="utter_handoff_unavailable")
         return []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,13 +12,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import record_handoff
-from actions.settings import case_repository, settings
+from actions.settings import case_repository, outbox, settings
+from bot.cases.new_case import NewCase
+from bot.cases.records import InvalidCaseData, ReferenceTaken
+from bot.cases.repository import REFERENCE_ATTEMPTS
 from bot.cases.vocabulary import REQUEST_TYPES
 from bot.conversation.case_from_form import UnusableAnswer, new_case_from_form
 from bot.conversation.request_form import ALL_FORM_SLOTS, documents_to_send
 from bot.conversation.wording import case_logged_message
+from bot.db.engine import database_refused
 from bot.rules import council
 from bot.rules.deadlines import due_date, received_on
+from bot.rules.references import new_reference
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +67,13 @@ class ActionCancelRequest(Action):
 class ActionSubmitRequest(Action):
     """Log the confirmed request as a case and tell the resident what happens next.
 
-    The case is written in one transaction by the case store; if that fails the resident
-    is told honestly, given the DPO's contact details, and the conversation is handed to
-    staff, so a request is never silently lost.
+    The reference is chosen before the write, so the resident can be told it whatever
+    happens. The case is written in one transaction by the case store; if the database
+    refuses it (locked past the busy timeout, read-only, full, unreachable) the request is
+    kept in the outbox (:mod:`bot.cases.outbox`) and logged under that same reference once
+    the database recovers, and the resident is told exactly that. Any other failure, or an
+    outbox that cannot be written either, is told honestly with the DPO's contact details,
+    and the conversation is handed to staff, so a request is never silently lost.
     """
 
     def name(self) -> str:
@@ -84,31 +93,74 @@ class ActionSubmitRequest(Action):
             log.warning("refused to log a case: %s", exc)
             dispatcher.utter_message(response="utter_case_logging_failed_no_staff")
             return [SlotSet("confirmed", None)]
+        received_at = datetime.now(timezone.utc)
+        queued = False
         try:
-            summary = await asyncio.to_thread(
-                case_repository().create_case, case, received_at=datetime.now(timezone.utc)
-            )
+            reference, due_on = await _log_case(case, received_at)
         except Exception as exc:
             log.error("could not log a case: %s", type(exc).__name__)
-            if await record_handoff(tracker.sender_id, "case_logging_failed"):
-                dispatcher.utter_message(response="utter_case_logging_failed")
-                return [SlotSet("confirmed", None), ConversationPaused()]
-            dispatcher.utter_message(response="utter_case_logging_failed_no_staff")
-            return [SlotSet("confirmed", None)]
+            kept = await _keep_in_outbox(case, received_at) if database_refused(exc) else None
+            if kept is None:
+                return await _hand_off_failure(dispatcher, tracker.sender_id)
+            reference, queued, due_on = kept, True, None
 
         nation = settings().council_nation
-        today = received_on(datetime.now(timezone.utc))
+        today = received_on(received_at)
         documents = documents_to_send(case.request_type, slots)
+        if queued and not documents:  # the clock starts on the day it was received
+            due_on = due_date(today, nation)
         dispatcher.utter_message(
             text=case_logged_message(
-                reference=summary.reference,
+                reference=reference,
                 on_behalf=case.on_behalf,
                 documents=documents,
-                due_on=summary.due_on,
+                due_on=due_on,
                 due_if_documents_today=due_date(today, nation) if documents else None,
                 dpo_email=council.DPO_EMAIL,
                 dpo_postal_address=council.DPO_POSTAL_ADDRESS,
+                queued=queued,
             )
         )
         return [*clear_form_slots(), SlotSet("request_type", None),
-                SlotSet("case_reference", summary.reference)]
+                SlotSet("case_reference", reference)]
+
+
+async def _log_case(case: NewCase, received_at: datetime) -> tuple[str, date | None]:
+    """Write the case under a reference chosen now; its reference and due date."""
+    repository = case_repository()
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        reference = repository.new_reference()
+        try:
+            summary, _ = await asyncio.to_thread(
+                repository.create_case_once, case, reference=reference, received_at=received_at
+            )
+        except ReferenceTaken:
+            continue  # another conversation's case has it (1 in 2**40): choose again
+        return summary.reference, summary.due_on
+    raise InvalidCaseData("could not allocate a unique case reference")
+
+
+async def _keep_in_outbox(case: NewCase, received_at: datetime) -> str | None:
+    """The reference the request will be logged under, once it is safely on disk; None if
+    the outbox cannot be written either (the same full disk, say)."""
+    reference = new_reference()  # not the repository's: building it may be what failed
+    try:
+        await asyncio.to_thread(
+            outbox().add_case, case, reference=reference, received_at=received_at
+        )
+    except OSError as exc:
+        log.error("could not keep a case in the outbox: %s", type(exc).__name__)
+        return None
+    log.warning("case %s kept in the outbox until the database takes writes", reference)
+    return reference
+
+
+async def _hand_off_failure(
+    dispatcher: CollectingDispatcher, conversation_id: str
+) -> list[dict[str, Any]]:
+    """Nothing was kept: say so, with the DPO's details, and ask staff if that works."""
+    if await record_handoff(conversation_id, "case_logging_failed"):
+        dispatcher.utter_message(response="utter_case_logging_failed")
+        return [SlotSet("confirmed", None), ConversationPaused()]
+    dispatcher.utter_message(response="utter_case_logging_failed_no_staff")
+    return [SlotSet("confirmed", None)]

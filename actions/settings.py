@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from bot.cases.outbox import Outbox
 from bot.cases.repository import CaseRepository
 from bot.cases.status_limits import StatusCheckLimits
 from bot.config import Settings, load_settings
@@ -29,3 +30,9 @@ def status_limits() -> StatusCheckLimits:
 def access_log() -> AccessLog:
     """The staff access log: the assistant records status checks it refused there."""
     return AccessLog(make_session_factory(get_engine(settings().database_url)))
+
+
+@lru_cache(maxsize=1)
+def outbox() -> Outbox:
+    """Where a confirmed request or a handoff goes when the database refuses it."""
+    return Outbox.from_settings(settings())

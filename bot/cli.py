@@ -17,6 +17,7 @@ from bot.commands import (
     deadline,
     evaluate,
     inbox,
+    outbox,
     purge,
     redact,
     run,
@@ -26,7 +27,8 @@ from bot.commands import (
 from bot.config import ConfigError
 
 # Add a module under bot/commands/ and here to add a command (in `dpa --help` order).
-COMMAND_MODULES = [deadline, cases, db, run, train, inbox, purge, evaluate, staff, redact]
+COMMAND_MODULES = [deadline, cases, db, run, train, inbox, purge, evaluate, staff, redact,
+                   outbox]
 
 
 def build_parser() -> argparse.ArgumentParser:

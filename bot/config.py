@@ -96,6 +96,19 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+# How long a SQLite writer waits for another's lock (docs/benchmarks.md, "SQLite under
+# concurrent writers"); well under CHAT_RASA_TIMEOUT_SECONDS, so a refused submission is
+# still kept in the outbox and the resident told within the turn.
+DEFAULT_SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
+
+
+def sqlite_busy_timeout() -> float:
+    """SQLITE_BUSY_TIMEOUT_SECONDS: read where engines are built (they take only a URL)."""
+    value = _float("SQLITE_BUSY_TIMEOUT_SECONDS", DEFAULT_SQLITE_BUSY_TIMEOUT_SECONDS)
+    _positive("SQLITE_BUSY_TIMEOUT_SECONDS", value)
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a running process needs to know about its environment."""
@@ -147,6 +160,11 @@ class Settings:
     status_check_max_failures_per_address: int = 20
     status_check_max_failures_unknown_address: int = 20
     status_check_window_hours: int = 24
+    # The outbox (bot/cases/outbox.py): how often the action server replays it, and how
+    # long a record may wait before /health says degraded.
+    sqlite_busy_timeout_seconds: float = DEFAULT_SQLITE_BUSY_TIMEOUT_SECONDS
+    outbox_replay_seconds: float = 5.0
+    outbox_degraded_after_seconds: float = 60.0
 
     @property
     def action_webhook_url(self) -> str:
@@ -211,6 +229,11 @@ def load_settings() -> Settings:
     }
     for name, value in status_limits.items():
         _positive(name, value)
+    outbox_limits = {
+        "OUTBOX_REPLAY_SECONDS": _float("OUTBOX_REPLAY_SECONDS", 5.0),
+        "OUTBOX_DEGRADED_AFTER_SECONDS": _float("OUTBOX_DEGRADED_AFTER_SECONDS", 60.0),
+    }
+    _all_positive({}, outbox_limits)
     return Settings(
         var_dir=var_dir,
         database_url=os.environ.get("DATABASE_URL")
@@ -252,4 +275,7 @@ def load_settings() -> Settings:
             "STATUS_CHECK_MAX_FAILURES_UNKNOWN_ADDRESS"
         ],
         status_check_window_hours=status_limits["STATUS_CHECK_WINDOW_HOURS"],
+        sqlite_busy_timeout_seconds=sqlite_busy_timeout(),
+        outbox_replay_seconds=outbox_limits["OUTBOX_REPLAY_SECONDS"],
+        outbox_degraded_after_seconds=outbox_limits["OUTBOX_DEGRADED_AFTER_SECONDS"],
     )

@@ -30,6 +30,14 @@ class InvalidCaseData(CaseError, ValueError):
     """A value the case store does not accept (unknown request type, naive timestamp, ...)."""
 
 
+class ReferenceTaken(InvalidCaseData):
+    """A reference given up front belongs to another conversation's case."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"reference {reference!r} belongs to another conversation")
+        self.reference = reference
+
+
 class InvalidCaseEvent(InvalidCaseData, ClockError):
     """The clock rules do not allow this event now; the message is meant for staff."""
 

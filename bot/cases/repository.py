@@ -29,6 +29,7 @@ from bot.cases.records import (
     CaseSummary,
     InvalidCaseData,
     InvalidCaseEvent,
+    ReferenceTaken,
 )
 from bot.cases.vocabulary import ASSISTANT, CREATED, DETAILS_CHANGED, NOTE, VIEWED
 from bot.config import Settings, load_settings
@@ -81,6 +82,10 @@ class CaseRepository:
         options.setdefault("nation", settings.council_nation)
         return cls.from_url(settings.database_url, **options)
 
+    def new_reference(self) -> str:
+        """A fresh reference to give a request up front (see :meth:`create_case_once`)."""
+        return self._new_reference()
+
     def today(self) -> date:
         """The council's local date now (Europe/London), the 'today' of every rule."""
         return received_on(self._now())
@@ -102,12 +107,7 @@ class CaseRepository:
         its Europe/London date. Evidence of authority is required by default when someone
         asks on another's behalf.
         """
-        fields = checks.clean_fields(new_case.stored_values())
-        if not fields.get("full_name"):
-            raise InvalidCaseData("full_name is required")
-        actor = checks.actor(actor)
-        nation = self._nation(nation)
-        received_at = checks.aware(received_at, "received_at")
+        fields, actor, nation, received_at = self._checked(new_case, actor, nation, received_at)
         received = received_on(received_at)
 
         last_error: IntegrityError | None = None
@@ -130,6 +130,44 @@ class CaseRepository:
             return summary
         log.error("no free case reference after %d attempts", REFERENCE_ATTEMPTS)
         raise InvalidCaseData("could not allocate a unique case reference") from last_error
+
+    def create_case_once(
+        self,
+        new_case: NewCase,
+        *,
+        reference: str,
+        received_at: datetime,
+        actor: str = ASSISTANT,
+        nation: str | None = None,
+    ) -> tuple[CaseSummary, bool]:
+        """Log a request under the reference it was given up front (the outbox's replay).
+
+        Idempotent: a case that already has ``reference`` and the same conversation is this
+        very request, written before (a replay after a crash, or a write that succeeded but
+        reported an error); it is returned with False and nothing is written twice. The
+        reference taken by another conversation raises ReferenceTaken.
+        """
+        fields, actor, nation, received_at = self._checked(new_case, actor, nation, received_at)
+        with session_scope(self._sessions, write=True) as session:
+            if queries.reference_taken(session, reference):
+                existing = queries.load(session, reference)
+                if existing.conversation_id != fields.get("conversation_id"):
+                    raise ReferenceTaken(reference)
+                return CaseSummary.from_model(existing), False
+            case = self._insert_case(session, reference, fields, nation, received_at,
+                                     received_on(received_at), actor)
+            summary = CaseSummary.from_model(case)
+        log.info("case %s created from the outbox (%s)", summary.reference, summary.request_type)
+        return summary, True
+
+    def _checked(
+        self, new_case: NewCase, actor: str, nation: str | None, received_at: datetime
+    ) -> tuple[dict[str, Any], str, str, datetime]:
+        fields = checks.clean_fields(new_case.stored_values())
+        if not fields.get("full_name"):
+            raise InvalidCaseData("full_name is required")
+        return (fields, checks.actor(actor), self._nation(nation),
+                checks.aware(received_at, "received_at"))
 
     def _reference_exists(self, reference: str) -> bool:
         with session_scope(self._sessions) as session:

@@ -14,6 +14,20 @@ STATUS_CHECK_LOCKED_TEXT = (
 )
 
 
+# The end of the message for a request kept in the outbox (case_logged_message, queued).
+QUEUED_CONTACT_TEXT = (
+    "If you do not hear from us, please contact our Data Protection Officer, quoting your "
+    f"reference: email {DPO_EMAIL}, phone {DPO_PHONE}, or write to {DPO_POSTAL_ADDRESS}."
+)
+# A handoff kept in the outbox: staff will see it once the case system takes writes again.
+HANDOFF_QUEUED_TEXT = (
+    "I've asked for a member of our data protection team to join this chat. Our systems are "
+    "busy just now, so it may take longer than usual for someone to reply. If it cannot "
+    f"wait, please contact our Data Protection Officer: email {DPO_EMAIL}, phone {DPO_PHONE}, "
+    f"or write to {DPO_POSTAL_ADDRESS}."
+)
+
+
 def long_date(day: date) -> str:
     """'Monday 4 January 2027': unambiguous for UK readers, no leading zero."""
     return f"{day:%A} {day.day} {day:%B %Y}"
@@ -35,17 +49,30 @@ def case_logged_message(
     due_if_documents_today: date | None,
     dpo_email: str,
     dpo_postal_address: str,
+    queued: bool = False,
 ) -> str:
     """What a resident is told once their request is logged: reference, next steps, date.
 
     While the clock waits for ID (or evidence of authority) there is no due date yet, so
     the message says when the clock starts and what the date would be if the documents
     arrived today, rather than promising a date the law does not yet fix.
+
+    ``queued``: the database refused the case and it is kept in the outbox
+    (:mod:`bot.cases.outbox`) until it can be logged, under the reference given here; the
+    resident is told exactly that, and whom to contact if they hear nothing.
     """
-    lines = [
-        f"Thank you. Your request is logged. Your reference is {reference}: "
-        "please keep it, and quote it whenever you contact us."
-    ]
+    if queued:
+        first = (
+            "Thank you. Your request is saved and will be logged as soon as possible, with "
+            f"the reference {reference} (our case system is busy just now): please keep it, "
+            "and quote it whenever you contact us."
+        )
+    else:
+        first = (
+            f"Thank you. Your request is logged. Your reference is {reference}: "
+            "please keep it, and quote it whenever you contact us."
+        )
+    lines = [first]
     if documents:
         what = join_words(documents)
         lines.append(
@@ -71,6 +98,8 @@ def case_logged_message(
         "If your request is complex we may extend this by two further months; we would "
         "tell you why within the first month."
     )
+    if queued:
+        lines.append(QUEUED_CONTACT_TEXT)
     return "\n".join(lines)
 
 

@@ -5,6 +5,11 @@ SQLite connection uses WAL (readers never block the writer), enforces foreign ke
 for a lock instead of failing at once. Write units of work start with ``BEGIN IMMEDIATE`` so
 that two processes never both read and then both try to upgrade to a write lock (SQLite would
 fail one of them at once, without waiting). On PostgreSQL the same code runs unchanged.
+
+The busy timeout (``SQLITE_BUSY_TIMEOUT_SECONDS``, :func:`bot.config.sqlite_busy_timeout`)
+is how long a writer waits for another's lock before giving up; docs/benchmarks.md has the
+measurements behind its default. It must stay well under the hub's wait for a turn, so that
+a submission the database refuses is still kept in the outbox and the resident told.
 """
 from __future__ import annotations
 
@@ -16,9 +21,11 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
+from bot.config import sqlite_busy_timeout
 
 # Execution option asking the SQLite begin hook for a write transaction (BEGIN IMMEDIATE).
 WRITE_OPTION = "dpa_write"
@@ -72,8 +79,23 @@ def dispose_all_engines() -> None:
         engine.dispose()
 
 
-def build_engine(url: str | URL) -> Engine:
-    """A new engine for ``url`` (uncached; most callers want :func:`get_engine`)."""
+def database_refused(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database could not take a write now (locked past the busy
+    timeout, read-only, full, unreachable) rather than that the write itself was wrong.
+
+    A missing table or column is an OperationalError too, but a schema that was never
+    migrated is a mistake to fix, not an outage to wait out.
+    """
+    if isinstance(exc, OperationalError):
+        return "no such " not in str(exc.orig)
+    return isinstance(exc, (InterfaceError, DisconnectionError, PoolTimeout, OSError))
+
+
+def build_engine(url: str | URL, *, busy_timeout: float | None = None) -> Engine:
+    """A new engine for ``url`` (uncached; most callers want :func:`get_engine`).
+
+    ``busy_timeout`` (seconds) defaults to ``SQLITE_BUSY_TIMEOUT_SECONDS``.
+    """
     parsed = normalise_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, future=True, pool_pre_ping=True)
@@ -81,10 +103,9 @@ def build_engine(url: str | URL) -> Engine:
     in_memory = database in ("", ":memory:") or "mode=memory" in database
     if not in_memory and not database.startswith("file:"):
         _create_private_file(Path(database).expanduser())
-    engine = create_engine(
-        parsed, future=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
-    )
-    _install_sqlite_hooks(engine, wal=not in_memory)
+    timeout = sqlite_busy_timeout() if busy_timeout is None else busy_timeout
+    engine = create_engine(parsed, future=True, connect_args={"timeout": timeout})
+    _install_sqlite_hooks(engine, wal=not in_memory, busy_timeout=timeout)
     return engine
 
 
@@ -98,13 +119,13 @@ def _create_private_file(path: Path) -> None:
         path.touch(mode=0o600, exist_ok=True)
 
 
-def _install_sqlite_hooks(engine: Engine, *, wal: bool) -> None:
+def _install_sqlite_hooks(engine: Engine, *, wal: bool, busy_timeout: float) -> None:
     """Pragmas on every new connection, and our own BEGIN (the recipe in SQLAlchemy's docs).
 
     pysqlite's own transaction handling is switched off (``isolation_level = None``) because
     it delays BEGIN until the first write, which breaks both SAVEPOINT and BEGIN IMMEDIATE.
     """
-    busy_ms = int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)
+    busy_ms = int(busy_timeout * 1000)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

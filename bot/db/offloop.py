@@ -42,8 +42,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import SingletonThreadPool
 
+from bot.config import sqlite_busy_timeout
 from bot.db.engine import (
-    SQLITE_BUSY_TIMEOUT_SECONDS,
     _install_sqlite_hooks,  # the same pragmas and BEGIN handling as every engine of ours
     get_engine,
     is_sqlite,
@@ -58,14 +58,15 @@ POSTGRES_THREADS = 4
 def _kept_sqlite_engine(url: str) -> Engine:
     """An engine for one thread that keeps its connection (``SingletonThreadPool``)."""
     get_engine(url)  # creates the file private to its owner if it is missing
+    timeout = sqlite_busy_timeout()
     engine = create_engine(
         normalise_url(url),
         future=True,
         poolclass=SingletonThreadPool,
         # Only the hub's database thread uses it; closing at shutdown may run elsewhere.
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        connect_args={"timeout": timeout, "check_same_thread": False},
     )
-    _install_sqlite_hooks(engine, wal=True)
+    _install_sqlite_hooks(engine, wal=True, busy_timeout=timeout)
     return engine
 
 

@@ -10,7 +10,8 @@ This launcher serves the same app (the same ``actions`` package) but
   set in the endpoints file :mod:`bot.rasa.endpoints` renders).
 
 The submitting action re-checks every field it stores as well (a caller holding the token
-is still not trusted with the data: :mod:`actions.requests`).
+is still not trusted with the data: :mod:`actions.requests`). It also replays the outbox
+in a background thread (:mod:`bot.cases.outbox_replay`).
 """
 from __future__ import annotations
 
@@ -62,6 +63,10 @@ def main(argv: list[str] | None = None) -> None:
 
     install()
     app = create_action_app(settings.action_token)
+    from bot.cases.outbox_replay import Replayer
+
+    # The requests the database refused (the outbox) are written once it takes writes again.
+    Replayer.from_settings(settings).start()
     logger.info("action server on http://%s:%d/webhook", args.host, args.port)
     app.run(args.host, args.port, workers=1, access_log=False)
 

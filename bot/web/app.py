@@ -6,6 +6,7 @@ import asyncio
 import aiohttp
 from aiohttp import web
 
+from bot.cases.outbox import Outbox, outbox_overdue
 from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import TranscriptStore
 from bot.config import ConfigError, Settings, load_settings
@@ -44,7 +45,8 @@ async def _probe(client: aiohttp.ClientSession, url: str) -> str:
 
 
 async def health(request: web.Request) -> web.Response:
-    """The hub (and its database), Rasa and the action server, each with its state."""
+    """The hub (and its database), Rasa and the action server, each with its state, and the
+    outbox (requests and handoffs waiting for the database: degraded once one waits long)."""
     settings = request.app[SETTINGS_KEY]
     client = request.app[CLIENT_KEY]
     hub, rasa, actions = await asyncio.gather(
@@ -55,6 +57,10 @@ async def health(request: web.Request) -> web.Response:
     overall = "ok" if hub == rasa == actions == "ok" else "degraded"
     payload: dict[str, object] = {"status": overall, "hub": hub, "rasa": rasa,
                                   "action_server": actions}
+    outbox = await asyncio.to_thread(Outbox.from_settings(settings).status)
+    payload["outbox"] = outbox.as_dict()
+    if outbox_overdue(outbox, settings):  # the database has refused writes for a while
+        payload["status"] = "degraded"
     runner = read_status(status_file(settings.var_dir))
     if runner is not None:  # started by dpa run: which part is down or restarting
         payload["parts"] = runner["parts"]

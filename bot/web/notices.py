@@ -18,10 +18,12 @@ STAFF_UNAVAILABLE = "staff_unavailable"
 # What staff (and the console's queue watcher) may announce through ChatHub.notify.
 STAFF_NOTICE_KINDS = (STAFF_JOINED, STAFF_LEFT, HANDED_BACK, CLOSED, STAFF_UNAVAILABLE)
 
+# Sent only while the assistant has the conversation (no handoff exists: once one does,
+# the hub relays nothing to the assistant), so it must not say that staff can see it.
 UNAVAILABLE_TEXT = (
-    "Sorry, the assistant is not available at the moment. Your message has been kept and "
-    "our team can see it. If your question cannot wait, please contact our Data Protection "
-    f"Officer: email {DPO_EMAIL}, phone {DPO_PHONE}, or write to {DPO_POSTAL_ADDRESS}."
+    "Sorry, the assistant is not available at the moment. Your message has been kept. "
+    "If your question cannot wait, please contact our Data Protection Officer: email "
+    f"{DPO_EMAIL}, phone {DPO_PHONE}, or write to {DPO_POSTAL_ADDRESS}."
 )
 HANDED_BACK_TEXT = "You are now talking to the automated assistant again."
 CLOSED_BY_STAFF_TEXT = (

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from actions.settings import access_log, case_repository, settings, status_limits
+from actions.settings import access_log, case_repository, outbox, settings, status_limits
 from bot.cases.repository import CaseRepository
 from bot.db.engine import dispose_engine
 from bot.db.schema import current_revision, head_revision, upgrade_database
@@ -27,6 +27,7 @@ def _clear_caches() -> None:
     case_repository.cache_clear()
     status_limits.cache_clear()
     access_log.cache_clear()
+    outbox.cache_clear()
 
 
 @pytest.fixture

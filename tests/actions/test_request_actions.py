@@ -18,6 +18,7 @@ from actions.requests import (
     ActionStartRequest,
     ActionSubmitRequest,
 )
+from actions.settings import outbox, settings
 from actions.summary import ActionAskChangeField, ActionAskConfirmed
 from bot.cases.new_case import NewCase
 from bot.cases.repository import CaseRepository
@@ -332,12 +333,12 @@ async def test_a_failing_case_store_tells_the_resident_and_hands_off(
     def broken(self: CaseRepository, *args: Any, **fields: Any):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(CaseRepository, "create_case", broken)
+    monkeypatch.setattr(CaseRepository, "create_case_once", broken)
     outcome = await submit(domain, ACCESS_FOR_MYSELF)
 
     assert outcome.responses == ["utter_case_logging_failed"]
     assert outcome.texts == []  # no reference, no promise of a date
-    assert handoff_calls == [(SENDER_ID, "case_logging_failed", True)]
+    assert handoff_calls == [(SENDER_ID, "case_logging_failed", "database")]
     [handoff] = HandoffStore.from_url(case_db).for_conversation(SENDER_ID)
     assert handoff.reason == "the case could not be logged"
     assert handoff.status == "waiting"
@@ -346,44 +347,52 @@ async def test_a_failing_case_store_tells_the_resident_and_hands_off(
     assert outcome.slots == {"confirmed": None}  # the answers stay for staff to see
 
 
-async def test_a_read_only_database_logs_no_case_and_still_answers(
+async def test_a_read_only_database_keeps_the_request_in_the_outbox(
     domain, case_db, use_database, handoff_calls
 ):
     path = case_db.removeprefix("sqlite:///")
     use_database(f"sqlite:///file:{path}?mode=ro&uri=true")
     outcome = await submit(domain, ACCESS_FOR_MYSELF)
 
-    assert outcome.responses == ["utter_case_logging_failed_no_staff"]
-    assert [(conv, reason) for conv, reason, _ in handoff_calls] == [
-        (SENDER_ID, "case_logging_failed")]
+    [pending] = outbox().pending()
+    [said] = outcome.texts
+    promise = "saved and will be logged as soon as possible, with the reference"
+    assert f"{promise} {pending.reference}" in said
+    assert council.DPO_EMAIL in said  # whom to contact if they hear nothing
+    assert "Your request is logged" not in said
+    assert outcome.slots["case_reference"] == pending.reference
+    assert handoff_calls == []  # it will be logged: no need to ask staff
     assert CaseRepository.from_url(case_db).list_cases() == []
     assert HandoffStore.from_url(case_db).for_conversation(SENDER_ID) == []
-    rendered = response_text(domain, outcome.messages[0])
-    assert council.DPO_EMAIL in rendered  # the resident can still make the request
 
 
-async def test_an_unreachable_database_path_logs_no_case(
+async def test_an_unreachable_database_path_keeps_the_request_in_the_outbox(
     domain, tmp_path: Path, use_database, handoff_calls
 ):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     use_database(f"sqlite:///{blocker / 'dpa.sqlite3'}")
     outcome = await submit(domain, ACCESS_FOR_MYSELF)
-    assert outcome.responses == ["utter_case_logging_failed_no_staff"]
-    assert len(handoff_calls) == 1
+    [pending] = outbox().pending()
+    assert pending.reference in outcome.texts[0]
+    assert handoff_calls == []
     assert blocker.read_text() == ""
 
 
 async def test_the_resident_is_not_told_staff_were_asked_when_the_handoff_failed(
     domain, case_db, use_database, handoff_calls
 ):
+    """The database refuses and the outbox cannot be written either (the same full disk)."""
     path = case_db.removeprefix("sqlite:///")
     use_database(f"sqlite:///file:{path}?mode=ro&uri=true")
+    (settings().var_dir / "outbox").write_text("")  # a file where the outbox folder goes
     outcome = await submit(domain, ACCESS_FOR_MYSELF)
-    assert handoff_calls and handoff_calls[0][2] is False
+    assert outcome.responses == ["utter_case_logging_failed_no_staff"]
+    assert handoff_calls and handoff_calls[0][2] is None
     rendered = " ".join(response_text(domain, m) for m in outcome.messages)
     assert council.DPO_EMAIL in rendered
     assert "asked a member of staff" not in rendered
+    assert "reference" not in rendered  # no reference for a request kept nowhere
 
 
 async def test_a_recorded_handoff_after_a_logging_failure_pauses_the_assistant(
@@ -392,7 +401,7 @@ async def test_a_recorded_handoff_after_a_logging_failure_pauses_the_assistant(
     def broken(self: CaseRepository, *args: Any, **fields: Any):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(CaseRepository, "create_case", broken)
+    monkeypatch.setattr(CaseRepository, "create_case_once", broken)
     outcome = await submit(domain, ACCESS_FOR_MYSELF)
     assert HandoffStore.from_url(case_db).for_conversation(SENDER_ID)
     assert {"event": "pause", "timestamp": None} in outcome.events

@@ -1,11 +1,14 @@
-"""The dashboard: open cases by status (with a chart), due this week, overdue, chats waiting."""
+"""The dashboard: open cases by status (with a chart), due this week, overdue, chats waiting,
+and any requests the database refused that wait in the outbox (bot/cases/outbox.py)."""
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from typing import Any
 
 from aiohttp import web
 
+from bot.cases.outbox import Outbox
 from bot.chat.handoffs import WAITING
 from bot.staff.auth import roles
 from bot.staff.auth.security import PREFIX, require
@@ -42,6 +45,7 @@ async def dashboard(request: web.Request) -> web.Response:
     overdue = [c for c in open_cases if urgency(c, today) == "overdue"]
     due_soon = [c for c in open_cases if urgency(c, today) == "due_soon"]
     waiting = sum(1 for h in handoffs if h.status == WAITING)
+    outbox = await asyncio.to_thread(Outbox.from_settings(services.settings).status)
     tiles = [
         {"label": "open cases", "value": len(open_cases), "href": f"{PREFIX}/cases", "kind": ""},
         {"label": f"due in the next {DUE_SOON_DAYS} days", "value": len(due_soon),
@@ -54,7 +58,8 @@ async def dashboard(request: web.Request) -> web.Response:
     counts = [(status_label(s), by_status.get(s, 0)) for s in OPEN_STATUSES]
     return page(request, "dashboard.html", title="Dashboard", tiles=tiles, counts=counts,
                 chart=bar_chart(counts, "Open cases by status"), overdue=overdue,
-                due_soon=due_soon, due_soon_days=DUE_SOON_DAYS, today=today)
+                due_soon=due_soon, due_soon_days=DUE_SOON_DAYS, today=today,
+                outbox_pending=outbox.pending)
 
 
 @require(roles.SIGNED_IN)

@@ -1,0 +1,198 @@
+"""The database faults and the stack they are injected into (a pytest plugin: tests/conftest.py).
+
+The stack is the real one (Rasa, the action server, the web app), started as
+tests/conftest.py starts it but with its own var directory, its database in a directory of
+its own (a small tmpfs when this runs as root, so the disk can be filled), and short
+timeouts: a writer gives up after SQLITE_BUSY_TIMEOUT_SECONDS=1, the outbox is replayed
+every second and /health says degraded once a record has waited two seconds.
+
+Faults:
+
+- :func:`database_locked`: another process holds ``BEGIN EXCLUSIVE`` on the file.
+- :func:`database_read_only`: the file and its WAL made immutable (``chattr +i``; root
+  ignores file modes, so ``chmod`` would not do), so every write fails.
+- :func:`disk_full`: the database's filesystem filled to the last byte.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.db.schema import upgrade_database
+from bot.rasa.stack import Stack, build_services
+from bot.rasa.training import ensure_trained, model_path
+from tests.conftest import free_port
+
+TMPFS_SIZE = "48m"
+FAST = {
+    "SQLITE_BUSY_TIMEOUT_SECONDS": "1",
+    "OUTBOX_REPLAY_SECONDS": "1",
+    "OUTBOX_DEGRADED_AFTER_SECONDS": "2",
+}
+
+
+def _mount_tmpfs(directory: Path) -> bool:
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={TMPFS_SIZE},mode=0700",
+                           "tmpfs", str(directory)], capture_output=True)
+    return done.returncode == 0
+
+
+@pytest.fixture(scope="module")
+def db_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, bool]]:
+    """Where the database lives, and whether it is a small tmpfs of its own."""
+    directory = tmp_path_factory.mktemp("database")
+    mounted = _mount_tmpfs(directory)
+    yield directory, mounted
+    if mounted:
+        subprocess.run(["umount", "-l", str(directory)], check=False)
+
+
+@pytest.fixture(scope="module")
+def fault_settings(
+    tmp_path_factory: pytest.TempPathFactory, db_dir: tuple[Path, bool]
+) -> Iterator[Settings]:
+    var_dir = tmp_path_factory.mktemp("fault-var")
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
+    overrides = {
+        "DPA_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{db_dir[0] / 'dpa.sqlite3'}",
+        "RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTION_PORT']}",
+        **FAST,
+        **{name: str(port) for name, port in ports.items()},
+    }
+    saved = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
+    try:
+        yield load_settings()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture(scope="module")
+def fault_stack(fault_settings: Settings) -> Iterator[Stack]:
+    model_dir = load_settings().model_dir
+    ensure_trained(model_dir)
+    upgrade_database(fault_settings.database_url)
+    running = Stack(build_services(fault_settings, model_path(model_dir)),
+                    fault_settings.var_dir / "logs")
+    running.start(timeout=420)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def database_file(settings: Settings) -> Path:
+    return Path(settings.database_url.removeprefix("sqlite:///"))
+
+
+# -- the faults ------------------------------------------------------------------------------
+
+_HOLDER = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.read()
+connection.execute("ROLLBACK")
+"""
+
+
+@contextmanager
+def database_locked(settings: Settings) -> Iterator[None]:
+    """Another process holds an exclusive transaction on the file until the block ends."""
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(database_file(settings))],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=10)
+
+
+@contextmanager
+def database_read_only(settings: Settings) -> Iterator[None]:
+    path = database_file(settings)
+    files = [p for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
+    done = subprocess.run(["chattr", "+i", *map(str, files)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot make the database immutable here: {done.stderr.strip()!r}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", *map(str, files)], check=True)
+
+
+@contextmanager
+def disk_full(settings: Settings, mounted: bool) -> Iterator[None]:
+    if not mounted:
+        pytest.skip("disk full needs the database on a small tmpfs (mount needs root)")
+    path = database_file(settings)
+    _checkpoint(path)  # an empty WAL: the next write needs new space
+    filler = path.with_name("filler")
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (1 << 20, 4096, 1):
+            try:
+                while os.write(fd, b"\0" * size):
+                    pass
+            except OSError:
+                continue
+    finally:
+        os.close(fd)
+    try:
+        yield
+    finally:
+        filler.unlink()
+
+
+def _checkpoint(path: Path) -> None:
+    import sqlite3
+
+    connection = sqlite3.connect(str(path), timeout=5)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
+# -- looking at the stack --------------------------------------------------------------------
+
+
+def health(settings: Settings) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{settings.web_port}/health"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 20.0, every: float = 0.2) -> Any:
+    """The first truthy value ``check`` returns, or an AssertionError after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {timeout} s")
+        time.sleep(every)
