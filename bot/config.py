@@ -147,6 +147,16 @@ class Settings:
     status_check_max_failures_per_address: int = 20
     status_check_max_failures_unknown_address: int = 20
     status_check_window_hours: int = 24
+    # Email (docs/mail.md): SMTP_URL empty means the pickup directory var/mail/; MAIL_FROM
+    # empty means the DPO's published address (bot/rules/council.py).
+    smtp_url: str = ""
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = ""
+    mail_team_address: str = ""
+    mail_send_interval_seconds: float = 30.0
+    mail_max_attempts: int = 8
+    mail_retry_seconds: float = 60.0
+    mail_template_dir: Path | None = None
 
     @property
     def action_webhook_url(self) -> str:
@@ -211,6 +221,14 @@ def load_settings() -> Settings:
     }
     for name, value in status_limits.items():
         _positive(name, value)
+    mail_ints = {"MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8)}
+    mail_floats = {
+        "SMTP_TIMEOUT_SECONDS": _float("SMTP_TIMEOUT_SECONDS", 30.0),
+        "MAIL_SEND_INTERVAL_SECONDS": _float("MAIL_SEND_INTERVAL_SECONDS", 30.0),
+        "MAIL_RETRY_SECONDS": _float("MAIL_RETRY_SECONDS", 60.0),
+    }
+    _all_positive(mail_ints, mail_floats)
+    template_dir = os.environ.get("MAIL_TEMPLATE_DIR", "").strip()
     return Settings(
         var_dir=var_dir,
         database_url=os.environ.get("DATABASE_URL")
@@ -252,4 +270,12 @@ def load_settings() -> Settings:
             "STATUS_CHECK_MAX_FAILURES_UNKNOWN_ADDRESS"
         ],
         status_check_window_hours=status_limits["STATUS_CHECK_WINDOW_HOURS"],
+        smtp_url=os.environ.get("SMTP_URL", "").strip(),
+        smtp_timeout_seconds=mail_floats["SMTP_TIMEOUT_SECONDS"],
+        mail_from=os.environ.get("MAIL_FROM", "").strip(),
+        mail_team_address=os.environ.get("MAIL_TEAM_ADDRESS", "").strip(),
+        mail_send_interval_seconds=mail_floats["MAIL_SEND_INTERVAL_SECONDS"],
+        mail_max_attempts=mail_ints["MAIL_MAX_ATTEMPTS"],
+        mail_retry_seconds=mail_floats["MAIL_RETRY_SECONDS"],
+        mail_template_dir=Path(template_dir).resolve() if template_dir else None,
     )
