@@ -14,13 +14,14 @@ from rasa_sdk.types import DomainDict
 from actions.handoff import record_handoff
 from actions.settings import case_repository, outbox, settings
 from bot.cases.new_case import NewCase
-from bot.cases.records import InvalidCaseData, ReferenceTaken
+from bot.cases.records import CaseSummary, InvalidCaseData, ReferenceTaken
 from bot.cases.repository import REFERENCE_ATTEMPTS
 from bot.cases.vocabulary import REQUEST_TYPES
 from bot.conversation.case_from_form import UnusableAnswer, new_case_from_form
 from bot.conversation.request_form import ALL_FORM_SLOTS, documents_to_send
 from bot.conversation.wording import case_logged_message
 from bot.db.engine import database_refused
+from bot.mail.case_mail import queue_case_confirmation
 from bot.rules import council
 from bot.rules.deadlines import due_date, received_on
 from bot.rules.references import new_reference
@@ -136,8 +137,19 @@ async def _log_case(case: NewCase, received_at: datetime) -> tuple[str, date | N
             )
         except ReferenceTaken:
             continue  # another conversation's case has it (1 in 2**40): choose again
+        await _queue_confirmation(summary)
         return summary.reference, summary.due_on
     raise InvalidCaseData("could not allocate a unique case reference")
+
+
+async def _queue_confirmation(summary: CaseSummary) -> None:
+    """The confirmation email (docs/mail.md); a mail failure never costs the resident the
+    chat's answer: the case is logged, and the reference is in the reply."""
+    try:
+        await asyncio.to_thread(queue_case_confirmation, summary)
+    except Exception as exc:  # noqa: BLE001 (the case is safe; say so and go on)
+        log.error("case %s: could not queue the confirmation email: %s",
+                  summary.reference, type(exc).__name__)
 
 
 async def _keep_in_outbox(case: NewCase, received_at: datetime) -> str | None:

@@ -17,6 +17,7 @@ from bot.commands import (
     deadline,
     evaluate,
     inbox,
+    mail,
     outbox,
     purge,
     redact,
@@ -28,7 +29,7 @@ from bot.config import ConfigError
 
 # Add a module under bot/commands/ and here to add a command (in `dpa --help` order).
 COMMAND_MODULES = [deadline, cases, db, run, train, inbox, purge, evaluate, staff, redact,
-                   outbox]
+                   outbox, mail]
 
 
 def build_parser() -> argparse.ArgumentParser:

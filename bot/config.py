@@ -165,6 +165,16 @@ class Settings:
     sqlite_busy_timeout_seconds: float = DEFAULT_SQLITE_BUSY_TIMEOUT_SECONDS
     outbox_replay_seconds: float = 5.0
     outbox_degraded_after_seconds: float = 60.0
+    # Email (docs/mail.md): SMTP_URL empty means the pickup directory var/mail/; MAIL_FROM
+    # empty means the DPO's published address (bot/rules/council.py).
+    smtp_url: str = ""
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = ""
+    mail_team_address: str = ""
+    mail_send_interval_seconds: float = 30.0
+    mail_max_attempts: int = 8
+    mail_retry_seconds: float = 60.0
+    mail_template_dir: Path | None = None
 
     @property
     def action_webhook_url(self) -> str:
@@ -234,6 +244,14 @@ def load_settings() -> Settings:
         "OUTBOX_DEGRADED_AFTER_SECONDS": _float("OUTBOX_DEGRADED_AFTER_SECONDS", 60.0),
     }
     _all_positive({}, outbox_limits)
+    mail_ints = {"MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8)}
+    mail_floats = {
+        "SMTP_TIMEOUT_SECONDS": _float("SMTP_TIMEOUT_SECONDS", 30.0),
+        "MAIL_SEND_INTERVAL_SECONDS": _float("MAIL_SEND_INTERVAL_SECONDS", 30.0),
+        "MAIL_RETRY_SECONDS": _float("MAIL_RETRY_SECONDS", 60.0),
+    }
+    _all_positive(mail_ints, mail_floats)
+    template_dir = os.environ.get("MAIL_TEMPLATE_DIR", "").strip()
     return Settings(
         var_dir=var_dir,
         database_url=os.environ.get("DATABASE_URL")
@@ -278,4 +296,12 @@ def load_settings() -> Settings:
         sqlite_busy_timeout_seconds=sqlite_busy_timeout(),
         outbox_replay_seconds=outbox_limits["OUTBOX_REPLAY_SECONDS"],
         outbox_degraded_after_seconds=outbox_limits["OUTBOX_DEGRADED_AFTER_SECONDS"],
+        smtp_url=os.environ.get("SMTP_URL", "").strip(),
+        smtp_timeout_seconds=mail_floats["SMTP_TIMEOUT_SECONDS"],
+        mail_from=os.environ.get("MAIL_FROM", "").strip(),
+        mail_team_address=os.environ.get("MAIL_TEAM_ADDRESS", "").strip(),
+        mail_send_interval_seconds=mail_floats["MAIL_SEND_INTERVAL_SECONDS"],
+        mail_max_attempts=mail_ints["MAIL_MAX_ATTEMPTS"],
+        mail_retry_seconds=mail_floats["MAIL_RETRY_SECONDS"],
+        mail_template_dir=Path(template_dir).resolve() if template_dir else None,
     )

@@ -14,3 +14,13 @@ DPO_POSTAL_ADDRESS = (
     "Data Protection Officer, Cheshire West and Chester Council, 4 Civic Way, "
     "Ellesmere Port, CH65 0BE"
 )
+
+# The Information Commissioner's Office, as the privacy policy's "Where can I get advice?"
+# gives it: where a resident may complain (the refusal and fee emails quote it).
+ICO_NAME = "Information Commissioner's Office"
+ICO_POSTAL_ADDRESS = (
+    "Information Commissioner's Office, Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF"
+)
+ICO_PHONE = "0303 123 1113"
+ICO_PHONE_NATIONAL_RATE = "01625 545 745"
+ICO_EMAIL = "casework@ico.org.uk"

@@ -11,6 +11,7 @@ from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import TranscriptStore
 from bot.config import ConfigError, Settings, load_settings
 from bot.db.offloop import HubDatabase
+from bot.mail.sender import mail_sender
 from bot.rasa.supervisor import read_status, status_file
 from bot.staff.console import add_staff_console
 from bot.web.chat import add_chat_routes
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[READINESS_KEY] = DatabaseReadiness(settings.database_url)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_client_and_hub)
+    app.cleanup_ctx.append(mail_sender)  # delivers the mail outbox (bot/mail, docs/mail.md)
     # aiohttp 3.9 writes Signal[Callable[...]] but aiosignal 1.4's Signal is generic in the
     # callbacks' arguments, so mypy expects a callback that takes a callback: a typing mismatch.
     app.on_shutdown.append(_close_chats)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Email: editable templates, rendering, the durable outbox, and delivery (SMTP or pickup)."""
