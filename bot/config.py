@@ -123,6 +123,8 @@ class Settings:
     chat_max_turns_in_flight: int = 20
     # After an outage this long, residents are given the DPO's contact details.
     chat_outage_contact_seconds: float = 60.0
+    # The hub retries kept turns with back-off up to this (the fault tests make it short).
+    chat_retry_max_seconds: float = 30.0
     # The staff console (docs/staff-console.md).
     staff_session_idle_minutes: int = 30
     staff_session_max_hours: int = 10
@@ -175,6 +177,7 @@ def load_settings() -> Settings:
         "CHAT_RASA_TIMEOUT_SECONDS": _float("CHAT_RASA_TIMEOUT_SECONDS", 30.0),
         "CHAT_MAX_TURNS_IN_FLIGHT": _int("CHAT_MAX_TURNS_IN_FLIGHT", 20),
         "CHAT_OUTAGE_CONTACT_SECONDS": _float("CHAT_OUTAGE_CONTACT_SECONDS", 60.0),
+        "CHAT_RETRY_MAX_SECONDS": _float("CHAT_RETRY_MAX_SECONDS", 30.0),
     }
     for name, value in chat_limits.items():
         _positive(name, value)
@@ -238,6 +241,7 @@ def load_settings() -> Settings:
         chat_rasa_timeout_seconds=chat_limits["CHAT_RASA_TIMEOUT_SECONDS"],
         chat_max_turns_in_flight=int(chat_limits["CHAT_MAX_TURNS_IN_FLIGHT"]),
         chat_outage_contact_seconds=chat_limits["CHAT_OUTAGE_CONTACT_SECONDS"],
+        chat_retry_max_seconds=chat_limits["CHAT_RETRY_MAX_SECONDS"],
         staff_session_idle_minutes=staff_limits["STAFF_SESSION_IDLE_MINUTES"],
         staff_session_max_hours=staff_limits["STAFF_SESSION_MAX_HOURS"],
         staff_cookie_secure=cookie_secure,

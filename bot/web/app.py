@@ -80,6 +80,7 @@ def _build_hub(
         run_db=database.run,
         max_turns_in_flight=settings.chat_max_turns_in_flight,
         outage_contact_seconds=settings.chat_outage_contact_seconds,
+        retry_max_seconds=settings.chat_retry_max_seconds,
     )
 
 

@@ -48,7 +48,7 @@ from bot.chat.transcripts import (
 )
 from bot.web import notices
 from bot.web.rasa_client import RasaClient, Reply
-from bot.web.relay import Outbound, TurnRelay
+from bot.web.relay import RETRY_FIRST_SECONDS, Outbound, TurnRelay
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,8 @@ class ChatHub:
         *,
         max_turns_in_flight: int = 20,
         outage_contact_seconds: float = 60.0,
-        retry_first_seconds: float | None = None,
+        retry_max_seconds: float = 30.0,
+        retry_first_seconds: float = RETRY_FIRST_SECONDS,
     ) -> None:
         self.transcripts = transcripts
         self.handoffs = handoffs
@@ -158,9 +159,10 @@ class ChatHub:
         self._conversations: dict[str, _Conversation] = {}
         self._tasks: set[asyncio.Task] = set()
         self._run_db = run_db
-        retry = {} if retry_first_seconds is None else {"retry_first_seconds": retry_first_seconds}
         self.relay = TurnRelay(self, max_in_flight=max_turns_in_flight,
-                               contact_after_seconds=outage_contact_seconds, **retry)
+                               contact_after_seconds=outage_contact_seconds,
+                               retry_first_seconds=retry_first_seconds,
+                               retry_max_seconds=retry_max_seconds)
 
     async def _db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Blocking database work, off the event loop (:class:`bot.db.offloop.HubDatabase`

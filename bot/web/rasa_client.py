@@ -3,7 +3,7 @@
 Rasa answers a turn only once every action of it has run (including the action server's),
 so a turn can take seconds; ``CHAT_RASA_TIMEOUT_SECONDS`` bounds how long a resident waits
 before being told the assistant is unavailable. After an outage the hub reads the
-conversation's tracker (:meth:`RasaClient.tracker_after_turns`) to learn which of the kept
+conversation's tracker (:meth:`RasaClient.tracker`) to learn which of the kept
 messages Rasa already had (:mod:`bot.web.catch_up`).
 """
 from __future__ import annotations
@@ -28,6 +28,9 @@ PROBE_SECONDS = 2.0
 # answering. Recording action_listen with the resume puts the conversation back in the state
 # every rule starts from: waiting for the resident.
 RESUME_EVENTS = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+# What the hub appends to wait for a turn in progress (see RasaClient.tracker): an event
+# that changes no prediction, and says who added it.
+CATCH_UP_EVENT = {"event": "agent", "text": "dpa hub: catching up after an outage"}
 
 
 class RasaUnavailable(Exception):
@@ -98,17 +101,23 @@ class RasaClient:
         )
         await self._post(url, RESUME_EVENTS, params={"token": self._token, "include_events": "NONE"})
 
-    async def tracker_after_turns(self, conversation_id: str) -> dict[str, Any]:
-        """The conversation's tracker with every event, once no turn of it is running.
+    async def tracker(self, conversation_id: str, *, after_turns: bool) -> dict[str, Any]:
+        """The conversation's tracker with every event.
 
-        Appending no events takes the conversation's lock in Rasa (``append_events``), so
-        this answers only after a turn Rasa was still working on (a frozen action server
-        that came back) has been saved: what it shows is final, and nothing is sent twice.
+        ``after_turns``: only once no turn of it is running. Appending an event takes the
+        conversation's lock in Rasa (``append_events``), so the answer comes after a turn
+        Rasa was still working on (a frozen part that came back) has been saved: what it
+        shows is final, and nothing is sent twice. The event appended is an ``agent``
+        utterance (:data:`CATCH_UP_EVENT`), which no policy featurises (Rasa answers 500 to
+        an empty list). Without it, a plain read.
         """
-        url = (
-            f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
-        )
-        body = await self._post(url, [], params={"token": self._token, "include_events": "ALL"})
+        quoted = quote(conversation_id, safe="")
+        params = {"token": self._token, "include_events": "ALL"}
+        url = f"{self._base}/conversations/{quoted}/tracker"
+        if after_turns:
+            body = await self._post(f"{url}/events", CATCH_UP_EVENT, params=params)
+        else:
+            body = await self._get(url, params=params)
         if not isinstance(body, dict):
             raise RasaUnavailable("the tracker is not a JSON object")
         return body
@@ -127,12 +136,20 @@ class RasaClient:
                 return False
         return True
 
+    async def _get(self, url: str, params: dict[str, str]) -> Any:
+        return await self._call("GET", url, None, params)
+
     async def _post(
         self, url: str, payload: Any, params: dict[str, str] | None = None
     ) -> Any:
+        return await self._call("POST", url, payload, params)
+
+    async def _call(
+        self, method: str, url: str, payload: Any, params: dict[str, str] | None
+    ) -> Any:
         try:
-            async with self._client.post(
-                url, json=payload, params=params, timeout=self._timeout
+            async with self._client.request(
+                method, url, json=payload, params=params, timeout=self._timeout
             ) as response:
                 if response.status >= 300:
                     raise RasaUnavailable(f"HTTP {response.status}")

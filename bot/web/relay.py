@@ -44,10 +44,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The background retry: first after RETRY_FIRST_SECONDS, doubling up to RETRY_MAX_SECONDS,
-# for RETRY_GIVE_UP_SECONDS; after that the kept messages wait for the resident's next one.
+# The background retry: first after RETRY_FIRST_SECONDS, doubling up to
+# CHAT_RETRY_MAX_SECONDS, for RETRY_GIVE_UP_SECONDS; after that the kept messages wait for
+# the resident's next one.
 RETRY_FIRST_SECONDS = 1.0
-RETRY_MAX_SECONDS = 30.0
 RETRY_GIVE_UP_SECONDS = 30 * 60.0
 
 
@@ -71,12 +71,14 @@ class TurnRelay:
         max_in_flight: int = 20,
         contact_after_seconds: float = 60.0,
         retry_first_seconds: float = RETRY_FIRST_SECONDS,
+        retry_max_seconds: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.hub = hub
         self.queue = TurnQueue(max_in_flight)
         self.contact_after = contact_after_seconds
         self.retry_first = retry_first_seconds
+        self.retry_max = max(retry_max_seconds, retry_first_seconds)
         self._clock = clock
         self._retries: set[asyncio.Task] = set()
 
@@ -191,7 +193,7 @@ class TurnRelay:
         try:
             while self._clock() < give_up:
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                delay = min(delay * 2, self.retry_max)
                 async with conv.relay_lock:
                     if conv.outage_since is None:
                         return  # the resident's next message caught up already
@@ -225,7 +227,9 @@ class TurnRelay:
         """Resolve every kept message if the assistant is back; False if it is not (the
         resident is told when this was for a new message)."""
         hub = self.hub
-        tracker = await self._tracker(conv) if await hub.rasa.ready() else None
+        in_doubt = any(m.relay == IN_DOUBT for m in kept)
+        ready = await hub.rasa.ready()
+        tracker = await self._tracker(conv, after_turns=in_doubt) if ready else None
         if tracker is None:
             if new_message:
                 await self._outage(conv)
@@ -250,7 +254,7 @@ class TurnRelay:
         for index, message in enumerate(plan.deliver):
             if index > 0:
                 # Typed before the reply just shown: never an answer to its question.
-                tracker = await self._tracker(conv)
+                tracker = await self._tracker(conv, after_turns=False)
                 if tracker is None:
                     await self._outage(conv)
                     return False
@@ -262,9 +266,9 @@ class TurnRelay:
                 return False
         return True
 
-    async def _tracker(self, conv: _Conversation) -> dict[str, Any] | None:
+    async def _tracker(self, conv: _Conversation, *, after_turns: bool) -> dict[str, Any] | None:
         try:
-            return await self.hub.rasa.tracker_after_turns(conv.id)
+            return await self.hub.rasa.tracker(conv.id, after_turns=after_turns)
         except RasaUnavailable as exc:
             log.warning("could not read the tracker to catch up: %s", exc)
             return None

@@ -12,7 +12,7 @@ port refuses connections, then the same port answers again), :meth:`freeze` / :m
 taken), ``actions_down`` (the action server is down: Rasa takes the message and answers
 nothing; ``/health``, which stands in for the action server's, fails). Like Rasa it keeps a
 tracker per conversation (``GET`` and ``POST .../tracker/events``; appending waits for a
-turn in progress, under the conversation's lock); :class:`FormScript` is a small request
+turn in progress, under the conversation's lock; ``agent`` events are not kept); :class:`FormScript` is a small request
 form for the "form question" and "confirmation" steps.
 """
 from __future__ import annotations
@@ -220,7 +220,7 @@ class StandInRasa:
         body = await request.json()  # one event, or a list of them (as Rasa accepts)
         event = body if isinstance(body, list) else [body]
         async with self._locks[conversation_id]:  # as Rasa's lock store: after a turn
-            if event:
+            if any(e.get("event") != "agent" for e in event):  # not the hub's catch-up
                 self.events.append((conversation_id, body, dict(request.query)))
             if any(e.get("event") == "resume" for e in event):
                 self.paused.discard(conversation_id)

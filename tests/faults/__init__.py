@@ -1,0 +1,1 @@
+"""Fault injection: the real stack with parts killed, frozen and restarted mid-request."""
