@@ -92,10 +92,27 @@ class FaultStack:
 
     def restart(self, name: str, timeout: float = RESTART_TIMEOUT) -> float:
         """Start the part again (as the supervisor would) and wait for its health check;
-        how long that took."""
-        service = self.service(name)
+        how long that took.
+
+        Call it from the main thread: a part gets SIGTERM when the *thread* that started it
+        ends (its parent-death signal), and an event loop's worker threads end with the
+        test. Async tests use :meth:`restart_async`.
+        """
         started = time.monotonic()
-        self.stack.spawn(service)
+        self.stack.spawn(self.service(name))
+        self.wait_healthy(name, timeout, started)
+        return time.monotonic() - started
+
+    async def restart_async(self, name: str, timeout: float = RESTART_TIMEOUT) -> float:
+        """:meth:`restart` from a test's event loop: started from this (the main) thread,
+        waited for in a worker thread, so the loop keeps serving the residents' sockets."""
+        started = time.monotonic()
+        self.stack.spawn(self.service(name))
+        await asyncio.to_thread(self.wait_healthy, name, timeout, started)
+        return time.monotonic() - started
+
+    def wait_healthy(self, name: str, timeout: float, started: float) -> None:
+        service = self.service(name)
         while not answers(service.health_url):
             assert service.process is not None
             if service.process.poll() is not None:
@@ -103,7 +120,6 @@ class FaultStack:
             if time.monotonic() - started > timeout:
                 raise AssertionError(f"the {name} did not come back:\n{service.log_tail()}")
             time.sleep(0.3)
-        return time.monotonic() - started
 
     def heal(self) -> None:
         """After a test: every part running and unfrozen, whatever the test did."""

@@ -16,7 +16,7 @@ import asyncio
 import json
 import re
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -30,6 +30,7 @@ pytestmark = pytest.mark.e2e
 TIMEOUT = 3.0  # CHAT_RASA_TIMEOUT_SECONDS of the fault stack
 TOLD_WITHIN = TIMEOUT + 3.0  # the timeout, the health probe, a busy machine
 RECOVERY = 60.0  # from the part being back to the resident seeing the catch-up
+RESTART = 240.0  # Rasa loading its model again on a busy two-core machine
 
 OPENING = "stop sending me marketing emails"
 TO_FULL_NAME = ["myself"]
@@ -76,7 +77,8 @@ def recovered(frame: Frame) -> bool:
 
 
 async def fault_case(
-    stack: FaultStack, residents, inject: Callable[[], None], recover: Callable[[], None]
+    stack: FaultStack, residents, inject: Callable[[], None],
+    recover: Callable[[], Awaitable[Any]],
 ) -> None:
     asking, confirming = await residents(), await residents()
     _, summary = await asyncio.gather(drive(asking, TO_FULL_NAME),
@@ -93,8 +95,9 @@ async def fault_case(
     sent_stray = await asking.say(STRAY)
     await told_in_time(asking, sent_stray)
 
-    await asyncio.to_thread(recover)
-    await asyncio.gather(asking.until(recovered, RECOVERY), confirming.until(recovered, RECOVERY))
+    # Reading while the part recovers: the tabs answer the hub's pings meanwhile.
+    await asyncio.gather(recover(), asking.until(recovered, RESTART + RECOVERY),
+                         confirming.until(recovered, RESTART + RECOVERY))
     await asyncio.sleep(1.0)  # let the catch-up finish (several lines may follow)
     await finish(asking, confirming, stack)
 
@@ -110,7 +113,7 @@ async def finish(asking: Resident, confirming: Resident, stack: FaultStack) -> N
     assert slots["full_name"] == "Tom Jones"
     assert slots.get("previous_names") in (None, "")
     assert slots["requested_slot"] == "previous_names"
-    assert "previous" in asking.assistant_texts()[-1].lower()
+    assert "other names" in asking.assistant_texts()[-1]
 
     # The resident at the confirmation: one case, and they were told its reference.
     if confirming.notices("resend"):
@@ -130,25 +133,29 @@ async def finish(asking: Resident, confirming: Resident, stack: FaultStack) -> N
         assert stored == resident.sent
 
 
+async def thaw(stack: FaultStack, name: str) -> None:
+    stack.thaw(name)
+
+
 async def test_action_server_killed(healthy_stack: FaultStack, residents) -> None:
     await fault_case(healthy_stack, residents,
                      inject=lambda: healthy_stack.kill(ACTION_SERVER),
-                     recover=lambda: healthy_stack.restart(ACTION_SERVER))
+                     recover=lambda: healthy_stack.restart_async(ACTION_SERVER))
 
 
 async def test_action_server_frozen_past_the_timeout(healthy_stack: FaultStack, residents) -> None:
     await fault_case(healthy_stack, residents,
                      inject=lambda: healthy_stack.freeze(ACTION_SERVER),
-                     recover=lambda: healthy_stack.thaw(ACTION_SERVER))
+                     recover=lambda: thaw(healthy_stack, ACTION_SERVER))
 
 
 async def test_rasa_frozen(healthy_stack: FaultStack, residents) -> None:
     await fault_case(healthy_stack, residents,
                      inject=lambda: healthy_stack.freeze(RASA),
-                     recover=lambda: healthy_stack.thaw(RASA))
+                     recover=lambda: thaw(healthy_stack, RASA))
 
 
 async def test_rasa_killed(healthy_stack: FaultStack, residents) -> None:
     await fault_case(healthy_stack, residents,
                      inject=lambda: healthy_stack.kill(RASA),
-                     recover=lambda: healthy_stack.restart(RASA))
+                     recover=lambda: healthy_stack.restart_async(RASA))

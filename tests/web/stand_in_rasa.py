@@ -12,8 +12,9 @@ port refuses connections, then the same port answers again), :meth:`freeze` / :m
 taken), ``actions_down`` (the action server is down: Rasa takes the message and answers
 nothing; ``/health``, which stands in for the action server's, fails). Like Rasa it keeps a
 tracker per conversation (``GET`` and ``POST .../tracker/events``; appending waits for a
-turn in progress, under the conversation's lock; ``agent`` events are not kept); :class:`FormScript` is a small request
-form for the "form question" and "confirmation" steps.
+turn in progress, under the conversation's lock; ``agent`` events are not kept).
+:class:`FormScript` is a small request form for the "form question" and "confirmation"
+steps.
 """
 from __future__ import annotations
 
