@@ -139,6 +139,12 @@ class Settings:
     chat_rate_per_minute: int = 30
     chat_rate_burst: int = 5
     chat_rasa_timeout_seconds: float = 30.0
+    # Turns waiting for Rasa at once; more wait in a queue, their residents told so.
+    chat_max_turns_in_flight: int = 20
+    # After an outage this long, residents are given the DPO's contact details.
+    chat_outage_contact_seconds: float = 60.0
+    # The hub retries kept turns with back-off up to this (the fault tests make it short).
+    chat_retry_max_seconds: float = 30.0
     # The staff console (docs/staff-console.md).
     staff_session_idle_minutes: int = 30
     staff_session_max_hours: int = 10
@@ -203,8 +209,13 @@ def load_settings() -> Settings:
         "CHAT_MAX_MESSAGE_CHARS": _int("CHAT_MAX_MESSAGE_CHARS", 1000),
         "CHAT_RATE_PER_MINUTE": _int("CHAT_RATE_PER_MINUTE", 30),
         "CHAT_RATE_BURST": _int("CHAT_RATE_BURST", 5),
+        "CHAT_MAX_TURNS_IN_FLIGHT": _int("CHAT_MAX_TURNS_IN_FLIGHT", 20),
     }
-    chat_floats = {"CHAT_RASA_TIMEOUT_SECONDS": _float("CHAT_RASA_TIMEOUT_SECONDS", 30.0)}
+    chat_floats = {
+        "CHAT_RASA_TIMEOUT_SECONDS": _float("CHAT_RASA_TIMEOUT_SECONDS", 30.0),
+        "CHAT_OUTAGE_CONTACT_SECONDS": _float("CHAT_OUTAGE_CONTACT_SECONDS", 60.0),
+        "CHAT_RETRY_MAX_SECONDS": _float("CHAT_RETRY_MAX_SECONDS", 30.0),
+    }
     _all_positive(chat_ints, chat_floats)
     staff_limits = {
         "STAFF_SESSION_IDLE_MINUTES": _int("STAFF_SESSION_IDLE_MINUTES", 30),
@@ -276,6 +287,9 @@ def load_settings() -> Settings:
         chat_rate_per_minute=chat_ints["CHAT_RATE_PER_MINUTE"],
         chat_rate_burst=chat_ints["CHAT_RATE_BURST"],
         chat_rasa_timeout_seconds=chat_floats["CHAT_RASA_TIMEOUT_SECONDS"],
+        chat_max_turns_in_flight=chat_ints["CHAT_MAX_TURNS_IN_FLIGHT"],
+        chat_outage_contact_seconds=chat_floats["CHAT_OUTAGE_CONTACT_SECONDS"],
+        chat_retry_max_seconds=chat_floats["CHAT_RETRY_MAX_SECONDS"],
         staff_session_idle_minutes=staff_limits["STAFF_SESSION_IDLE_MINUTES"],
         staff_session_max_hours=staff_limits["STAFF_SESSION_MAX_HOURS"],
         staff_cookie_secure=cookie_secure,

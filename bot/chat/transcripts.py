@@ -7,6 +7,12 @@ member of staff and the assistant) never take the same number. ``client_id`` mak
 resent message idempotent: the widget resends an unacknowledged message after reconnecting,
 and the second copy finds the first instead of being stored (and answered) twice.
 
+``relay`` says where a resident's message stands with the assistant: ``pending`` (not given
+to it yet: Rasa was down or the turn is queued), ``in_doubt`` (sent, but no answer came:
+Rasa may have it), ``delivered``, ``staff`` (went to staff instead), ``resend`` (missed in an
+outage; the resident was asked to send it again). The hub catches up on the pending ones
+when the assistant is back (:mod:`bot.web.catch_up`).
+
 Staff (and trainers) need "what the model understood": ``intent`` and ``confidence`` are
 filled on the resident's row once Rasa has answered, from the parse Rasa itself stored
 (see :mod:`bot.web.understanding`).
@@ -45,6 +51,13 @@ TRANSCRIPT_TABLE = "dpa_transcript_messages"
 RESIDENT, ASSISTANT, STAFF, SYSTEM = "resident", "assistant", "staff", "system"
 ROLES = (RESIDENT, ASSISTANT, STAFF, SYSTEM)
 
+# Where a resident's message stands with the assistant (the ``relay`` column).
+PENDING, IN_DOUBT, DELIVERED, TO_STAFF, RESEND = (
+    "pending", "in_doubt", "delivered", "staff", "resend"
+)
+RELAY_STATES = (PENDING, IN_DOUBT, DELIVERED, TO_STAFF, RESEND)
+NOT_DELIVERED = (PENDING, IN_DOUBT)
+
 # Column sizes, also used by the hub to trim what a browser sends.
 MAX_CLIENT_ID = 64
 MAX_AUTHOR = 120
@@ -81,6 +94,7 @@ class TranscriptMessageRow(Base):
     intent: Mapped[str | None] = Column(String(100))
     confidence: Mapped[float | None] = Column(Float)
     page: Mapped[str | None] = Column(String(MAX_PAGE))
+    relay: Mapped[str | None] = Column(String(16))
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
 
     def __repr__(self) -> str:  # no message text: reprs end up in logs
@@ -98,10 +112,13 @@ class NewMessage:
     buttons: list[dict[str, str]] | None = None
     client_id: str | None = None
     page: str | None = None
+    relay: str | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
+        if self.relay is not None and self.relay not in RELAY_STATES:
+            raise ValueError(f"unknown relay state {self.relay!r}")
 
 
 @dataclass(frozen=True)
@@ -129,6 +146,7 @@ class TranscriptMessage:
     intent: str | None = None
     confidence: float | None = None
     page: str | None = None
+    relay: str | None = None
 
     @classmethod
     def from_row(cls, row: TranscriptMessageRow) -> TranscriptMessage:
@@ -136,7 +154,7 @@ class TranscriptMessage:
             id=row.id, conversation_id=row.conversation_id, seq=row.seq, role=row.role,
             text=row.text, created_at=row.created_at, author=row.author, kind=row.kind,
             buttons=list(row.buttons or []), client_id=row.client_id, intent=row.intent,
-            confidence=row.confidence, page=row.page,
+            confidence=row.confidence, page=row.page, relay=row.relay,
         )
 
 
@@ -184,14 +202,17 @@ class TranscriptStore:
         messages: Sequence[NewMessage],
         *,
         understanding: tuple[int, Understanding] | None = None,
+        relay: tuple[Sequence[int], str] | None = None,
     ) -> list[TranscriptMessage]:
         """Store several messages (an assistant's replies) with consecutive seqs, atomically.
 
         ``understanding``: ``(message id, parse)`` of the resident message they answer,
         recorded in the same transaction (one write instead of two per turn: SQLite has one
-        writer at a time, shared with Rasa's tracker store).
+        writer at a time, shared with Rasa's tracker store). ``relay``: ``(message ids,
+        state)``, where the resident messages they answer now stand, in the same transaction
+        (a reply is never stored without its message marked, nor the other way round).
         """
-        if not messages and understanding is None:
+        if not messages and understanding is None and not (relay and relay[0]):
             return []
         for attempt in range(_APPEND_ATTEMPTS):
             try:
@@ -200,6 +221,8 @@ class TranscriptStore:
                     rows = self._insert(session, conversation_id, messages) if messages else []
                     if understanding is not None:
                         self._set_understanding(session, *understanding)
+                    if relay is not None and relay[0]:
+                        self._set_relay(session, *relay)
                     return [TranscriptMessage.from_row(row) for row in rows]
             except IntegrityError:
                 if attempt == _APPEND_ATTEMPTS - 1:
@@ -215,6 +238,24 @@ class TranscriptStore:
                 .order_by(TranscriptMessageRow.seq)
             ).scalars().all()
             return [TranscriptMessage.from_row(row) for row in rows]
+
+    def undelivered(self, conversation_id: str) -> list[TranscriptMessage]:
+        """The resident's messages the assistant has not answered yet (``pending`` or
+        ``in_doubt``), in order."""
+        with session_scope(self._sessions) as session:
+            rows = session.execute(
+                select(TranscriptMessageRow)
+                .where(TranscriptMessageRow.conversation_id == conversation_id,
+                       TranscriptMessageRow.relay.in_(NOT_DELIVERED))
+                .order_by(TranscriptMessageRow.seq)
+            ).scalars().all()
+            return [TranscriptMessage.from_row(row) for row in rows]
+
+    def set_relay(self, message_ids: Sequence[int], state: str) -> None:
+        """Record where these resident messages now stand with the assistant."""
+        if message_ids:
+            with session_scope(self._sessions, write=True) as session:
+                self._set_relay(session, message_ids, state)
 
     def set_understanding(
         self, message_id: int, intent: str | None, confidence: float | None
@@ -245,6 +286,16 @@ class TranscriptStore:
         )
 
     @staticmethod
+    def _set_relay(session: Session, message_ids: Sequence[int], state: str) -> None:
+        if state not in RELAY_STATES:
+            raise ValueError(f"unknown relay state {state!r}")
+        session.execute(
+            update(TranscriptMessageRow)
+            .where(TranscriptMessageRow.id.in_(list(message_ids)))
+            .values(relay=state)
+        )
+
+    @staticmethod
     def _lock_conversation(session: Session, conversation_id: str) -> None:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(
@@ -272,6 +323,7 @@ class TranscriptStore:
                 buttons=message.buttons or None,
                 client_id=message.client_id,
                 page=_trim(message.page, MAX_PAGE),
+                relay=message.relay,
                 created_at=now,
             )
             for offset, message in enumerate(messages, start=1)

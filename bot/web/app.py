@@ -78,12 +78,16 @@ def _build_hub(
         transcripts=TranscriptStore(database.sessions),
         handoffs=HandoffStore(database.sessions),
         rasa=RasaClient(
-            client, settings.rasa_url, settings.rasa_token, settings.chat_rasa_timeout_seconds
+            client, settings.rasa_url, settings.rasa_token, settings.chat_rasa_timeout_seconds,
+            action_health_url=settings.action_server_url.rstrip("/") + "/health",
         ),
         understand=lambda conversation_id, message_id: read_understanding(
             engine, conversation_id, message_id
         ),
         run_db=database.run,
+        max_turns_in_flight=settings.chat_max_turns_in_flight,
+        outage_contact_seconds=settings.chat_outage_contact_seconds,
+        retry_max_seconds=settings.chat_retry_max_seconds,
     )
 
 

@@ -9,7 +9,8 @@ locks per conversation keep that orderly:
   resident's acknowledgement always precedes the replies to it);
 - ``relay_lock`` sends the resident's messages to Rasa one at a time, in the order they
   were stored, without holding up acknowledgements (Rasa turns take seconds; storing takes
-  milliseconds).
+  milliseconds). What a turn does, through outages and overload, is
+  :mod:`bot.web.relay`'s.
 
 Who answers is decided per message from the handoff queue (``dpa_handoffs``): while a
 handoff is open (waiting or claimed) the resident's messages go to staff only. The staff
@@ -31,10 +32,11 @@ from typing import Any, TypeVar
 
 from aiohttp import WSCloseCode, web
 
-from bot.cases.status_limits import CLIENT_TAG_KEY
 from bot.chat.handoffs import ASSISTANT_MODE, HandoffStore
 from bot.chat.transcripts import (
     ASSISTANT,
+    DELIVERED,
+    PENDING,
     RESIDENT,
     STAFF,
     SYSTEM,
@@ -45,8 +47,8 @@ from bot.chat.transcripts import (
     message_payload,
 )
 from bot.web import notices
-from bot.web.rasa_client import RasaClient, RasaUnavailable, Reply
-from bot.web.understanding import MESSAGE_ID_KEY
+from bot.web.rasa_client import RasaClient, Reply
+from bot.web.relay import RETRY_FIRST_SECONDS, Outbound, TurnRelay
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,12 @@ class _Conversation:
     relay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     mode: str | None = None
     busy: int = 0  # operations and relay tasks in flight
+    # Turns with the assistant (bot.web.relay): what to send for each kept message, and
+    # the outage this conversation is in (since when; whether the DPO's contacts were given).
+    outbound: dict[int, Outbound] = field(default_factory=dict)
+    outage_since: float | None = None
+    contact_told: bool = False
+    retry: asyncio.Task | None = None
 
 
 class ChatHub:
@@ -138,6 +146,11 @@ class ChatHub:
         rasa: RasaClient,
         understand: Understand | None = None,
         run_db: RunDb | None = None,
+        *,
+        max_turns_in_flight: int = 20,
+        outage_contact_seconds: float = 60.0,
+        retry_max_seconds: float = 30.0,
+        retry_first_seconds: float = RETRY_FIRST_SECONDS,
     ) -> None:
         self.transcripts = transcripts
         self.handoffs = handoffs
@@ -146,6 +159,10 @@ class ChatHub:
         self._conversations: dict[str, _Conversation] = {}
         self._tasks: set[asyncio.Task] = set()
         self._run_db = run_db
+        self.relay = TurnRelay(self, max_in_flight=max_turns_in_flight,
+                               contact_after_seconds=outage_contact_seconds,
+                               retry_first_seconds=retry_first_seconds,
+                               retry_max_seconds=retry_max_seconds)
 
     async def _db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Blocking database work, off the event loop (:class:`bot.db.offloop.HubDatabase`
@@ -225,7 +242,8 @@ class ChatHub:
                 record, created = await self._db(
                     self.transcripts.append,
                     conversation_id,
-                    NewMessage(RESIDENT, display or text, client_id=client_id, page=page),
+                    NewMessage(RESIDENT, display or text, client_id=client_id, page=page,
+                               relay=PENDING),
                 )
                 if not created:
                     if ws is not None:
@@ -341,7 +359,11 @@ class ChatHub:
     # -- lifecycle -----------------------------------------------------------------------
 
     async def shutdown(self) -> None:
-        """Let turns in flight finish briefly, then close every socket and subscription."""
+        """Let turns in flight finish briefly, then close every socket and subscription.
+
+        Retries waiting for the assistant stop at once: what they would deliver is kept in
+        the transcript, for the conversation's next message."""
+        self.relay.cancel_retries()
         if self._tasks:
             _, pending = await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_GRACE_SECONDS)
             for task in pending:
@@ -363,44 +385,17 @@ class ChatHub:
         self, conv: _Conversation, record: TranscriptMessage, text: str, page: str | None,
         client_tag: str | None = None,
     ) -> None:
+        conv.outbound[record.id] = Outbound(text, page, client_tag)
         async with conv.relay_lock:
-            # Who has the conversation was read when the tab connected, after the previous
-            # turn's replies (the assistant may have handed off), and on every staff call.
-            mode = conv.mode
-            if mode is None:
-                mode = await self._db(self.handoffs.mode, conv.id)
-                await self._set_mode(conv, mode)
-            if mode != ASSISTANT_MODE:
-                return  # staff already have it: every stored message is sent to them
-            await self._broadcast(conv, {"type": "typing", "on": True})
-            try:
-                try:
-                    metadata: dict[str, Any] = {"page": page, MESSAGE_ID_KEY: record.id}
-                    if client_tag is not None:
-                        metadata[CLIENT_TAG_KEY] = client_tag
-                    replies = await self.rasa.send(conv.id, text, metadata)
-                except RasaUnavailable as exc:
-                    log.warning("assistant unavailable for a turn: %s", exc)
-                    await self._store_and_send(conv, [_unavailable()])
-                    return
-                async with conv.lock:
-                    stored, mode_now, understood = await self._db(
-                        self._record_turn, conv.id, record.id, replies
-                    )
-                    if understood is not None:  # staff see it before the answer to it
-                        self._to_staff(conv, {"type": "understanding", "id": record.id,
-                                              "intent": understood.intent,
-                                              "confidence": understood.confidence})
-                    await self._fan_out(conv, stored)
-                if not stored and mode_now == ASSISTANT_MODE:
-                    # Rasa answered nothing: typically a custom action failed (the action
-                    # server is down) and its reply was lost.
-                    log.warning("assistant returned no reply for a turn")
-                    await self._store_and_send(conv, [_unavailable()])
-            finally:
-                await self._broadcast(conv, {"type": "typing", "on": False})
-            # The assistant may have handed the conversation to staff during this turn.
-            await self._set_mode(conv, mode_now)
+            await self.relay.resident_turn(conv, record)
+
+    async def _current_mode(self, conv: _Conversation) -> str:
+        """Who has the conversation: read when the tab connected, after the previous turn's
+        replies (the assistant may have handed off), and on every staff call."""
+        if conv.mode is None:
+            await self._set_mode(conv, await self._db(self.handoffs.mode, conv.id))
+        assert conv.mode is not None
+        return conv.mode
 
     def _record_turn(
         self, conversation_id: str, message_id: int, replies: list[Reply]
@@ -417,6 +412,7 @@ class ChatHub:
             conversation_id,
             [NewMessage(ASSISTANT, reply.text, buttons=reply.buttons) for reply in replies],
             understanding=None if understood is None else (message_id, understood),
+            relay=([message_id], DELIVERED),
         )
         return stored, self.handoffs.mode(conversation_id), understood
 
@@ -497,7 +493,7 @@ class ChatHub:
                 # The type only: database errors quote the parameters, i.e. what was said.
                 log.error("chat turn failed: %s", type(exc).__name__)
                 await self._broadcast(conv, {"type": "notice", "kind": notices.UNAVAILABLE,
-                                             "text": notices.UNAVAILABLE_TEXT})
+                                             "text": notices.TURN_FAILED_TEXT})
             finally:
                 conv.busy -= 1
                 self._forget_if_idle(conv)
@@ -520,11 +516,6 @@ class ChatHub:
     @property
     def active_conversations(self) -> int:
         return len(self._conversations)
-
-
-def _unavailable() -> NewMessage:
-    """The line telling a resident the assistant is unreachable, with the DPO's contacts."""
-    return NewMessage(SYSTEM, notices.UNAVAILABLE_TEXT, kind=notices.UNAVAILABLE)
 
 
 def history_payload(

@@ -2,7 +2,9 @@
 
 Rasa answers a turn only once every action of it has run (including the action server's),
 so a turn can take seconds; ``CHAT_RASA_TIMEOUT_SECONDS`` bounds how long a resident waits
-before being told the assistant is unavailable.
+before being told the assistant is unavailable. After an outage the hub reads the
+conversation's tracker (:meth:`RasaClient.tracker`) to learn which of the kept
+messages Rasa already had (:mod:`bot.web.catch_up`).
 """
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ import aiohttp
 
 log = logging.getLogger(__name__)
 
+# How long a health check may take (a frozen part answers nothing).
+PROBE_SECONDS = 2.0
+
 
 # Resuming alone leaves the tracker's last action as the one that paused it (action_handoff):
 # Rasa runs no action_listen after a pause. The next message would then be judged after
@@ -23,10 +28,22 @@ log = logging.getLogger(__name__)
 # answering. Recording action_listen with the resume puts the conversation back in the state
 # every rule starts from: waiting for the resident.
 RESUME_EVENTS = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+# What the hub appends to wait for a turn in progress (see RasaClient.tracker): an event
+# that changes no prediction, and says who added it.
+CATCH_UP_EVENT = {"event": "agent", "text": "dpa hub: catching up after an outage"}
 
 
 class RasaUnavailable(Exception):
-    """Rasa did not answer in time, or answered with an error (the reason, no message text)."""
+    """Rasa did not answer in time, or answered with an error (the reason, no message text).
+
+    ``maybe_received``: whether Rasa may have had the request (it timed out, the connection
+    dropped mid-answer, or Rasa answered with an error) rather than certainly not (nothing
+    listened: the connection was refused).
+    """
+
+    def __init__(self, reason: str, *, maybe_received: bool = True) -> None:
+        super().__init__(reason)
+        self.maybe_received = maybe_received
 
 
 @dataclass(frozen=True)
@@ -61,12 +78,15 @@ class RasaClient:
     """Rasa's REST channel and HTTP API, through the web app's shared HTTP client."""
 
     def __init__(
-        self, client: aiohttp.ClientSession, base_url: str, token: str, timeout_seconds: float
+        self, client: aiohttp.ClientSession, base_url: str, token: str, timeout_seconds: float,
+        action_health_url: str | None = None,
     ) -> None:
         self._client = client
         self._base = base_url.rstrip("/")
         self._token = token
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._probe_timeout = aiohttp.ClientTimeout(total=min(timeout_seconds, PROBE_SECONDS))
+        self._action_health_url = action_health_url
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[Reply]:
         """Relay one resident message; the assistant's replies in order."""
@@ -83,18 +103,62 @@ class RasaClient:
         params = {"token": self._token, "include_events": "NONE"}
         await self._post(url, RESUME_EVENTS, params=params)
 
+    async def tracker(self, conversation_id: str, *, after_turns: bool) -> dict[str, Any]:
+        """The conversation's tracker with every event.
+
+        ``after_turns``: only once no turn of it is running. Appending an event takes the
+        conversation's lock in Rasa (``append_events``), so the answer comes after a turn
+        Rasa was still working on (a frozen part that came back) has been saved: what it
+        shows is final, and nothing is sent twice. The event appended is an ``agent``
+        utterance (:data:`CATCH_UP_EVENT`), which no policy featurises (Rasa answers 500 to
+        an empty list). Without it, a plain read.
+        """
+        quoted = quote(conversation_id, safe="")
+        params = {"token": self._token, "include_events": "ALL"}
+        url = f"{self._base}/conversations/{quoted}/tracker"
+        if after_turns:
+            body = await self._post(f"{url}/events", CATCH_UP_EVENT, params=params)
+        else:
+            body = await self._get(url, params=params)
+        if not isinstance(body, dict):
+            raise RasaUnavailable("the tracker is not a JSON object")
+        return body
+
+    async def ready(self) -> bool:
+        """Whether Rasa and the action server both answer their health checks now."""
+        urls = [f"{self._base}/"]
+        if self._action_health_url:
+            urls.append(self._action_health_url)
+        for url in urls:
+            try:
+                async with self._client.get(url, timeout=self._probe_timeout) as response:
+                    if response.status >= 300:
+                        return False
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                return False
+        return True
+
+    async def _get(self, url: str, params: dict[str, str]) -> Any:
+        return await self._call("GET", url, None, params)
+
     async def _post(
-        self, url: str, payload: dict[str, Any] | list[dict[str, Any]],
-        params: dict[str, str] | None = None,
+        self, url: str, payload: Any, params: dict[str, str] | None = None
+    ) -> Any:
+        return await self._call("POST", url, payload, params)
+
+    async def _call(
+        self, method: str, url: str, payload: Any, params: dict[str, str] | None
     ) -> Any:
         try:
-            async with self._client.post(
-                url, json=payload, params=params, timeout=self._timeout
+            async with self._client.request(
+                method, url, json=payload, params=params, timeout=self._timeout
             ) as response:
                 if response.status >= 300:
                     raise RasaUnavailable(f"HTTP {response.status}")
                 return await response.json(content_type=None)
         except asyncio.TimeoutError as exc:
             raise RasaUnavailable("timed out") from exc
+        except aiohttp.ClientConnectorError as exc:  # nothing listened: it never got there
+            raise RasaUnavailable(type(exc).__name__, maybe_received=False) from exc
         except (aiohttp.ClientError, ValueError) as exc:
             raise RasaUnavailable(type(exc).__name__) from exc

@@ -1,1 +1,1 @@
-"""Fault injection against the real stack: a part killed, frozen, or the database refusing."""
+"""Fault injection: the real stack with parts killed, frozen and restarted mid-request."""

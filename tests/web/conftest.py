@@ -71,7 +71,8 @@ def settings(tmp_path: Path, db_url: str, rasa: StandInRasa) -> Settings:
         var_dir=tmp_path / "var",
         database_url=db_url,
         rasa_url=rasa.url,
-        action_server_url=f"http://127.0.0.1:{free_port()}",
+        # The stand-in answers the action server's health check too (``actions_down``).
+        action_server_url=rasa.url,
         rasa_token=TOKEN,
         session_secret="test-session-secret",
         council_nation="england-and-wales",

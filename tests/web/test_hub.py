@@ -178,7 +178,10 @@ async def test_a_resend_while_the_first_copy_is_still_with_rasa(chat: ChatApp, r
 
 
 async def test_rasa_down_gives_the_dpo_contacts_and_keeps_the_message(make_chat):
-    chat = await make_chat(rasa_url=f"http://127.0.0.1:{free_port()}")
+    # The DPO's contacts come once the outage lasted CHAT_OUTAGE_CONTACT_SECONDS (here: at
+    # once); tests/web/test_outages.py has the default, a short notice first.
+    chat = await make_chat(rasa_url=f"http://127.0.0.1:{free_port()}",
+                           chat_outage_contact_seconds=0.0)
     resident = new_resident()
     tab = await chat.open(resident)
     await tab.say("can I see my data?")
@@ -557,7 +560,8 @@ async def test_an_unmigrated_database_is_reported_not_crashed_on(make_chat, tmp_
     assert health["status"] == "degraded" and "not migrated" in health["hub"]
 
 
-async def test_health_reports_hub_rasa_and_action_server(chat: ChatApp):
+async def test_health_reports_hub_rasa_and_action_server(make_chat):
+    chat = await make_chat(action_server_url=f"http://127.0.0.1:{free_port()}")
     health = await (await chat.client.get("/health")).json()
     assert health["hub"] == "ok" and health["rasa"] == "ok"
     assert health["action_server"].startswith("unreachable")

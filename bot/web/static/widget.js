@@ -680,7 +680,9 @@
   function onNotice(msg) {
     var kind = String(msg.kind || "notice");
     if (kind === "staff_joined") setMode("staff");
-    if (kind === "unavailable" || kind === "closed") setTyping(false);
+    // "queued": the turn waits for the assistant (typing stays on); "unavailable": the
+    // message is kept and answered later; "resend": the hub asks for a missed message again.
+    if (kind === "unavailable" || kind === "closed" || kind === "resend") setTyping(false);
     lastNotice = { kind: kind, text: msg.text || "" };
     if (msg.id !== undefined && msg.id !== null) {
       // stored by the hub: it has an id and a seq, and comes again in the history

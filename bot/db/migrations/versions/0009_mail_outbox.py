@@ -1,10 +1,10 @@
 """The mail outbox: every email, its text and its delivery state (bot/mail/models.py).
 
 Numbered 0009 so that branches adding 0006-0008 meanwhile keep their numbers; it revises
-0005, the head when it was written (on merging, re-point down_revision to the new head).
+0006, the head when it was merged.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

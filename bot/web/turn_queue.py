@@ -1,0 +1,91 @@
+"""Capacity: at most ``CHAT_MAX_TURNS_IN_FLIGHT`` turns waiting for Rasa at once, the rest queued.
+
+Past capacity, sending every turn to Rasa makes them all slow and many time out: residents
+were told "unavailable" when the assistant was only busy. Instead the extra turns wait here,
+first come first served, and their residents are told their place and a rough wait, from the
+recent turn times. The wait in the queue does not count toward the Rasa timeout.
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+import statistics
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+# How many recent turn times the estimate uses, and what it assumes before there are any.
+RECENT_TURNS = 50
+DEFAULT_TURN_SECONDS = 5.0
+
+OnQueued = Callable[[int, float], Awaitable[None]]
+
+
+class TurnQueue:
+    """A first-come-first-served gate in front of Rasa, with a wait estimate."""
+
+    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
+        if limit < 1:
+            raise ValueError("the limit of turns in flight must be at least 1")
+        self.limit = limit
+        self.in_flight = 0
+        self._waiting: deque[asyncio.Future[None]] = deque()
+        self._times: deque[float] = deque(maxlen=RECENT_TURNS)
+        self._clock = clock
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    def turn_seconds(self) -> float:
+        """A typical recent turn (the median, so one slow turn does not skew it)."""
+        return statistics.median(self._times) if self._times else DEFAULT_TURN_SECONDS
+
+    def estimate(self, position: int) -> float:
+        """Roughly how long the turn at ``position`` in the queue waits before its answer:
+        the turns ahead of it go ``limit`` at a time, then its own turn."""
+        return (math.ceil(position / self.limit) + 1) * self.turn_seconds()
+
+    def record(self, seconds: float) -> None:
+        """A turn Rasa answered took this long (failed turns say nothing about capacity)."""
+        self._times.append(seconds)
+
+    @asynccontextmanager
+    async def turn(self, on_queued: OnQueued) -> AsyncIterator[None]:
+        """Hold one of the places; past capacity, wait in order (``on_queued(position,
+        estimate)`` is awaited first, so the resident knows at once)."""
+        if self.in_flight < self.limit and not self._waiting:
+            self.in_flight += 1
+        else:
+            ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._waiting.append(ticket)
+            position = len(self._waiting)
+            try:
+                await on_queued(position, self.estimate(position))
+                await ticket  # a finished turn hands its place over (in_flight unchanged)
+            except BaseException:
+                if ticket.done() and not ticket.cancelled():
+                    self._release()  # handed a place just as it was cancelled: pass it on
+                else:
+                    ticket.cancel()
+                    self._discard(ticket)
+                raise
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        while self._waiting:
+            ticket = self._waiting.popleft()
+            if not ticket.done():
+                ticket.set_result(None)
+                return
+        self.in_flight -= 1
+
+    def _discard(self, ticket: asyncio.Future[None]) -> None:
+        try:
+            self._waiting.remove(ticket)
+        except ValueError:
+            pass
