@@ -58,7 +58,13 @@ from bot.trainers.redaction_identifiers import (
     LATE_IDENTIFIER_RULES,
     redact_spoken_emails,
 )
-from bot.trainers.redaction_names import redact_names
+from bot.trainers.redaction_names import (
+    could_be_name,
+    is_english,
+    is_known_name,
+    is_ordinary,
+    redact_names,
+)
 from bot.trainers.redaction_special import SPECIAL_PLACEHOLDERS, redact_special_categories
 from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
 
@@ -313,6 +319,8 @@ def _name_after(text: str, start: int, *, capitalised_only: bool) -> tuple[int, 
         word = match.group(1)
         if word.lower() in COMMON_WORDS or word.lower() in NOT_STREET_NAME:
             break
+        if not capitalised_only and word.islower() and is_english(word) and not could_be_name(word):
+            break
         if capitalised_only and not re.fullmatch(_CAP_WORD, word):
             break
         if len(word) < 2 and (not word.isupper() or word in ("I", "A")):
@@ -341,7 +349,8 @@ def _lower_case_introduction(text: str, start: int) -> tuple[int, int] | None:
     words = text[span[0] : span[1]].split()
     if len(words) > 2 or not _CLAUSE_END.match(text, span[1]):
         return None
-    if any(word.lower().endswith(_NOT_A_NAME_ENDINGS) for word in words):
+    if any(word.lower().endswith(_NOT_A_NAME_ENDINGS)
+           or (is_english(word) and not could_be_name(word)) for word in words):
         return None
     return span
 
@@ -368,7 +377,21 @@ def _title_name(match: Match[str]) -> str:
     words = match.group(2).split()
     if all(word.lower() in COMMON_WORDS for word in words):
         return match.group(0)
-    return match.group(1) + NAME
+    return NAME  # the title too: "Mrs" tells a trainer nothing they need
+
+
+_TITLE_WORD = re.compile(r"(?i:mr|mrs|ms|miss|mx|dr|prof|cllr)\.?")
+
+
+def _ordinary_in_run(word: str, run: list[str]) -> bool:
+    """An ordinary word, unless it is also a name beside a name that is no ordinary word
+    ("Dawn Holroyd", "Jordan Price")."""
+    if not is_ordinary(word):
+        return False
+    if not could_be_name(word) and not is_known_name(word):
+        return True
+    return not any(other != word and not other.isspace() and not is_ordinary(other)
+                   and (is_known_name(other) or not is_english(other)) for other in run)
 
 
 def _capitalised_run(match: Match[str]) -> str:
@@ -389,7 +412,8 @@ def _capitalised_run(match: Match[str]) -> str:
         if piece.isspace():
             (run if run else out).append(piece)
             continue
-        if piece.lower() in COMMON_WORDS:
+        ordinary = _ordinary_in_run(piece, words) and not _TITLE_WORD.fullmatch(piece)
+        if piece.lower() in COMMON_WORDS or ordinary:
             trailing = run.pop() if run and run[-1].isspace() else ""
             flush()
             out.append(trailing)

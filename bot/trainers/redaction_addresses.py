@@ -20,7 +20,10 @@ _I = re.IGNORECASE
 # Street types that, after a name, make a street even without a house number.
 _STREET = (
     r"(?:road|street|lane|avenue|close|drive|crescent|grove|terrace|gardens|place|square|"
-    r"mews|walk|way|rise|row|parade|boulevard|paddocks|meadows|drove|wynd|circus)"
+    r"mews|walk|way|rise|row|parade|boulevard|paddocks|meadows|drove|wynd|circus|wharf|quay|"
+    r"basin|marina|moorings|docks?|view|court|grange|green|park|gate|hill|mount|vale|"
+    r"fold|brow|chase|heights|meadow|fields|croft|dene|garth|holme|lea|nook|side|ings|"
+    r"precinct|approach|esplanade|promenade|embankment|gardens)"
 )
 _BUILDING = (
     r"(?:house|cottage|cottages|court|lodge|farm|barn|hall|manor|rectory|vicarage|"

@@ -33,6 +33,25 @@ class Lexicon(NamedTuple):
     first: frozenset[str]
     last: frozenset[str]
     english: frozenset[str]
+    frequency: dict[str, int]
+
+
+# An English word from pyspellchecker's dictionary counts as ordinary when it is frequent
+# ("will", "hope", "jack") or, when it is not on a name list, seen at all often ("overdue",
+# "forum"). Names that are also words are then decided by their context, as below.
+_VERY_COMMON = 10_000
+_COMMON_ENOUGH = 100
+
+
+def _english_frequencies() -> dict[str, int]:
+    """pyspellchecker's English word frequencies (MIT, shipped inside the wheel)."""
+    import gzip
+    import json
+    from importlib import resources
+
+    path = resources.files("spellchecker") / "resources" / "en.json.gz"
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+        return {str(word): int(count) for word, count in json.load(text).items()}
 
 
 def _names(provider: type, part: str) -> set[str]:
@@ -68,7 +87,13 @@ def lexicon() -> Lexicon:
         last |= {n for n in _names(provider, "last") if _LATIN.fullmatch(n)}
     english = {w.lower() for w in EnglishWords.word_list} | COMMON_WORDS | NOT_STREET_NAME
     english |= _MORE_ENGLISH
-    return Lexicon(frozenset(first), frozenset(last), frozenset(english))
+    frequency = _english_frequencies()
+    english |= {
+        word for word, count in frequency.items()
+        if count >= _VERY_COMMON or (count >= _COMMON_ENOUGH and word not in first
+                                     and word not in last)
+    }
+    return Lexicon(frozenset(first), frozenset(last), frozenset(english), frequency)
 
 
 # Ordinary words residents use that are also on a name list (Faker's English list is short).
@@ -76,7 +101,7 @@ _MORE_ENGLISH = frozenset(
     """will may mark grace hope faith joy rose summer holly bill frank rob guy art page
     lane hall green long young king day white brown black gray grey wood field house
     mill moss bell hill ford bank park street road close court way view dale rich sunny
-    penny ruby amber jade iris ivy dawn sky autumn april june august august june
+    penny ruby amber jade iris ivy dawn sky ray jack autumn april june august august june
     chase chester lincoln jordan victoria florence paris london sydney china india
     kerry carol lily poppy daisy honey angel precious blessing gift happy hunter cash
     stone storm river rain forest mercy patience prudence charity constance earnest
@@ -126,6 +151,32 @@ def is_known_name(word: str) -> bool:
     return key in lex.first or key in lex.last or (
         "-" in key and all(p in lex.first or p in lex.last for p in key.split("-"))
     )
+
+
+@functools.lru_cache(maxsize=65536)
+def is_ordinary(word: str) -> bool:
+    """An English word that is rarely a name ("Trading", "Forum", "Park"), even when it is
+    capitalised: a name list holds it only as a rare surname, if at all."""
+    key = re.sub(r"'s$", "", word.lower().replace("’", "'"))
+    if key in COMMON_WORDS:
+        return True
+    if not is_english(key):
+        return False
+    lex = lexicon()
+    return (key not in lex.first and key not in lex.last) or lex.frequency.get(key, 0) >= _VERY_COMMON
+
+
+_WORD_MORE_THAN_NAME = 100_000
+
+
+@functools.lru_cache(maxsize=65536)
+def could_be_name(word: str) -> bool:
+    """On a name list and not so common a word that it is seldom a name ("mark", "jack",
+    "grace" can be; "will", "may", "hope" seldom are)."""
+    key = re.sub(r"'s$", "", word.lower().replace("’", "'"))
+    if key in COMMON_WORDS or key in NOT_STREET_NAME or key in _FUNCTION:
+        return False
+    return is_known_name(key) and lexicon().frequency.get(key, 0) < _WORD_MORE_THAN_NAME
 
 
 @functools.lru_cache(maxsize=65536)
@@ -221,7 +272,7 @@ def redact_names(text: str) -> str:
     # a name typed first, before a dash or comma: "rumana akter - please stop ..."
     lead = []
     for i, (_start, end, word) in enumerate(tokens[:3]):
-        if is_english(word) or word.lower() in _ACRONYMS or not word[0].isalpha():
+        if (is_english(word) and not could_be_name(word)) or word.lower() in _ACRONYMS or not word[0].isalpha():
             break
         lead.append(i)
         if _SEPARATOR_AFTER_START.match(text, end) and len(lead) >= 2:
