@@ -59,6 +59,7 @@ from bot.trainers.redaction_identifiers import (
     redact_spoken_emails,
 )
 from bot.trainers.redaction_names import (
+    RELATION,
     could_be_name,
     is_english,
     is_known_name,
@@ -109,6 +110,12 @@ _SPACED_REFERENCE = re.compile(
     rf"\b{references.PREFIX}(?:{references.SEPARATOR}*[A-Z0-9]){{{references.SYMBOLS}}}\b", _I
 )
 _BARE_REFERENCE = re.compile(rf"\b{'-'.join([_REFERENCE_GROUP] * references.GROUPS)}\b", _I)
+# Without the dash ("7kq4 m2xp", "7KQ4M2XP"): each group then holds a digit, so that
+# "case 2024" or "with 1984" is no reference.
+_DIGIT_GROUP = rf"(?=[A-Z]{{0,{references.GROUP_LENGTH - 1}}}\d)" + _REFERENCE_GROUP
+_LOOSE_REFERENCE = re.compile(
+    rf"\b{(references.SEPARATOR + '?').join([_DIGIT_GROUP] * references.GROUPS)}\b", _I
+)
 _REFERENCE_CUE = re.compile(
     r"\b((?:case\s+|request\s+)?(?:ref(?:erence)?\.?|case)(?:\s+(?:number|no\.?|num|#))?"
     r"\s*(?:is|was|:|#|-)?\s*)([A-Z0-9][A-Z0-9\-/]{3,}[A-Z0-9])\b",
@@ -144,7 +151,7 @@ _PHONE_CUE = re.compile(
 
 # -- postcodes -------------------------------------------------------------------------------
 
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", _I)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?(?:\s*|[\-–.]|\s-\s)\d[A-Z]{2}\b", _I)
 _POSTCODE_CUE = re.compile(r"\b(post\s?code\s*(?:is|was|:)?\s*)([A-Z]{1,2}\d[A-Z\d]?)\b", _I)
 
 # -- dates -----------------------------------------------------------------------------------
@@ -257,7 +264,8 @@ _STRONG_NAME_CUE = re.compile(
 )
 # After these only capitalised words count: "I'm Jane" is a name, "I'm looking" is not.
 _WEAK_NAME_CUE = re.compile(
-    r"\b(?:i'?m|i\s+am|this\s+is|it'?s|called|named|speaking\s+to|from|regards|thanks|"
+    r"\b(?:i'?m|i\s+am|this\s+is|it'?s|called|named|speaking\s+to|from|regards|thanks|call\s+me|"
+    r"sent\s+by|written\s+by|ask\s+for|asked\s+for|spoke\s+to|spoke\s+with|speak\s+to|talk\s+to|"
     r"cheers|sincerely|dear|hi|hello|for|behalf\s+of|with)\s+",
     _I,
 )
@@ -265,6 +273,13 @@ _TITLE = re.compile(
     r"\b((?i:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|cllr|councillor)\.?\s+)"
     r"((?:" + _CAP_WORD + r")(?:\s+" + _CAP_WORD + r"){0,2})\b"
 )
+# Typed in lower case: "mrs okafor", "mr khan", "dr patel" (a title word that is never an
+# ordinary word, then a word that is not English or is a name).
+_LOWER_TITLE = re.compile(
+    r"\b(?:mr|mrs|ms|mx|dr|cllr)\.?\s+(" + _ANY_WORD + r")(?:\s+(" + _ANY_WORD + r"))?\b", _I
+)
+# "hannah's mum", "tunde's school": a name before a relation.
+_POSSESSOR = re.compile(r"\b(" + _ANY_WORD + r")(['’]s\s+" + RELATION + r")\b", _I)
 _CAP_RUN = re.compile(r"\b" + _CAP_WORD + r"(?:\s+" + _CAP_WORD + r")+\b")
 _LONG_NUMBER = re.compile(r"(?<![\w\[])\d{7,}(?![\w\]])")
 
@@ -277,10 +292,18 @@ def _keep_cue(placeholder: str) -> ReplaceFn:
 
 
 def _bare_reference(match: Match[str]) -> str:
+    """A reference without its prefix, "7KQ4-M2XP", "7kq4 m2xp", "7KQ4M2XP": it mixes
+    letters and digits (a separated one within a group too, so "with 2024" is no reference)."""
     token = match.group(0)
-    has_letter = any(c.isalpha() for c in token)
-    has_digit = any(c.isdigit() for c in token)
-    return REFERENCE if has_letter and has_digit else token
+    groups = re.findall(r"[A-Za-z0-9]+", token)
+    letters = sum(c.isalpha() for c in token)
+    digits = sum(c.isdigit() for c in token)
+    if not letters or not digits:
+        return token
+    mixed = any(any(c.isalpha() for c in g) and any(c.isdigit() for c in g) for g in groups)
+    if "-" in token or (mixed and letters >= 2 and digits >= 2):
+        return REFERENCE
+    return token
 
 
 def _cued_reference(match: Match[str]) -> str:
@@ -337,7 +360,11 @@ def _name_after(text: str, start: int, *, capitalised_only: bool) -> tuple[int, 
 
 # "hi i'm jane, ..." / "this is jane smith.": one or two lower-case words that end the
 # clause right after a self-introduction are a name; "i'm worried." or "i'm waiting" is not.
-_INTRODUCTION_CUE = re.compile(r"\b(?:i'?m|i\s+am|this\s+is|it'?s)\s+$", re.IGNORECASE)
+_INTRODUCTION_CUE = re.compile(
+    r"\b(?:i'?m|i\s+am|this\s+is|it'?s|call\s+me|sent\s+by|signed|from|ask\s+for|asked\s+for|"
+    r"spoke\s+to|spoke\s+with|speak\s+to|talk\s+to)\s+$",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"\s*(?:[,.!?;:]|$|\s(?:and|here)\b)")
 _NOT_A_NAME_ENDINGS = ("ing", "ed", "ly", "ful", "ous", "ive", "ble", "ent", "ant", "ry")
 
@@ -349,8 +376,8 @@ def _lower_case_introduction(text: str, start: int) -> tuple[int, int] | None:
     words = text[span[0] : span[1]].split()
     if len(words) > 2 or not _CLAUSE_END.match(text, span[1]):
         return None
-    if any(word.lower().endswith(_NOT_A_NAME_ENDINGS)
-           or (is_english(word) and not could_be_name(word)) for word in words):
+    if any((word.lower().endswith(_NOT_A_NAME_ENDINGS) or is_english(word))
+           and not could_be_name(word) for word in words):
         return None
     return span
 
@@ -371,6 +398,25 @@ def _replace_cued_names(text: str, cue: Pattern[str], *, capitalised_only: bool)
         position = span[1]
     out.append(text[position:])
     return "".join(out)
+
+
+def _lower_title(match: Match[str]) -> str:
+    first, second = match.group(1), match.group(2)
+    if first.lower() in COMMON_WORDS or (is_english(first) and not could_be_name(first)):
+        return match.group(0)
+    if second and (second.lower() in COMMON_WORDS or second.lower() in NOT_STREET_NAME
+                   or (is_english(second) and not could_be_name(second))):
+        return NAME + match.group(0)[match.end(1) - match.start(0):]
+    return NAME
+
+
+def _possessor(match: Match[str]) -> str:
+    word = match.group(1)
+    if word.lower() in COMMON_WORDS or word.lower() in NOT_STREET_NAME:
+        return match.group(0)
+    if is_english(word) and not could_be_name(word):
+        return match.group(0)
+    return NAME + match.group(2)
 
 
 def _title_name(match: Match[str]) -> str:
@@ -434,8 +480,9 @@ _RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_EMAIL_SPELT, EMAIL),
     (_REFERENCE, REFERENCE),
     (_SPACED_REFERENCE, REFERENCE),
-    (_REFERENCE_CUE, _cued_reference),
     (_BARE_REFERENCE, _bare_reference),
+    (_LOOSE_REFERENCE, _bare_reference),
+    (_REFERENCE_CUE, _cued_reference),
     (_NI, NI_NUMBER),
     (_NI_CUE, _keep_cue(NI_NUMBER)),
     (_PHONE_INTERNATIONAL, PHONE),
@@ -507,6 +554,8 @@ def redact(text: str, *, expecting: str | None = None) -> str:
     text = _replace_cued_names(text, _STRONG_NAME_CUE, capitalised_only=False)
     text = _replace_cued_names(text, _WEAK_NAME_CUE, capitalised_only=True)
     text = _TITLE.sub(_title_name, text)
+    text = _LOWER_TITLE.sub(_lower_title, text)
+    text = _POSSESSOR.sub(_possessor, text)
     text = redact_names(text)
     text = _CAP_RUN.sub(_capitalised_run, text)
     if expecting in _EXPECTED_PLACEHOLDER:

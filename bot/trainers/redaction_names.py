@@ -182,7 +182,9 @@ def could_be_name(word: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def is_english(word: str) -> bool:
     key = re.sub(r"'s$", "", word.lower().replace("’", "'"))
-    return key in lexicon().english or key.endswith(_NOT_A_NAME_ENDINGS)
+    if key in lexicon().english:
+        return True
+    return key.endswith(_NOT_A_NAME_ENDINGS) and not is_known_name(key)
 
 
 _PARTICLES = frozenset(
@@ -197,7 +199,10 @@ _FUNCTION = frozenset(
     does did said told says wants needs lives works used keeps got gave wrote asked
     called rang reads handles deals set spoke went came will would should could""".split()
 )
-_INTRODUCTIONS = frozenset("its it's im i'm name called regards thanks cheers love x".split())
+_INTRODUCTIONS = frozenset(
+    """its it's im i'm name called regards thanks cheers love x by from me am is signed
+    wishes sincerely faithfully dear hi hello hey""".split()
+)
 _TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof sir dame lady lord rev cllr".split())
 _BRACKETED = re.compile(r"\[[A-Z_]+\]")
 _SEPARATOR_AFTER_START = re.compile(r"\s*[-–—:,+&]")

@@ -50,7 +50,7 @@ def _alt(words: str) -> str:
 
 # Small words that open such a phrase ("had a miscarriage", "on a psychiatric ward").
 _LEAD = (
-    r"(?:(?:had|on|in|a|an|the|of|from|(?:a\s+)?member\s+of|use|uses|using|type\s*[12]|"
+    r"(?:(?:had|(?:on|in)(?:\s+the)?|a|an|(?:a\s+)?member\s+of(?:\s+the)?|use|uses|using|type\s*[12]|"
     r"british|suffer(?:s|ing)?\s+from|diagnosed\s+with|"
     r"severe|mild|chronic|acute|long[\s\-]term|registered|partially|terminally|practising|"
     r"devout|observant|lapsed|non[\s\-]practising|born[\s\-]again|\d+\s+(?:weeks?|months?))\s+)*"
@@ -419,7 +419,7 @@ def _rule(terms: str, tail: str, lead: str = "") -> _Rule:
 # A language is not an ethnicity: "my data in Portuguese", "I speak Polish".
 _ETHNICITY_LEAD = (
     r"(?<!\bin\s)(?<!\binto\s)(?<!\bspeak\s)(?<!\bspeaks\s)"
-    + _LEAD.replace("on|in|a|an", "on|a|an", 1)
+    + _LEAD.replace("(?:on|in)(?:\\s+the)?|a|an", "on|a|an", 1)
 )
 
 
