@@ -100,21 +100,22 @@ _EMAIL_SPELT = re.compile(
 
 # Any letter or digit, not only the alphabet's: a mistyped reference is redacted too.
 _REFERENCE_GROUP = rf"[A-Z0-9]{{{references.GROUP_LENGTH}}}"
+# The prefix however it is typed ("DPA", "dpa", "D.P.A."), then the groups with any
+# separator a resident might type between them ("-", "/", "|", ": ", " - ", none).
+_PREFIX = r"\.?".join(references.PREFIX) + r"\.?"
+_GAP = r"[\W_]{0,3}"
 _REFERENCE = re.compile(
-    rf"\b{references.PREFIX}" + rf"{references.SEPARATOR}*{_REFERENCE_GROUP}" * references.GROUPS
-    + r"\b",
-    _I,
+    rf"\b{_PREFIX}(?:{_GAP}{_REFERENCE_GROUP}){{{references.GROUPS}}}\b", _I
 )
 # Typed or read out a character at a time: "dpa 5 r 3 t - 8 x k w".
 _SPACED_REFERENCE = re.compile(
-    rf"\b{references.PREFIX}(?:{references.SEPARATOR}*[A-Z0-9]){{{references.SYMBOLS}}}\b", _I
+    rf"\b{_PREFIX}(?:{references.SEPARATOR}*[A-Z0-9]){{{references.SYMBOLS}}}\b", _I
 )
-_BARE_REFERENCE = re.compile(rf"\b{'-'.join([_REFERENCE_GROUP] * references.GROUPS)}\b", _I)
-# Without the dash ("7kq4 m2xp", "7KQ4M2XP"): each group then holds a digit, so that
-# "case 2024" or "with 1984" is no reference.
-_DIGIT_GROUP = rf"(?=[A-Z]{{0,{references.GROUP_LENGTH - 1}}}\d)" + _REFERENCE_GROUP
-_LOOSE_REFERENCE = re.compile(
-    rf"\b{(references.SEPARATOR + '?').join([_DIGIT_GROUP] * references.GROUPS)}\b", _I
+# Without the prefix: "7KQ4-M2XP", "7kq4 / m2xp", "7KQ4M2XP", "KQMX|7K2P".
+_BARE_REFERENCE = re.compile(
+    rf"\b{_REFERENCE_GROUP}(?:(\s*[\-–—_./\\|:,]\s*|\s{{1,2}}|){_REFERENCE_GROUP})"
+    rf"{{{references.GROUPS - 1}}}\b",
+    _I,
 )
 _REFERENCE_CUE = re.compile(
     r"\b((?:case\s+|request\s+)?(?:ref(?:erence)?\.?|case)(?:\s+(?:number|no\.?|num|#))?"
@@ -291,19 +292,66 @@ def _keep_cue(placeholder: str) -> ReplaceFn:
     return lambda match: match.group(1) + placeholder
 
 
+_BARE_CANDIDATE = re.compile(r"\b(?=" + _BARE_REFERENCE.pattern + ")", _I)
+
+
+def _redact_bare_references(text: str) -> str:
+    """Every bare reference, tried at each word so that "with 62m9-hyv8" finds the one
+    after "with" (a plain ``sub`` would try "with 62m9", refuse it, and move past)."""
+    out, position = [], 0
+    for start in (m.start() for m in _BARE_CANDIDATE.finditer(text)):
+        if start < position:
+            continue
+        match = _BARE_REFERENCE.match(text, start)
+        if match is None or _bare_reference(match) != REFERENCE:
+            continue
+        out.append(text[position:start])
+        out.append(REFERENCE)
+        position = match.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _reference(match: Match[str]) -> str:
+    """A prefixed reference, unless the "groups" are words: "DPA form data"."""
+    groups = re.findall(r"[A-Za-z0-9]+", match.group(0))[-references.GROUPS:]
+    if all(g.isalpha() and is_english(g) for g in groups):
+        return match.group(0)
+    return REFERENCE
+
+
 def _bare_reference(match: Match[str]) -> str:
-    """A reference without its prefix, "7KQ4-M2XP", "7kq4 m2xp", "7KQ4M2XP": it mixes
-    letters and digits (a separated one within a group too, so "with 2024" is no reference)."""
+    """A reference without its prefix. With a mark between the groups ("7KQ4-M2XP",
+    "KQMX/7K2P") it mixes letters and digits; typed with a space or nothing between
+    ("7kq4 m2xp", "7KQ4M2XP") each group holds a digit, so "with 2024" is no reference.
+    After "ref"/"case number" any two groups will do (see :func:`_cued_reference`)."""
     token = match.group(0)
     groups = re.findall(r"[A-Za-z0-9]+", token)
+    if any(g.isalpha() and is_english(g) for g in groups):
+        return token
     letters = sum(c.isalpha() for c in token)
     digits = sum(c.isdigit() for c in token)
     if not letters or not digits:
         return token
-    mixed = any(any(c.isalpha() for c in g) and any(c.isdigit() for c in g) for g in groups)
-    if "-" in token or (mixed and letters >= 2 and digits >= 2):
+    marked = bool(match.group(1) and match.group(1).strip())
+    if marked or all(any(c.isdigit() for c in g) for g in groups):
         return REFERENCE
     return token
+
+
+# After "ref"/"reference"/"case (number)": any two groups, whatever their letters.
+_CUED_GROUPS = re.compile(
+    r"\b((?:case\s+|request\s+)?(?:ref(?:erence)?\.?|case)(?:\s+(?:number|no\.?|num|#))?"
+    rf"\s*(?:is|was|:|#|-)?\s*)({_REFERENCE_GROUP}{_GAP}{_REFERENCE_GROUP})\b",
+    _I,
+)
+
+
+def _cued_groups(match: Match[str]) -> str:
+    groups = re.findall(r"[A-Za-z0-9]+", match.group(2))
+    if any(g.isalpha() and is_english(g) for g in groups):
+        return match.group(0)
+    return match.group(1) + REFERENCE
 
 
 def _cued_reference(match: Match[str]) -> str:
@@ -474,14 +522,13 @@ def _capitalised_run(match: Match[str]) -> str:
 
 _EARLY_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_EMAIL, EMAIL),
+    (_REFERENCE, _reference),
+    (_SPACED_REFERENCE, REFERENCE),
+    (_CUED_GROUPS, _cued_groups),
     *IDENTIFIER_RULES,
 ]
 _RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_EMAIL_SPELT, EMAIL),
-    (_REFERENCE, REFERENCE),
-    (_SPACED_REFERENCE, REFERENCE),
-    (_BARE_REFERENCE, _bare_reference),
-    (_LOOSE_REFERENCE, _bare_reference),
     (_REFERENCE_CUE, _cued_reference),
     (_NI, NI_NUMBER),
     (_NI_CUE, _keep_cue(NI_NUMBER)),
@@ -549,6 +596,7 @@ def redact(text: str, *, expecting: str | None = None) -> str:
     text = redact_spoken_emails(text)
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
+    text = _redact_bare_references(text)
     text = redact_address_parts(text)
     text = redact_special_categories(text)
     text = _replace_cued_names(text, _STRONG_NAME_CUE, capitalised_only=False)
