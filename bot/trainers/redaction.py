@@ -448,6 +448,26 @@ def _replace_cued_names(text: str, cue: Pattern[str], *, capitalised_only: bool)
     return "".join(out)
 
 
+# A signature: the words after a sign-off that end the message ("thanks\nbecca",
+# "cheers, dave x", "Kind regards, Anuoluwapo Adeyemi").
+_SIGN_OFF = re.compile(
+    r"(?i:\b(?:thanks|thank\s+you|thx|regards|best\s+wishes|best|cheers|ta|love|sincerely|"
+    r"faithfully|x{1,3}|from|signed)\b)[\s,!.\-–—:]*((?:" + _ANY_WORD + r")(?:[\s.]+(?:"
+    + _ANY_WORD + r")){0,2})[\s.!,x]*$"
+)
+
+
+def _signature(text: str) -> str:
+    match = _SIGN_OFF.search(text)
+    if match is None:
+        return text
+    words = match.group(1).split()
+    if any(w.lower() in COMMON_WORDS or w.lower() in NOT_STREET_NAME
+           or (is_english(w) and not could_be_name(w)) for w in words):
+        return text
+    return text[: match.start(1)] + NAME + text[match.end(1) :]
+
+
 def _lower_title(match: Match[str]) -> str:
     first, second = match.group(1), match.group(2)
     if first.lower() in COMMON_WORDS or (is_english(first) and not could_be_name(first)):
@@ -604,6 +624,7 @@ def redact(text: str, *, expecting: str | None = None) -> str:
     text = _TITLE.sub(_title_name, text)
     text = _LOWER_TITLE.sub(_lower_title, text)
     text = _POSSESSOR.sub(_possessor, text)
+    text = _signature(text)
     text = redact_names(text)
     text = _CAP_RUN.sub(_capitalised_run, text)
     if expecting in _EXPECTED_PLACEHOLDER:

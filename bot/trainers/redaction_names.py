@@ -201,7 +201,7 @@ _FUNCTION = frozenset(
 )
 _INTRODUCTIONS = frozenset(
     """its it's im i'm name called regards thanks cheers love x by from me am is signed
-    wishes sincerely faithfully dear hi hello hey""".split()
+    wishes sincerely faithfully dear hi hello hey xx xxx ta""".split()
 )
 _TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof sir dame lady lord rev cllr".split())
 _BRACKETED = re.compile(r"\[[A-Z_]+\]")
@@ -226,6 +226,9 @@ def _seed(word: str, after_relation: bool, after_title: bool, weak_ok: bool = Fa
         return True
     if low in _FUNCTION:
         return False
+    if after_relation and low not in _ACRONYMS and len(word) >= 2 and (
+            not is_english(word) or could_be_name(word)):
+        return True  # "my daughter oyinkansola", "my partner is called jo"
     if low in _ACRONYMS or is_english(word) or len(word) < 3:
         return False
     if after_relation:

@@ -142,10 +142,22 @@ _HEALTH_TERMS = _alt(
     mental health act|section 136|care coordinator|asd|adhd meds|
     pernicious anaemia|multiple myeloma|mesothelioma|motor neuron disease|
     ehlers danlos|hypermobility|me cfs|chronic fatigue syndrome|cfs|fibro|
-    hiv+|overdosing|pregnant with|expecting twins|baby loss|stammering"""
+    hiv+|overdosing|pregnant with|expecting twins|baby loss|stammering|
+    medical condition|health condition|health conditions|underlying condition|
+    underlying health|illness|ill health|chronic illness|serious illness|my medication|
+    on medication|medication for|medications|prescribed|prescription for|my prescription|
+    medical history|diagnosis|diagnosed|suffers with|suffer with|suffering with|
+    low mood|mood disorder|neurological|seizure|blackouts|impairment|impaired|
+    hearing loss|vision loss|sight problems|mobility issues|mobility problems|
+    maternity leave|having a baby|baby due|weeks gone|morning sickness|
+    mental health problems|mental health issues|mental health condition|mentally unwell|
+    in hospital with|admitted to hospital|a&e with|intensive care|icu|
+    injury|injured|broken leg|broken arm|broken hip|disabled child|disabled son|
+    disabled daughter|carer for my disabled|tablets for|injections|jabs|vaccinated|
+    unvaccinated|vaccine|vaccination status|covid positive|tested positive|off work sick|ill|poorly|unwell"""
 )
 _HEALTH_TAIL = (
-    r"(?:[\s\-]+(?:positive|negative|status|diagnosis|treatment|disease|disorder|condition|"
+    r"(?:[\s\-]+(?:positive|negative|status|diagnosis|treatment|disease|disorder|condition|carrier|"
     r"spectrum|ward|unit|clinic|user|medication|meds|tablets|problems?|issues?|"
     r"episode|services?|team|support))*"
 )
@@ -372,7 +384,14 @@ _OFFENCE_TERMS = _alt(
     possession of cannabis|possession of drugs|cannabis possession|drug dealing|
     criminal conviction|criminal convictions|bailed|on bail|police bail|
     arrest|arrests|lockup|locked up|banged up|prison officer said|in prison|jailed|
-    imprisoned|imprisonment|detained|detention centre|secure unit|borstal"""
+    imprisoned|imprisonment|detained|detention centre|secure unit|borstal|
+    under investigation|police investigation|investigated by the police|accused of|
+    suspected of|alleged offence|alleged assault|bail conditions|
+    court case against me|charge against me|charges against me|criminal charge|
+    criminal charges|criminal case|criminal proceedings|my trial|on trial|stood trial|fined by the court|court fine|drugs charge|drug offence|drug offences|
+    drugs offence|motoring offence|speeding conviction|stolen goods|theft charge|
+    criminal|crimes|committed a crime|reoffend|offender manager|probation officer|
+    probation service|parole board|on parole|young offender|yo institution"""
 )
 _OFFENCE_TAIL = (
     r"(?:[\s\-]+(?:for|of|with)\s+" + _CRIMES + r"|[\s\-]+(?:record|register|officer|"
@@ -402,7 +421,18 @@ _BIOMETRIC_TERMS = _alt(
     retina|retinal|iris recognition|hand geometry|vein scan|palm scan|gait analysis|
     signature dynamics|keystroke dynamics|biometric data|biometric passport|
     biometric residence permit|brp|genotype|genetic screening|genetic counsellor|
-    genetics clinic|sickle cell trait|carrier test|newborn screening"""
+    genetics clinic|sickle cell trait|carrier test|newborn screening|
+    gene mutation|genetic mutation|genetic marker|genetic markers|genetic information|
+    genetic data|genetic history|genetic results|genetic risk|genetic predisposition|
+    dna data|dna database|national dna database|dna record|dna records|dna evidence|
+    dna kit|home dna kit|ancestry kit|my dna|dna swabs|saliva sample|prints taken|
+    fingerprint scanner|fingerprint reader|finger scan|thumb scan|faceprint|face print|
+    facial geometry|facial mapping|face matching|photo matching|live facial recognition|
+    facial biometrics|voice biometric|voice authentication|voiceprints|eye scan|iris scans|
+    hand print|handprint|palm vein|biometric scan|biometric id|biometric check|
+    biometric enrolment|biometrics appointment|genetic father|biological father|
+    biological mother|biological parents|donor conceived|sperm donor|egg donor|
+    paternity|maternity test|dna paternity|relationship test|sibling dna|carrier status"""
 )
 _BIOMETRIC_TAIL = (
     r"(?:[\s\-]+(?:test|tests|testing|sample|samples|results?|profile|data|match|template|"
