@@ -224,7 +224,11 @@ _STREET = (
     r"(?:road|rd|street|st|lane|ln|avenue|ave|close|cl|drive|dr|way|crescent|cres|court|ct|"
     r"place|pl|gardens|gdns|grove|gr|terrace|terr|square|sq|hill|park|view|walk|row|mews|rise|"
     r"green|parade|boulevard|mount|vale|bank|fields|meadow|meadows|wharf|yard|cottages|"
-    r"villas|croft|chase|heights|approach|glade|wynd|broadway|promenade|quay|gate|brow)"
+    r"villas|croft|chase|heights|approach|glade|wynd|broadway|promenade|quay|gate|brow|"
+    r"end|side|hollow|dell|fold|garth|nook|ride|cross|passage|alley|arcade|market|"
+    r"pavement|highway|spinney|copse|common|orchard|pastures|paddock|paddocks|ridge|ridgeway|"
+    r"field|glen|grange|hey|leys|lea|estate|precinct|circus|circle|loop|drove|dene|holme|"
+    r"esplanade|embankment|sidings|link|links|ct|av)"
 )
 _HOUSE_AND_STREET = re.compile(
     r"\b(?:(?:flat|apartment|apt|unit)\s*\d+[a-z]?,?\s+)?"
@@ -280,7 +284,11 @@ _LOWER_TITLE = re.compile(
     r"\b(?:mr|mrs|ms|mx|dr|cllr)\.?\s+(" + _ANY_WORD + r")(?:\s+(" + _ANY_WORD + r"))?\b", _I
 )
 # "hannah's mum", "tunde's school": a name before a relation.
-_POSSESSOR = re.compile(r"\b(" + _ANY_WORD + r")(['’]s\s+" + RELATION + r")\b", _I)
+_POSSESSOR = re.compile(
+    r"\b(" + _ANY_WORD + r")(['’]s\s+(?:" + RELATION + r"|records?|file|files|school|data|"
+    r"details|account|case|care|notes|information|info|application|benefits?|form)s?)\b",
+    _I,
+)
 _CAP_RUN = re.compile(r"\b" + _CAP_WORD + r"(?:\s+" + _CAP_WORD + r")+\b")
 _LONG_NUMBER = re.compile(r"(?<![\w\[])\d{7,}(?![\w\]])")
 
@@ -439,13 +447,30 @@ def _replace_cued_names(text: str, cue: Pattern[str], *, capitalised_only: bool)
         span = _name_after(text, match.end(), capitalised_only=capitalised_only)
         if span is None and capitalised_only and _INTRODUCTION_CUE.search(match.group(0)):
             span = _lower_case_introduction(text, match.end())
-        if span is None:
+        if span is None or (capitalised_only and not _plausible_after_weak_cue(
+                match.group(0), text[span[0] : span[1]].split())):
             continue
         out.append(text[position : span[0]])
         out.append(NAME)
         position = span[1]
     out.append(text[position:])
     return "".join(out)
+
+
+# After these a single word must be a known name: "a letter from Capita", "shared with
+# Experian", "calling for Age UK" name organisations, not people.
+_ORGANISATION_CUE = re.compile(
+    r"(?i:\b(?:from|for|with|behalf\s+of|speaking\s+to|thanks|regards|cheers)\s+)$"
+)
+
+
+def _plausible_after_weak_cue(cue: str, words: list[str]) -> bool:
+    if all(is_ordinary(w) and not could_be_name(w) for w in words):
+        return False  # "I'm British", "thanks Brilliant"
+    if len(words) == 1 and _ORGANISATION_CUE.search(cue):
+        return could_be_name(words[0]) or (
+            cue.strip().lower() in ("thanks", "regards", "cheers") and not is_english(words[0]))
+    return True
 
 
 # A signature: the words after a sign-off that end the message ("thanks\nbecca",

@@ -33,7 +33,11 @@ _BUILDING = (
 _CAP = r"(?:[A-Z][\w'’\-]*|[A-Z]{2,})"
 _UNIT = re.compile(
     r"\b(?:c/o\s+)?(?:(?:ground|first|second|top|basement|lower|upper)\s+floor\s+flat|"
-    r"(?:flat|room|bungalow|apartment|apt|unit|maisonette)\s*\d+[a-z]?)\b(?![.,]\d)",
+    r"(?:flat|room|bungalow|apartment|apt|unit|maisonette|plot|pitch|mooring|berth|suite|"
+    r"studio|bedsit|caravan|chalet|house)\s*\d+[a-z]?(?=\s*,|\s+(?:the\s+)?[A-Za-z]+\s+"
+    r"(?:road|street|lane|avenue|close|drive|way|house|court)\b)|"
+    r"(?:flat|room|bungalow|apartment|apt|unit|maisonette|plot|pitch|mooring|berth)\s*\d+[a-z]?|"
+    r"block\s+[A-Z0-9]\b|p\.?\s?o\.?\s+box\s+\d+)\b(?![.,]\d)",
     _I,
 )
 _PATTERNS = [
@@ -50,7 +54,8 @@ _PATTERNS = [
     re.compile(r"\b[a-z]{3,}\s+(?:street|road|lane|avenue|crescent|terrace|grove|gardens|mews|"
                r"rd|st|ave)\b"),
     # Welsh: Ffordd Wrecsam, Heol y Bont, Ty Newydd, Pen y Bryn
-    re.compile(r"\b(?:Ffordd|Heol|Stryd|Lon|Lôn|Ty|Tŷ|Bryn|Pen|Maes|Cae|Plas)\s+(?:y\s+|yr\s+)?"
+    re.compile(r"\b(?:Ffordd|Heol|Stryd|Lon|Lôn|Ty|Tŷ|Bryn|Pen|Maes|Cae|Plas|Llys|Clos|Rhodfa|"
+               r"Cilgant|Nant|Tan|Ael|Bro|Parc|Gwel|Hafod|Cwrt)\s+(?:y\s+|yr\s+|'r\s+)?"
                + _CAP + r"\b"),
     # 17 Kingsway, 3 Dukesway
     re.compile(r"\b(?:c/o\s+)?\d{1,4}[a-z]?\s+[A-Z][a-z]+(?:way|gate|side|field|fields|croft|"
@@ -155,13 +160,25 @@ def _town_at_end(match: Match[str]) -> str:
     return ADDRESS
 
 
+_CITIES = frozenset("chester manchester liverpool birmingham london".split())
 _TOWN_WORDS = frozenset("port bay bridge town city green heath end park vale hill on upon".split())
 
 
+_TOWN_PREFIX = frozenset(
+    """great little upper lower north south east west new old long high nether market kings
+    church bishops castle saint st lt gt""".split()
+)
+
+
 def _town(match: Match[str]) -> str:
-    """The town after an address: the words up to the first ordinary one."""
+    """The town after an address: the words up to the first ordinary one ("[ADDRESS],
+    Hoole", "[ADDRESS], great boughton", "[ADDRESS], Chester")."""
     words = match.group(1).split()
-    if is_ordinary(words[0]) or words[0].lower() in COMMON_WORDS or words[0].lower() in _NOT_PLACE:
+    first = words[0].lower()
+    if (len(words) > 1 and first in _TOWN_PREFIX and not is_ordinary(words[1])
+            and words[1].lower() not in COMMON_WORDS):
+        return ADDRESS
+    if (is_ordinary(words[0]) or first in COMMON_WORDS) and first not in _CITIES:
         return match.group(0)
     if len(words) > 1 and (is_ordinary(words[1]) or words[1].lower() in COMMON_WORDS) \
             and words[1].lower() not in _TOWN_WORDS:

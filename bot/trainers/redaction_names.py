@@ -129,7 +129,13 @@ RELATION = (
 RELATION_CUE = re.compile(
     r"\b(?:my|his|her|our|their|your|the|a|dear)\s+(?:(?:\[[A-Z_]+\]|little|eldest|youngest|"
     r"oldest|older|younger|big|baby|late|new|old|former|ex|\d+\s*year\s*old|"
-    r"\w+'s|case)\s+)?" + RELATION + r"\s*,?\s+(?:is\s+called\s+|called\s+|named\s+)?",
+    r"\w+'s|case)\s+)?" + RELATION + r"s?(?:\s*[,(]\s*|\s+)(?:(?:is|are|was|were)\s+(?:called|named)\s+|"
+    r"called\s+|named\s+)?(?!of\b)"
+    # "the mother of tyler", "married to kevin", "c/o bethany ward", "FAO Joanne"
+    r"|\b(?:(?:mother|father|mum|dad|parent|guardian|carer|wife|husband|son|daughter|"
+    r"grandmother|grandfather|widow|widower|executor|next\s+of\s+kin)\s+of|married\s+to|"
+    r"divorced\s+from|separated\s+from|engaged\s+to|living\s+with|lives\s+with|"
+    r"c/o|care\s+of|fao|f\.a\.o\.|attn:?|for\s+the\s+attention\s+of)\s+",
     re.IGNORECASE,
 )
 
@@ -253,7 +259,8 @@ def _extends(word: str, neighbour_is_lower: bool) -> bool:
     if _is_capitalised(word) and low not in COMMON_WORDS and low not in NOT_STREET_NAME:
         return not word.isupper() or not is_english(word)
     if is_english(word):
-        return False
+        # a surname that is also a word, after a first name: "bethany ward"
+        return neighbour_is_lower and word.lower() in lexicon().last and could_be_name(word)
     return neighbour_is_lower or is_known_name(word)
 
 
@@ -314,6 +321,13 @@ def redact_names(text: str) -> str:
                 joined = 0 <= j < len(tokens) and is_name[j]
                 gap = text[tokens[min(i, j)][1] : tokens[max(i, j)][0]] if joined else ""
                 if joined and gap.strip() in ("+", "&") and _is_first_name(word):
+                    is_name[i] = changed = True
+                    break
+                # "lily and freddie", "Jayden and Kai": a second name after "and"
+                k = i - 2
+                if (j == i - 1 and k >= 0 and is_name[k] and tokens[j][2].lower() == "and"
+                        and (could_be_name(word) or (_is_capitalised(word)
+                                                     and not is_english(word)))):
                     is_name[i] = changed = True
                     break
     # particles between two parts of a name: "Pieter van der Berg", "Yusuf bin Khalid"

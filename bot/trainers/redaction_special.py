@@ -112,7 +112,7 @@ _HEALTH_TERMS = _alt(
     propranolol|epipen|inhaler|steroids|hrt|antiretrovirals|antibiotics|
     hip replacement|knee replacement|stoma|colostomy|ileostomy|catheter|pacemaker|
     remission|prematurely|born premature|premature baby|premature birth|postnatal|post natal|postpartum|antenatal|midwife|
-    expecting a baby|baby is due|c section|caesarean|my nerves|bad nerves|
+    expecting a baby|baby is due|c section|caesarean|bad nerves|
     counselling|counsellor|psychotherapy|psychologist|therapy sessions|cbt|camhs|cmht|
     iapt|talking therapies|crisis team|home treatment team|hearing aid|hearing aids|
     mobility scooter|crutches|walking stick|guide dog|prosthetic|prosthetic leg|paralysed|
@@ -123,7 +123,7 @@ _HEALTH_TERMS = _alt(
     hypothyroidism|coeliac|celiac|anaphylaxis|eczema|psoriasis|diverticulitis|
     kidney disease|liver disease|cirrhosis|heart surgery|bypass surgery|open heart surgery|
     high blood pressure|hypertension|blood clot|dvt|aneurysm|concussion|head injury|
-    spinal injury|amputation|amputated|surgery on my|operation on my|my operation|
+    spinal injury|amputation|amputated|
     sick note|fit note|off sick|sickness absence|signed off sick|sick leave|
     agoraphobia|agoraphobic|insomnia|trauma|traumatised|burnout|panic attack|
     suicidal thoughts|self harms|self harmer|self injury|suicide|mental breakdown|
@@ -144,8 +144,8 @@ _HEALTH_TERMS = _alt(
     ehlers danlos|hypermobility|me cfs|chronic fatigue syndrome|cfs|fibro|
     hiv+|overdosing|pregnant with|expecting twins|baby loss|stammering|
     medical condition|health condition|health conditions|underlying condition|
-    underlying health|illness|ill health|chronic illness|serious illness|my medication|
-    on medication|medication for|medications|prescribed|prescription for|my prescription|
+    underlying health|illness|ill health|chronic illness|serious illness|
+    on medication|medication for|medications|prescribed|prescription for|
     medical history|diagnosis|diagnosed|suffers with|suffer with|suffering with|
     low mood|mood disorder|neurological|seizure|blackouts|impairment|impaired|
     hearing loss|vision loss|sight problems|mobility issues|mobility problems|
@@ -162,7 +162,11 @@ _HEALTH_TAIL = (
     r"episode|services?|team|support))*"
 )
 # Ordinary words in other senses: only in the shape that says a condition.
+_POSSESSIVE = r"(?i:(?<=\bmy\s)|(?<=\bhis\s)|(?<=\bher\s)|(?<=\bour\s))"
 _HEALTH_SHAPES = [
+    _POSSESSIVE + r"(?i:nerves|operation|medication|meds|prescription|diagnosis|condition|"
+    r"illness|surgery)\b(?!\s+(?i:records?|letter|form))",
+    r"(?i:\b(?:surgery|operation)\s+on\s+(?:my|his|her)\s+(?:\w+))\b",
     r"\b(?:have|has|had|with|got)\s+(?:MS|ME|M\.E\.|IBS|MND|BPD|CFS|TB)\b",
     r"\bHIV\+",
     r"\b(?:have|has|had|got|with|diagnosed\s+with)\s+ms\b(?!\s+[A-Z])",
@@ -185,16 +189,17 @@ _RELIGION_TERMS = _alt(
     first holy communion|holy communion|confirmation class|prayer|prayers|pray|praying|
     prayer room|prayer times|friday prayers|jummah|salah|church service|church services|
     kingdom hall|mass on sunday|sunday mass|go to mass|bible study|sunday school|
-    religious|faith school|faith community|faith group|my beliefs|
+    religious|faith school|faith community|faith group|
     orthodox jew|orthodox jewish|hasidic|haredi|shia|sunni|ahmadi|ahmadiyya|ismaili|
     hare krishna|iskcon|salvation army|born again|evangelist|
     spiritualist|zoroastrian|bahai|baha'i|temple|vihara|chapel|
-    congregation|church elder|elders at|church group|church community|my church|
+    congregation|church elder|elders at|church group|church community|
     christmas mass|easter service|hajj|umrah|pilgrimage|rosh hashanah|vaisakhi|
     navratri|holi|kosher diet|halal diet|halal food|quran|koran|bible|torah|gita"""
 )
 _RELIGION_TAIL = r"(?:[\s\-]+(?:celebrant|community|meals?|food|diet|school|leader|imam|priest))*"
 _RELIGION_SHAPES = [
+    _POSSESSIVE + r"(?:beliefs|religious\s+beliefs)\b",
     r"\b(?:my|our|his|her|their|local)\s+church\b(?!\s+(?:road|street|lane|st|rd|way|"
     r"close|view|walk|hill|green|avenue|terrace|hall|car\s+park)\b)",
     r"\bfasting\s+for\s+ramadan\b",
@@ -226,7 +231,7 @@ _ETHNICITY_TERMS = _alt(
     white irish|white other|white european|white and black caribbean|
     white and asian|white and black african|other white|gypsy roma|gypsy traveller|
     travelling community|traveller community|ethnic|ethnic background|ethnic group|
-    ethnicity|my race|racial|racially|racist|racism|bame background|
+    ethnicity|racial|racially|racist|racism|bame background|
     asians|africans|pakistanis|bangladeshis|indians|arabs|kurds|somalis|nigerians|
     jamaicans|poles|romanians|caribbeans|black people|white people|irish"""
 )
@@ -263,22 +268,23 @@ _SEXUALITY_TERMS = _alt(
     my girlfriend and i are both women|my boyfriend and i are both men|both men|both women|
     demisexual|sapphic|wlw|gay man|gay men|gay son|gay daughter|lgbtq+ group|
     lgbt group|pride group|dating men|dating women|sexual partner|sexual partners|
-    sexual history|sex life|my sexuality|out as gay|out as bi|out as lesbian"""
+    sexual history|sex life|out as gay|out as bi|out as lesbian"""
 )
 _SEXUALITY_TAIL = (
     r"(?:[\s\-]+(?:couple|man|men|woman|women|partner|partners|relationship|relationships|"
     r"son|daughter|people|person|marriage|wife|husband))*"
 )
-_SEXUALITY_SHAPES = [r"\b(?:i'm|i\s+am|he's|she's|is|am|being|as)\s+bi\b",
+_SEXUALITY_SHAPES = [
+    _POSSESSIVE + r"sexuality\b",r"\b(?:i'm|i\s+am|he's|she's|is|am|being|as)\s+bi\b",
                      r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|we'?re|we\s+are|they'?re)\s+(?:not\s+)?straight\b(?!\s+(?:away|after|back|to|into|from|through|up|home|forward|out|on|off))"]
 
 _GENDER_TERMS = _alt(
     """transgender|transsexual|transitioned|transitioning|socially transitioning|
     non binary|nonbinary|enby|genderqueer|gender fluid|genderfluid|deadname|dead name|
     gender recognition certificate|gender reassignment|gender dysphoria|gender identity|
-    previous gender|trans|my transition|his transition|her transition|their transition|
+    previous gender|trans|
     social transition|medical transition|since transition|
-    they/them|she/they|he/they|she/her|he/him|ze/zir|xe/xem|my pronouns|pronouns|
+    they/them|she/they|he/they|she/her|he/him|ze/zir|xe/xem|pronouns|
     changed gender|changed my gender|change my gender|changing gender|
     transitioned|detransitioned|detransition|assigned male at birth|assigned female at birth|
     amab|afab|gender affirming|gender affirmation|gender clinic|gender identity clinic|
@@ -291,7 +297,8 @@ _GENDER_TERMS = _alt(
     deadnaming|birth gender|gender identity clinic"""
 )
 _GENDER_TAIL = r"(?:[\s\-]+(?:woman|women|man|men|person|people|child|kid|son|daughter|status))*"
-_GENDER_SHAPES = [r"\bGRC\b", r"\b(?:grc|gender\s+x|x\s+gender\s+marker)\b"]
+_GENDER_SHAPES = [
+    _POSSESSIVE + r"(?:transition|pronouns)\b", r"\bGRC\b", r"\b(?:grc|gender\s+x|x\s+gender\s+marker)\b"]
 
 _POLITICS_TERMS = _alt(
     """labour party|conservative party|conservatives|conservative|tory|tories|lib dems|
@@ -324,11 +331,11 @@ _POLITICS_SHAPES = [
     r"\b(?:Labour|Green|Reform|Liberal)(?:\s+UK)?[\s\-]+(?:party|member|members|voter|"
     r"supporter|activist|councillor's|councillor|candidate|campaigner)\b",
     r"\b(?:voted?|voting|support(?:ed)?|campaigned\s+for|member\s+of)\s+(?:the\s+)?"
-    r"(?:Labour|Reform(?:\s+UK)?|Green(?:\s+Party)?|Brexit|Leave|Remain|[A-Z][A-Za-z]+\s+Party)\b",
+    r"(?:(?:Labour|Reform(?:\s+UK)?|Green|Brexit)(?:\s+(?i:party))?|Leave|Remain|[A-Z][A-Za-z]+\s+Party)\b",
     r"\bcampaigned\s+for\s+\[[A-Z_]+\]",
     r"\bstood\s+as\s+(?:an?\s+)?\w+\s+candidate\b",
     r"\b(?:voted?|voting|support(?:ed|s)?|campaign(?:ed|s)?\s+for|member\s+of|joined)\s+(?:the\s+)?"
-    r"(?:labour|reform(?:\s+uk)?|greens?(?:\s+party)?|tories|tory|conservatives?|lib\s*dems?)\b",
+    r"(?:labour|reform(?:\s+uk)?|greens?|tories|tory|conservatives?|lib\s*dems?)(?:\s+party)?\b",
 ]
 
 _UNION_TERMS = _alt(
@@ -425,7 +432,7 @@ _BIOMETRIC_TERMS = _alt(
     gene mutation|genetic mutation|genetic marker|genetic markers|genetic information|
     genetic data|genetic history|genetic results|genetic risk|genetic predisposition|
     dna data|dna database|national dna database|dna record|dna records|dna evidence|
-    dna kit|home dna kit|ancestry kit|my dna|dna swabs|saliva sample|prints taken|
+    dna kit|home dna kit|ancestry kit|dna swabs|saliva sample|prints taken|
     fingerprint scanner|fingerprint reader|finger scan|thumb scan|faceprint|face print|
     facial geometry|facial mapping|face matching|photo matching|live facial recognition|
     facial biometrics|voice biometric|voice authentication|voiceprints|eye scan|iris scans|
@@ -495,7 +502,8 @@ SPECIAL_RULES: list[tuple[Pattern[str] | _Rule, str]] = [
     *[(p, OFFENCE) for p in _shapes(_OFFENCE_SHAPES[1:])],
     (_rule(_OFFENCE_TERMS, _OFFENCE_TAIL), OFFENCE),
     (_rule(_GENDER_TERMS, _GENDER_TAIL), GENDER_IDENTITY),
-    *[(p, GENDER_IDENTITY) for p in _shapes(_GENDER_SHAPES, case_sensitive=True)],
+    *[(p, GENDER_IDENTITY) for p in _shapes(_GENDER_SHAPES[:1])],
+    *[(p, GENDER_IDENTITY) for p in _shapes(_GENDER_SHAPES[1:], case_sensitive=True)],
     (_rule(_SEXUALITY_TERMS, _SEXUALITY_TAIL), SEXUALITY),
     *[(p, SEXUALITY) for p in _shapes(_SEXUALITY_SHAPES)],
     *[(p, RELIGION) for p in _shapes(_RELIGION_SHAPES)],
