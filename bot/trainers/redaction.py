@@ -46,16 +46,15 @@ from collections.abc import Callable
 from re import Match, Pattern
 
 from bot.rules import references
-
 from bot.trainers.redaction_addresses import redact_address_parts
 from bot.trainers.redaction_identifiers import (
     BANK,
     CARD,
     IDENTIFIER_RULES,
     IP_ADDRESS,
+    LATE_IDENTIFIER_RULES,
     LICENCE,
     VEHICLE,
-    LATE_IDENTIFIER_RULES,
     redact_spoken_emails,
 )
 from bot.trainers.redaction_names import (
@@ -119,18 +118,22 @@ _BARE_REFERENCE = re.compile(
 )
 _REFERENCE_CUE = re.compile(
     r"\b((?:case\s+|request\s+)?(?:ref(?:erence)?\.?|case)(?:\s+(?:number|no\.?|num|#))?"
-    r"\s*(?:is|was|:|#|-)?\s*)([A-Z0-9][A-Z0-9\-/]{3,}[A-Z0-9])\b",
+    r"\s*(?:is|was|:|#|-)?\s*)([A-Z0-9][A-Z0-9\-/]{2,}[A-Z0-9])\b",
     _I,
 )
 
 # -- National Insurance numbers --------------------------------------------------------------
 
+_NI_SEP = r"[\s\-.–]{0,2}"
 _NI = re.compile(
-    r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", _I
+    # any two letters: residents copy the "QQ" of HMRC's own examples too
+    r"\b[A-Z]" + _NI_SEP + r"[A-Z]" + _NI_SEP
+    + r"\d{2}" + _NI_SEP + r"\d{2}" + _NI_SEP + r"\d{2}" + _NI_SEP + r"[A-D]\b",
+    _I,
 )
 _NI_CUE = re.compile(
-    r"\b((?:national\s+insurance|n\.?i\.?)(?:\s+(?:number|no\.?))?\s*(?:is|:)?\s*)"
-    r"([A-Z]{2}(?:\s?\d){6}(?:\s?[A-D])?)\b",
+    r"\b((?:national\s+insurance|n\.?i\.?|nino|nat\.?\s*ins\.?)(?:\s+(?:number|no\.?|num))?\s*(?:is|:)?\s*)"
+    r"([A-Z]" + _NI_SEP + r"[A-Z](?:" + _NI_SEP + r"\d){6}(?:" + _NI_SEP + r"[A-D])?)\b",
     _I,
 )
 
@@ -349,7 +352,8 @@ def _bare_reference(match: Match[str]) -> str:
 
 # After "ref"/"reference"/"case (number)": any two groups, whatever their letters.
 _CUED_GROUPS = re.compile(
-    r"\b((?:case\s+|request\s+)?(?:ref(?:erence)?\.?|case)(?:\s+(?:number|no\.?|num|#))?"
+    r"\b((?:case\s+|request\s+|sar\s+|enquiry\s+|complaint\s+)?(?:ref(?:erence)?\.?|case|"
+    r"request|enquiry|complaint|ticket)(?:\s+(?:number|no\.?|num|id|#))?"
     rf"\s*(?:is|was|:|#|-)?\s*)({_REFERENCE_GROUP}{_GAP}{_REFERENCE_GROUP})\b",
     _I,
 )
@@ -570,12 +574,12 @@ _EARLY_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_REFERENCE, _reference),
     (_SPACED_REFERENCE, REFERENCE),
     (_CUED_GROUPS, _cued_groups),
+    (_NI, NI_NUMBER),
     *IDENTIFIER_RULES,
 ]
 _RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_EMAIL_SPELT, EMAIL),
     (_REFERENCE_CUE, _cued_reference),
-    (_NI, NI_NUMBER),
     (_NI_CUE, _keep_cue(NI_NUMBER)),
     (_PHONE_INTERNATIONAL, PHONE),
     (_PHONE_NATIONAL, PHONE),

@@ -30,6 +30,8 @@ _I = re.IGNORECASE
 IPV4 = re.compile(
     r"(?<![\w.])(?:\d{1,3}\s?\.\s?){3}\d{1,3}(?:(?::\d{1,5})|(?:/\d{1,2}))?(?![\w.]|\.\d)"
 )
+# "::ffff:192.0.2.1": an IPv4 address inside an IPv6 one, after the IPv4 part is replaced.
+IPV4_MAPPED = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,6}\[IP_ADDRESS\]", _I)
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![\w:])", _I)
 
 
@@ -181,6 +183,7 @@ Rule = tuple[Pattern[str], "str | Callable[[Match[str]], str]"]
 IDENTIFIER_RULES: list[Rule] = [
     (IPV4, IP_ADDRESS),
     (IP_SPOKEN, IP_ADDRESS),
+    (IPV4_MAPPED, IP_ADDRESS),
     (_IPV6, _ipv6),
     (LICENCE_NUMBER, LICENCE),
     (IBAN, BANK),

@@ -129,7 +129,8 @@ RELATION = (
 RELATION_CUE = re.compile(
     r"\b(?:my|his|her|our|their|your|the|a|dear)\s+(?:(?:\[[A-Z_]+\]|little|eldest|youngest|"
     r"oldest|older|younger|big|baby|late|new|old|former|ex|\d+\s*year\s*old|"
-    r"\w+'s|case)\s+)?" + RELATION + r"s?(?:\s*[,(]\s*|\s+)(?:(?:is|are|was|were)\s+(?:called|named)\s+|"
+    r"\w+'s|case)\s+)?" + RELATION
+    + r"s?(?:\s*[,(]\s*|\s+)(?:(?:is|are|was|were)\s+(?:called|named)\s+|"
     r"called\s+|named\s+)?(?!of\b)"
     # "the mother of tyler", "married to kevin", "c/o bethany ward", "FAO Joanne"
     r"|\b(?:(?:mother|father|mum|dad|parent|guardian|carer|wife|husband|son|daughter|"
@@ -169,7 +170,9 @@ def is_ordinary(word: str) -> bool:
     if not is_english(key):
         return False
     lex = lexicon()
-    return (key not in lex.first and key not in lex.last) or lex.frequency.get(key, 0) >= _VERY_COMMON
+    if key not in lex.first and key not in lex.last:
+        return True
+    return lex.frequency.get(key, 0) >= _VERY_COMMON
 
 
 _WORD_MORE_THAN_NAME = 100_000
@@ -287,7 +290,8 @@ def redact_names(text: str) -> str:
     # a name typed first, before a dash or comma: "rumana akter - please stop ..."
     lead = []
     for i, (_start, end, word) in enumerate(tokens[:3]):
-        if (is_english(word) and not could_be_name(word)) or word.lower() in _ACRONYMS or not word[0].isalpha():
+        if ((is_english(word) and not could_be_name(word)) or word.lower() in _ACRONYMS
+                or not word[0].isalpha()):
             break
         lead.append(i)
         if _SEPARATOR_AFTER_START.match(text, end) and len(lead) >= 2:

@@ -111,7 +111,8 @@ _HEALTH_TERMS = _alt(
     buprenorphine|naltrexone|insulin|metformin|warfarin|statins|levothyroxine|
     propranolol|epipen|inhaler|steroids|hrt|antiretrovirals|antibiotics|
     hip replacement|knee replacement|stoma|colostomy|ileostomy|catheter|pacemaker|
-    remission|prematurely|born premature|premature baby|premature birth|postnatal|post natal|postpartum|antenatal|midwife|
+    remission|prematurely|born premature|premature baby|premature birth|postnatal|post natal|
+    postpartum|antenatal|midwife|
     expecting a baby|baby is due|c section|caesarean|bad nerves|
     counselling|counsellor|psychotherapy|psychologist|therapy sessions|cbt|camhs|cmht|
     iapt|talking therapies|crisis team|home treatment team|hearing aid|hearing aids|
@@ -154,7 +155,8 @@ _HEALTH_TERMS = _alt(
     in hospital with|admitted to hospital|a&e with|intensive care|icu|
     injury|injured|broken leg|broken arm|broken hip|disabled child|disabled son|
     disabled daughter|carer for my disabled|tablets for|injections|jabs|vaccinated|
-    unvaccinated|vaccine|vaccination status|covid positive|tested positive|off work sick|ill|poorly|unwell"""
+    unvaccinated|vaccine|vaccination status|covid positive|tested positive|off work sick|ill|
+    poorly|unwell"""
 )
 _HEALTH_TAIL = (
     r"(?:[\s\-]+(?:positive|negative|status|diagnosis|treatment|disease|disorder|condition|carrier|"
@@ -263,7 +265,8 @@ _SEXUALITY_TERMS = _alt(
     """gay|lesbian|lesbians|bisexual|queer|homosexual|pansexual|asexual|lgbt|lgbtq|lgbtq+|
     lgbtqia|same sex|sexual orientation|sexuality|sex life|sex worker|sex work|
     sexual relationships|came out|
-    heterosexual|homosexuality|bisexuality|sexual preference|sexual preferences|coming out|come out as|gay pride|pride march|two mums|two dads|
+    heterosexual|homosexuality|bisexuality|sexual preference|sexual preferences|coming out|
+    come out as|gay pride|pride march|two mums|two dads|
     gay couple|lesbian couple|same gender|civil partner and i are both|
     my girlfriend and i are both women|my boyfriend and i are both men|both men|both women|
     demisexual|sapphic|wlw|gay man|gay men|gay son|gay daughter|lgbtq+ group|
@@ -298,7 +301,10 @@ _GENDER_TERMS = _alt(
 )
 _GENDER_TAIL = r"(?:[\s\-]+(?:woman|women|man|men|person|people|child|kid|son|daughter|status))*"
 _GENDER_SHAPES = [
-    _POSSESSIVE + r"(?:transition|pronouns)\b", r"\bGRC\b", r"\b(?:grc|gender\s+x|x\s+gender\s+marker)\b"]
+    _POSSESSIVE + r"(?:transition|pronouns)\b",
+    r"\bGRC\b",
+    r"\b(?:grc|gender\s+x|x\s+gender\s+marker)\b",
+]
 
 _POLITICS_TERMS = _alt(
     """labour party|conservative party|conservatives|conservative|tory|tories|lib dems|
@@ -319,7 +325,8 @@ _POLITICS_TERMS = _alt(
     canvassing|canvasser|leafleting|election campaign|
     picket|protest march|protester|protesters|demonstrator|climate protest|climate activist|
     reform party|conservative association|constituency labour party|young conservatives|
-    young labour|momentum member|party member|party membership|party conference|leftie|lefty|right wing|left wing|marxists|communists|anarchists|fascist|
+    young labour|momentum member|party member|party membership|party conference|leftie|lefty|
+    right wing|left wing|marxists|communists|anarchists|fascist|
     nationalist|unionist party|independence campaign|independence movement"""
 )
 _POLITICS_TAIL = (
@@ -382,7 +389,8 @@ _OFFENCE_TERMS = _alt(
     on licence|out on licence|released on licence|recalled to prison|driving ban|
     drink driving ban|banned from driving|disqualified from driving|drink driving|
     drink driven|drug driving|magistrates court|magistrates' court|crown court|
-    sentenced|sentencing|inmate|prisoner|prisoners|ex prisoner|ex offender|reoffending|criminal offence|police record|police caution|
+    sentenced|sentencing|inmate|prisoner|prisoners|ex prisoner|ex offender|reoffending|
+    criminal offence|police record|police caution|
     under caution|interviewed under caution|penalty notice for disorder|pnd|
     community payback|unpaid work|restraining order|asbo|criminal behaviour order|
     cbo|mappa|sex offence|sexual offence|sex offences|prosecuted|prosecution|
@@ -395,7 +403,8 @@ _OFFENCE_TERMS = _alt(
     under investigation|police investigation|investigated by the police|accused of|
     suspected of|alleged offence|alleged assault|bail conditions|
     court case against me|charge against me|charges against me|criminal charge|
-    criminal charges|criminal case|criminal proceedings|my trial|on trial|stood trial|fined by the court|court fine|drugs charge|drug offence|drug offences|
+    criminal charges|criminal case|criminal proceedings|my trial|on trial|stood trial|
+    fined by the court|court fine|drugs charge|drug offence|drug offences|
     drugs offence|motoring offence|speeding conviction|stolen goods|theft charge|
     criminal|crimes|committed a crime|reoffend|offender manager|probation officer|
     probation service|parole board|on parole|young offender|yo institution"""
