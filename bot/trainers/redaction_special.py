@@ -50,7 +50,8 @@ def _trie(phrases: list[str]) -> str:
 
     def emit(node: dict[str, dict]) -> str:
         branches = [
-            (r"[\s\-]*" if char == " " else re.escape(char)) + emit(child)
+            (r"[\s\-]*" if char == " " else "['’]?" if char == "'" else re.escape(char))
+            + emit(child)
             for char, child in sorted(node.items()) if char
         ]
         if not branches:
@@ -156,7 +157,15 @@ _HEALTH_TERMS = _alt(
     injury|injured|broken leg|broken arm|broken hip|disabled child|disabled son|
     disabled daughter|carer for my disabled|tablets for|injections|jabs|vaccinated|
     unvaccinated|vaccine|vaccination status|covid positive|tested positive|off work sick|ill|
-    poorly|unwell"""
+    poorly|unwell|
+    heart disease|heart problems|heart problem|heart issues|lung disease|kidney problems|
+    liver problems|back problems|bad back|back pain|knee problems|allergies|allergy|
+    allergic|nut allergy|thalassaemia|thalassemia|haemophilia|hemophilia|blood disorder|
+    bleeding disorder|immunocompromised|immunosuppressed|clinically vulnerable|
+    clinically extremely vulnerable|shielding|on oxygen|oxygen tank|cpap|sleep apnoea|
+    sleep apnea|prosthesis|visual impairment|visually impaired|speech impediment|
+    disfigurement|weight loss surgery|gastric sleeve|renal failure|bed sores|pressure sores|
+    end of life care|dnr|dnacpr|blood type|blood group|family history of"""
 )
 _HEALTH_TAIL = (
     r"(?:[\s\-]+(?:positive|negative|status|diagnosis|treatment|disease|disorder|condition|carrier|"
@@ -197,6 +206,10 @@ _RELIGION_TERMS = _alt(
     spiritualist|zoroastrian|bahai|baha'i|temple|vihara|chapel|
     congregation|church elder|elders at|church group|church community|
     christmas mass|easter service|hajj|umrah|pilgrimage|rosh hashanah|vaisakhi|
+    c of e|presbyterian|lutheran|coptic|christian scientist|unitarian|
+    seventh day adventist|adventist|moravian|episcopalian|shinto|taoist|sufi|salafi|
+    deobandi|barelvi|hasid|chabad|lubavitch|reform jew|liberal jew|sikh temple|
+    hindu temple|friends meeting house|fasting during|pray five times|
     navratri|holi|kosher diet|halal diet|halal food|quran|koran|bible|torah|gita"""
 )
 _RELIGION_TAIL = r"(?:[\s\-]+(?:celebrant|community|meals?|food|diet|school|leader|imam|priest))*"
@@ -235,6 +248,9 @@ _ETHNICITY_TERMS = _alt(
     travelling community|traveller community|ethnic|ethnic background|ethnic group|
     ethnicity|racial|racially|racist|racism|bame background|
     asians|africans|pakistanis|bangladeshis|indians|arabs|kurds|somalis|nigerians|
+    east asian|south asian|southeast asian|middle eastern|north african|latin american|
+    latinx|latine|pacific islander|maori|aboriginal|indigenous|native american|
+    first nations|inuit|
     jamaicans|poles|romanians|caribbeans|black people|white people|irish"""
 )
 _ETHNICITY_TAIL = (
@@ -297,6 +313,9 @@ _GENDER_TERMS = _alt(
     legally changed my gender|hormone therapy|cross hormones|puberty blockers|
     trans status|gender history|gender change|sex change|new gender|
     born male|born female|born a boy|born a girl|misgendered|misgendering|deadnamed|
+    born a man|born a woman|identify as a woman|identify as a man|identify as female|
+    identify as male|identify as non binary|identifies as|identified as|cross dresser|
+    gender neutral|neutral pronouns|gender change certificate|
     deadnaming|birth gender|gender identity clinic"""
 )
 _GENDER_TAIL = r"(?:[\s\-]+(?:woman|women|man|men|person|people|child|kid|son|daughter|status))*"
@@ -327,7 +346,10 @@ _POLITICS_TERMS = _alt(
     reform party|conservative association|constituency labour party|young conservatives|
     young labour|momentum member|party member|party membership|party conference|leftie|lefty|
     right wing|left wing|marxists|communists|anarchists|fascist|
-    nationalist|unionist party|independence campaign|independence movement"""
+    nationalist|unionist party|independence campaign|independence movement|
+    pro life|pro choice|anti abortion|anti war|anti racism campaign|anti fracking|
+    climate activism|political campaign|political campaigning|political meeting|
+    party activist|tory party|plaid member|snp member|ukip member|green member"""
 )
 _POLITICS_TAIL = (
     r"(?:[\s\-]+(?:party|member|members|membership|voter|voters|supporter|supporters|"
@@ -353,6 +375,8 @@ _UNION_TERMS = _alt(
     union official|union branch|union representative|union reps|unionised|unite the union|
     tuc|usdaw|equity union|musicians union|bectu|community union|nipsa|napo|poa|rcm|csp|
     society of radiographers|fda union|unison member|unison rep|gmb member|gmb rep|
+    nuj|balpa|bfawu|urtu|nautilus|unity union|accord union|hcsa|ucatt|on strike|
+    went on strike|strike action|striking workers|industrial action ballot|
     unite member|unite rep|picket line|on the picket line|strike ballot|on strike with|
     joined a union|in a union|union card|union dues|union fees|union rep's|staff side rep|
     branch secretary|union convenor|convenor"""
@@ -407,7 +431,11 @@ _OFFENCE_TERMS = _alt(
     fined by the court|court fine|drugs charge|drug offence|drug offences|
     drugs offence|motoring offence|speeding conviction|stolen goods|theft charge|
     criminal|crimes|committed a crime|reoffend|offender manager|probation officer|
-    probation service|parole board|on parole|young offender|yo institution"""
+    probation service|parole board|on parole|young offender|yo institution|
+    convict|ex convict|criminal past|previous convictions|unspent conviction|
+    police warning|harassment warning|community resolution|youth caution|
+    youth conditional caution|referral order|reprimand|fraud investigation|benefit fraud|
+    licence conditions|curfew|police interview|mugshot|custody photo|custody record"""
 )
 _OFFENCE_TAIL = (
     r"(?:[\s\-]+(?:for|of|with)\s+" + _CRIMES + r"|[\s\-]+(?:record|register|officer|"
@@ -448,7 +476,9 @@ _BIOMETRIC_TERMS = _alt(
     hand print|handprint|palm vein|biometric scan|biometric id|biometric check|
     biometric enrolment|biometrics appointment|genetic father|biological father|
     biological mother|biological parents|donor conceived|sperm donor|egg donor|
-    paternity|maternity test|dna paternity|relationship test|sibling dna|carrier status"""
+    paternity|maternity test|dna paternity|relationship test|sibling dna|carrier status|
+    ancestry.com|ancestry results|ancestry data|hair sample|hair samples|heredity|
+    fingerprint entry|fingerprint clocking|clock in with my fingerprint"""
 )
 _BIOMETRIC_TAIL = (
     r"(?:[\s\-]+(?:test|tests|testing|sample|samples|results?|profile|data|match|template|"
@@ -463,7 +493,7 @@ _BIOMETRIC_SHAPES = [
 
 def _words(text: str) -> frozenset[str]:
     """The message's words, each also without a plural "s" ("buddhists" finds "buddhist")."""
-    tokens = _TOKEN.findall(text.lower())
+    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
     return frozenset(tokens) | {t[:-1] for t in tokens if t.endswith("s")}
 
 
