@@ -247,7 +247,9 @@ _ADDRESS_CUE = re.compile(
     # the rest of the clause, up to where the resident moves on to something else
     r"((?:(?!\b(?:e-?mail|phone|mobile|tel|call|ring|ref|reference|my|and|but|dob|born|date|"
     r"please|can|could|i|since|until|from|for|will|would|do|does|is|are|which|who|what|when|"
-    r"how|why|if|so|as|because|with|anymore|now|to|ur|your)\b)[^.!?\n;])+)",
+    r"how|why|if|so|as|because|with|anymore|now|to|ur|your|in|near|last|on|about|after|"
+    r"before|then|there|here|back|yesterday|today|recently|ago|years?|months?|weeks?|but|"
+    r"or|thanks|thank|cheers|regards)\b)[^.!?\n;])+)",
     _I,
 )
 # -- names -----------------------------------------------------------------------------------

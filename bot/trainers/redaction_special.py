@@ -170,7 +170,7 @@ _HEALTH_TERMS = _alt(
 _HEALTH_TAIL = (
     r"(?:[\s\-]+(?:positive|negative|status|diagnosis|treatment|disease|disorder|condition|carrier|"
     r"spectrum|ward|unit|clinic|user|medication|meds|tablets|problems?|issues?|"
-    r"episode|services?|team|support))*"
+    r"episode))*"
 )
 # Ordinary words in other senses: only in the shape that says a condition.
 _POSSESSIVE = r"(?i:(?<=\bmy\s)|(?<=\bhis\s)|(?<=\bher\s)|(?<=\bour\s))"
@@ -212,7 +212,7 @@ _RELIGION_TERMS = _alt(
     hindu temple|friends meeting house|fasting during|pray five times|
     navratri|holi|kosher diet|halal diet|halal food|quran|koran|bible|torah|gita"""
 )
-_RELIGION_TAIL = r"(?:[\s\-]+(?:celebrant|community|meals?|food|diet|school|leader|imam|priest))*"
+_RELIGION_TAIL = r"(?:[\s\-]+(?:celebrant|meals?|food|diet|leader|imam|priest))*"
 _RELIGION_SHAPES = [
     _POSSESSIVE + r"(?:beliefs|religious\s+beliefs)\b",
     r"\b(?:my|our|his|her|their|local)\s+church\b(?!\s+(?:road|street|lane|st|rd|way|"
@@ -254,7 +254,7 @@ _ETHNICITY_TERMS = _alt(
     jamaicans|poles|romanians|caribbeans|black people|white people|irish"""
 )
 _ETHNICITY_TAIL = (
-    r"(?:[\s\-]+(?:family|families|woman|women|man|men|person|people|community|background|"
+    r"(?:[\s\-]+(?:family|families|woman|women|man|men|person|people|background|"
     r"heritage|origin|descent|boy|girl|lad|mother|father))*"
 )
 # "a Polish passport" says a nationality, which is not special category data.
@@ -354,7 +354,7 @@ _POLITICS_TERMS = _alt(
 _POLITICS_TAIL = (
     r"(?:[\s\-]+(?:party|member|members|membership|voter|voters|supporter|supporters|"
     r"activist|activists|councillor's|councillor|candidate|campaigner|protest|protests|"
-    r"march|marches|rally|demo|demonstration|meeting|leaflets?))*"
+    r"march|marches|rally|demo|demonstration))*"
 )
 _POLITICS_SHAPES = [
     r"\b(?:Labour|Green|Reform|Liberal)(?:\s+UK)?[\s\-]+(?:party|member|members|voter|"
