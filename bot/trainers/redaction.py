@@ -46,19 +46,25 @@ from collections.abc import Callable
 from re import Match, Pattern
 
 from bot.rules import references
-
 from bot.trainers.redaction_addresses import redact_address_parts
 from bot.trainers.redaction_identifiers import (
     BANK,
     CARD,
     IDENTIFIER_RULES,
     IP_ADDRESS,
+    LATE_IDENTIFIER_RULES,
     LICENCE,
     VEHICLE,
-    LATE_IDENTIFIER_RULES,
     redact_spoken_emails,
 )
-from bot.trainers.redaction_names import redact_names
+from bot.trainers.redaction_names import (
+    RELATION,
+    could_be_name,
+    is_english,
+    is_known_name,
+    is_ordinary,
+    redact_names,
+)
 from bot.trainers.redaction_special import SPECIAL_PLACEHOLDERS, redact_special_categories
 from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
 
@@ -93,30 +99,41 @@ _EMAIL_SPELT = re.compile(
 
 # Any letter or digit, not only the alphabet's: a mistyped reference is redacted too.
 _REFERENCE_GROUP = rf"[A-Z0-9]{{{references.GROUP_LENGTH}}}"
+# The prefix however it is typed ("DPA", "dpa", "D.P.A."), then the groups with any
+# separator a resident might type between them ("-", "/", "|", ": ", " - ", none).
+_PREFIX = r"\.?".join(references.PREFIX) + r"\.?"
+_GAP = r"[\W_]{0,3}"
 _REFERENCE = re.compile(
-    rf"\b{references.PREFIX}" + rf"{references.SEPARATOR}*{_REFERENCE_GROUP}" * references.GROUPS
-    + r"\b",
-    _I,
+    rf"\b{_PREFIX}(?:{_GAP}{_REFERENCE_GROUP}){{{references.GROUPS}}}\b", _I
 )
 # Typed or read out a character at a time: "dpa 5 r 3 t - 8 x k w".
 _SPACED_REFERENCE = re.compile(
-    rf"\b{references.PREFIX}(?:{references.SEPARATOR}*[A-Z0-9]){{{references.SYMBOLS}}}\b", _I
+    rf"\b{_PREFIX}(?:{references.SEPARATOR}*[A-Z0-9]){{{references.SYMBOLS}}}\b", _I
 )
-_BARE_REFERENCE = re.compile(rf"\b{'-'.join([_REFERENCE_GROUP] * references.GROUPS)}\b", _I)
+# Without the prefix: "7KQ4-M2XP", "7kq4 / m2xp", "7KQ4M2XP", "KQMX|7K2P".
+_BARE_REFERENCE = re.compile(
+    rf"\b{_REFERENCE_GROUP}(?:(\s*[\-–—_./\\|:,]\s*|\s{{1,2}}|){_REFERENCE_GROUP})"
+    rf"{{{references.GROUPS - 1}}}\b",
+    _I,
+)
 _REFERENCE_CUE = re.compile(
     r"\b((?:case\s+|request\s+)?(?:ref(?:erence)?\.?|case)(?:\s+(?:number|no\.?|num|#))?"
-    r"\s*(?:is|was|:|#|-)?\s*)([A-Z0-9][A-Z0-9\-/]{3,}[A-Z0-9])\b",
+    r"\s*(?:is|was|:|#|-)?\s*)([A-Z0-9][A-Z0-9\-/]{2,}[A-Z0-9])\b",
     _I,
 )
 
 # -- National Insurance numbers --------------------------------------------------------------
 
+_NI_SEP = r"[\s\-.–]{0,2}"
 _NI = re.compile(
-    r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", _I
+    # any two letters: residents copy the "QQ" of HMRC's own examples too
+    r"\b[A-Z]" + _NI_SEP + r"[A-Z]" + _NI_SEP
+    + r"\d{2}" + _NI_SEP + r"\d{2}" + _NI_SEP + r"\d{2}" + _NI_SEP + r"[A-D]\b",
+    _I,
 )
 _NI_CUE = re.compile(
-    r"\b((?:national\s+insurance|n\.?i\.?)(?:\s+(?:number|no\.?))?\s*(?:is|:)?\s*)"
-    r"([A-Z]{2}(?:\s?\d){6}(?:\s?[A-D])?)\b",
+    r"\b((?:national\s+insurance|n\.?i\.?|nino|nat\.?\s*ins\.?)(?:\s+(?:number|no\.?|num))?\s*(?:is|:)?\s*)"
+    r"([A-Z]" + _NI_SEP + r"[A-Z](?:" + _NI_SEP + r"\d){6}(?:" + _NI_SEP + r"[A-D])?)\b",
     _I,
 )
 
@@ -138,7 +155,7 @@ _PHONE_CUE = re.compile(
 
 # -- postcodes -------------------------------------------------------------------------------
 
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", _I)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?(?:\s*|[\-–.]|\s-\s)\d[A-Z]{2}\b", _I)
 _POSTCODE_CUE = re.compile(r"\b(post\s?code\s*(?:is|was|:)?\s*)([A-Z]{1,2}\d[A-Z\d]?)\b", _I)
 
 # -- dates -----------------------------------------------------------------------------------
@@ -210,7 +227,11 @@ _STREET = (
     r"(?:road|rd|street|st|lane|ln|avenue|ave|close|cl|drive|dr|way|crescent|cres|court|ct|"
     r"place|pl|gardens|gdns|grove|gr|terrace|terr|square|sq|hill|park|view|walk|row|mews|rise|"
     r"green|parade|boulevard|mount|vale|bank|fields|meadow|meadows|wharf|yard|cottages|"
-    r"villas|croft|chase|heights|approach|glade|wynd|broadway|promenade|quay|gate|brow)"
+    r"villas|croft|chase|heights|approach|glade|wynd|broadway|promenade|quay|gate|brow|"
+    r"end|side|hollow|dell|fold|garth|nook|ride|cross|passage|alley|arcade|market|"
+    r"pavement|highway|spinney|copse|common|orchard|pastures|paddock|paddocks|ridge|ridgeway|"
+    r"field|glen|grange|hey|leys|lea|estate|precinct|circus|circle|loop|drove|dene|holme|"
+    r"esplanade|embankment|sidings|link|links|ct|av)"
 )
 _HOUSE_AND_STREET = re.compile(
     r"\b(?:(?:flat|apartment|apt|unit)\s*\d+[a-z]?,?\s+)?"
@@ -226,7 +247,9 @@ _ADDRESS_CUE = re.compile(
     # the rest of the clause, up to where the resident moves on to something else
     r"((?:(?!\b(?:e-?mail|phone|mobile|tel|call|ring|ref|reference|my|and|but|dob|born|date|"
     r"please|can|could|i|since|until|from|for|will|would|do|does|is|are|which|who|what|when|"
-    r"how|why|if|so|as|because|with|anymore|now|to|ur|your)\b)[^.!?\n;])+)",
+    r"how|why|if|so|as|because|with|anymore|now|to|ur|your|in|near|last|on|about|after|"
+    r"before|then|there|here|back|yesterday|today|recently|ago|years?|months?|weeks?|but|"
+    r"or|thanks|thank|cheers|regards)\b)[^.!?\n;])+)",
     _I,
 )
 # -- names -----------------------------------------------------------------------------------
@@ -251,13 +274,25 @@ _STRONG_NAME_CUE = re.compile(
 )
 # After these only capitalised words count: "I'm Jane" is a name, "I'm looking" is not.
 _WEAK_NAME_CUE = re.compile(
-    r"\b(?:i'?m|i\s+am|this\s+is|it'?s|called|named|speaking\s+to|from|regards|thanks|"
+    r"\b(?:i'?m|i\s+am|this\s+is|it'?s|called|named|speaking\s+to|from|regards|thanks|call\s+me|"
+    r"sent\s+by|written\s+by|ask\s+for|asked\s+for|spoke\s+to|spoke\s+with|speak\s+to|talk\s+to|"
     r"cheers|sincerely|dear|hi|hello|for|behalf\s+of|with)\s+",
     _I,
 )
 _TITLE = re.compile(
     r"\b((?i:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|cllr|councillor)\.?\s+)"
     r"((?:" + _CAP_WORD + r")(?:\s+" + _CAP_WORD + r"){0,2})\b"
+)
+# Typed in lower case: "mrs okafor", "mr khan", "dr patel" (a title word that is never an
+# ordinary word, then a word that is not English or is a name).
+_LOWER_TITLE = re.compile(
+    r"\b(?:mr|mrs|ms|mx|dr|cllr)\.?\s+(" + _ANY_WORD + r")(?:\s+(" + _ANY_WORD + r"))?\b", _I
+)
+# "hannah's mum", "tunde's school": a name before a relation.
+_POSSESSOR = re.compile(
+    r"\b(" + _ANY_WORD + r")(['’]s\s+(?:" + RELATION + r"|records?|file|files|school|data|"
+    r"details|account|case|care|notes|information|info|application|benefits?|form)s?)\b",
+    _I,
 )
 _CAP_RUN = re.compile(r"\b" + _CAP_WORD + r"(?:\s+" + _CAP_WORD + r")+\b")
 _LONG_NUMBER = re.compile(r"(?<![\w\[])\d{7,}(?![\w\]])")
@@ -270,15 +305,73 @@ def _keep_cue(placeholder: str) -> ReplaceFn:
     return lambda match: match.group(1) + placeholder
 
 
+_BARE_CANDIDATE = re.compile(r"\b(?=" + _BARE_REFERENCE.pattern + ")", _I)
+
+
+def _redact_bare_references(text: str) -> str:
+    """Every bare reference, tried at each word so that "with 62m9-hyv8" finds the one
+    after "with" (a plain ``sub`` would try "with 62m9", refuse it, and move past)."""
+    out, position = [], 0
+    for start in (m.start() for m in _BARE_CANDIDATE.finditer(text)):
+        if start < position:
+            continue
+        match = _BARE_REFERENCE.match(text, start)
+        if match is None or _bare_reference(match) != REFERENCE:
+            continue
+        out.append(text[position:start])
+        out.append(REFERENCE)
+        position = match.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _reference(match: Match[str]) -> str:
+    """A prefixed reference, unless the "groups" are words: "DPA form data"."""
+    groups = re.findall(r"[A-Za-z0-9]+", match.group(0))[-references.GROUPS:]
+    if all(g.isalpha() and is_english(g) for g in groups):
+        return match.group(0)
+    return REFERENCE
+
+
 def _bare_reference(match: Match[str]) -> str:
+    """A reference without its prefix. With a mark between the groups ("7KQ4-M2XP",
+    "KQMX/7K2P") it mixes letters and digits; typed with a space or nothing between
+    ("7kq4 m2xp", "7KQ4M2XP") each group holds a digit, so "with 2024" is no reference.
+    After "ref"/"case number" any two groups will do (see :func:`_cued_reference`)."""
     token = match.group(0)
-    has_letter = any(c.isalpha() for c in token)
-    has_digit = any(c.isdigit() for c in token)
-    return REFERENCE if has_letter and has_digit else token
+    groups = re.findall(r"[A-Za-z0-9]+", token)
+    if any(g.isalpha() and is_english(g) for g in groups):
+        return token
+    letters = sum(c.isalpha() for c in token)
+    digits = sum(c.isdigit() for c in token)
+    if not letters or not digits:
+        return token
+    marked = bool(match.group(1) and match.group(1).strip())
+    if marked or all(any(c.isdigit() for c in g) for g in groups):
+        return REFERENCE
+    return token
+
+
+# After "ref"/"reference"/"case (number)": any two groups, whatever their letters.
+_CUED_GROUPS = re.compile(
+    r"\b((?:case\s+|request\s+|sar\s+|enquiry\s+|complaint\s+)?(?:ref(?:erence)?\.?|case|"
+    r"request|enquiry|complaint|ticket)(?:\s+(?:number|no\.?|num|id|#))?"
+    rf"\s*(?:is|was|:|#|-)?\s*)({_REFERENCE_GROUP}{_GAP}{_REFERENCE_GROUP})\b",
+    _I,
+)
+
+
+def _cued_groups(match: Match[str]) -> str:
+    groups = re.findall(r"[A-Za-z0-9]+", match.group(2))
+    if any(g.isalpha() and is_english(g) for g in groups):
+        return match.group(0)
+    return match.group(1) + REFERENCE
 
 
 def _cued_reference(match: Match[str]) -> str:
-    return match.group(1) + REFERENCE if any(c.isdigit() for c in match.group(2)) else match.group(0)
+    if any(c.isdigit() for c in match.group(2)):
+        return match.group(1) + REFERENCE
+    return match.group(0)
 
 
 def _cued_phone(match: Match[str]) -> str:
@@ -313,6 +406,8 @@ def _name_after(text: str, start: int, *, capitalised_only: bool) -> tuple[int, 
         word = match.group(1)
         if word.lower() in COMMON_WORDS or word.lower() in NOT_STREET_NAME:
             break
+        if not capitalised_only and word.islower() and is_english(word) and not could_be_name(word):
+            break
         if capitalised_only and not re.fullmatch(_CAP_WORD, word):
             break
         if len(word) < 2 and (not word.isupper() or word in ("I", "A")):
@@ -329,7 +424,11 @@ def _name_after(text: str, start: int, *, capitalised_only: bool) -> tuple[int, 
 
 # "hi i'm jane, ..." / "this is jane smith.": one or two lower-case words that end the
 # clause right after a self-introduction are a name; "i'm worried." or "i'm waiting" is not.
-_INTRODUCTION_CUE = re.compile(r"\b(?:i'?m|i\s+am|this\s+is|it'?s)\s+$", re.IGNORECASE)
+_INTRODUCTION_CUE = re.compile(
+    r"\b(?:i'?m|i\s+am|this\s+is|it'?s|call\s+me|sent\s+by|signed|from|ask\s+for|asked\s+for|"
+    r"spoke\s+to|spoke\s+with|speak\s+to|talk\s+to)\s+$",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"\s*(?:[,.!?;:]|$|\s(?:and|here)\b)")
 _NOT_A_NAME_ENDINGS = ("ing", "ed", "ly", "ful", "ous", "ive", "ble", "ent", "ant", "ry")
 
@@ -341,7 +440,8 @@ def _lower_case_introduction(text: str, start: int) -> tuple[int, int] | None:
     words = text[span[0] : span[1]].split()
     if len(words) > 2 or not _CLAUSE_END.match(text, span[1]):
         return None
-    if any(word.lower().endswith(_NOT_A_NAME_ENDINGS) for word in words):
+    if any((word.lower().endswith(_NOT_A_NAME_ENDINGS) or is_english(word))
+           and not could_be_name(word) for word in words):
         return None
     return span
 
@@ -355,7 +455,8 @@ def _replace_cued_names(text: str, cue: Pattern[str], *, capitalised_only: bool)
         span = _name_after(text, match.end(), capitalised_only=capitalised_only)
         if span is None and capitalised_only and _INTRODUCTION_CUE.search(match.group(0)):
             span = _lower_case_introduction(text, match.end())
-        if span is None:
+        if span is None or (capitalised_only and not _plausible_after_weak_cue(
+                match.group(0), text[span[0] : span[1]].split())):
             continue
         out.append(text[position : span[0]])
         out.append(NAME)
@@ -364,11 +465,80 @@ def _replace_cued_names(text: str, cue: Pattern[str], *, capitalised_only: bool)
     return "".join(out)
 
 
+# After these a single word must be a known name: "a letter from Capita", "shared with
+# Experian", "calling for Age UK" name organisations, not people.
+_ORGANISATION_CUE = re.compile(
+    r"(?i:\b(?:from|for|with|behalf\s+of|speaking\s+to|thanks|regards|cheers)\s+)$"
+)
+
+
+def _plausible_after_weak_cue(cue: str, words: list[str]) -> bool:
+    if all(is_ordinary(w) and not could_be_name(w) for w in words):
+        return False  # "I'm British", "thanks Brilliant"
+    if len(words) == 1 and _ORGANISATION_CUE.search(cue):
+        return could_be_name(words[0]) or (
+            cue.strip().lower() in ("thanks", "regards", "cheers") and not is_english(words[0]))
+    return True
+
+
+# A signature: the words after a sign-off that end the message ("thanks\nbecca",
+# "cheers, dave x", "Kind regards, Anuoluwapo Adeyemi").
+_SIGN_OFF = re.compile(
+    r"(?i:\b(?:thanks|thank\s+you|thx|regards|best\s+wishes|best|cheers|ta|love|sincerely|"
+    r"faithfully|x{1,3}|from|signed)\b)[\s,!.\-–—:]*((?:" + _ANY_WORD + r")(?:[\s.]+(?:"
+    + _ANY_WORD + r")){0,2})[\s.!,x]*$"
+)
+
+
+def _signature(text: str) -> str:
+    match = _SIGN_OFF.search(text)
+    if match is None:
+        return text
+    words = match.group(1).split()
+    if any(w.lower() in COMMON_WORDS or w.lower() in NOT_STREET_NAME
+           or (is_english(w) and not could_be_name(w)) for w in words):
+        return text
+    return text[: match.start(1)] + NAME + text[match.end(1) :]
+
+
+def _lower_title(match: Match[str]) -> str:
+    first, second = match.group(1), match.group(2)
+    if first.lower() in COMMON_WORDS or (is_english(first) and not could_be_name(first)):
+        return match.group(0)
+    if second and (second.lower() in COMMON_WORDS or second.lower() in NOT_STREET_NAME
+                   or (is_english(second) and not could_be_name(second))):
+        return NAME + match.group(0)[match.end(1) - match.start(0):]
+    return NAME
+
+
+def _possessor(match: Match[str]) -> str:
+    word = match.group(1)
+    if word.lower() in COMMON_WORDS or word.lower() in NOT_STREET_NAME:
+        return match.group(0)
+    if is_english(word) and not could_be_name(word):
+        return match.group(0)
+    return NAME + match.group(2)
+
+
 def _title_name(match: Match[str]) -> str:
     words = match.group(2).split()
     if all(word.lower() in COMMON_WORDS for word in words):
         return match.group(0)
-    return match.group(1) + NAME
+    return NAME  # the title too: "Mrs" tells a trainer nothing they need
+
+
+_TITLE_WORD = re.compile(r"(?i:mr|mrs|ms|miss|mx|dr|prof|cllr)\.?")
+
+
+def _ordinary_in_run(word: str, run: list[str]) -> bool:
+    """An ordinary word, unless it is also a name beside a name that is no ordinary word
+    ("Dawn Holroyd", "Jordan Price")."""
+    if not is_ordinary(word):
+        return False
+    if not could_be_name(word) and not is_known_name(word):
+        return True
+    return not any(other != word and not other.isspace() and not is_ordinary(other)
+                   and (is_known_name(other) or not is_english(other)) for other in run)
 
 
 def _capitalised_run(match: Match[str]) -> str:
@@ -389,7 +559,8 @@ def _capitalised_run(match: Match[str]) -> str:
         if piece.isspace():
             (run if run else out).append(piece)
             continue
-        if piece.lower() in COMMON_WORDS:
+        ordinary = _ordinary_in_run(piece, words) and not _TITLE_WORD.fullmatch(piece)
+        if piece.lower() in COMMON_WORDS or ordinary:
             trailing = run.pop() if run and run[-1].isspace() else ""
             flush()
             out.append(trailing)
@@ -404,15 +575,15 @@ def _capitalised_run(match: Match[str]) -> str:
 
 _EARLY_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_EMAIL, EMAIL),
+    (_REFERENCE, _reference),
+    (_SPACED_REFERENCE, REFERENCE),
+    (_CUED_GROUPS, _cued_groups),
+    (_NI, NI_NUMBER),
     *IDENTIFIER_RULES,
 ]
 _RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_EMAIL_SPELT, EMAIL),
-    (_REFERENCE, REFERENCE),
-    (_SPACED_REFERENCE, REFERENCE),
     (_REFERENCE_CUE, _cued_reference),
-    (_BARE_REFERENCE, _bare_reference),
-    (_NI, NI_NUMBER),
     (_NI_CUE, _keep_cue(NI_NUMBER)),
     (_PHONE_INTERNATIONAL, PHONE),
     (_PHONE_NATIONAL, PHONE),
@@ -478,11 +649,15 @@ def redact(text: str, *, expecting: str | None = None) -> str:
     text = redact_spoken_emails(text)
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
+    text = _redact_bare_references(text)
     text = redact_address_parts(text)
     text = redact_special_categories(text)
     text = _replace_cued_names(text, _STRONG_NAME_CUE, capitalised_only=False)
     text = _replace_cued_names(text, _WEAK_NAME_CUE, capitalised_only=True)
     text = _TITLE.sub(_title_name, text)
+    text = _LOWER_TITLE.sub(_lower_title, text)
+    text = _POSSESSOR.sub(_possessor, text)
+    text = _signature(text)
     text = redact_names(text)
     text = _CAP_RUN.sub(_capitalised_run, text)
     if expecting in _EXPECTED_PLACEHOLDER:

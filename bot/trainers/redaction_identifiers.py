@@ -26,7 +26,12 @@ LICENCE = "[LICENCE_NUMBER]"
 
 _I = re.IGNORECASE
 
-IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)")
+# With a port or a prefix length too: "192.0.2.44:8080", "203.0.113.9/24".
+IPV4 = re.compile(
+    r"(?<![\w.])(?:\d{1,3}\s?\.\s?){3}\d{1,3}(?:(?::\d{1,5})|(?:/\d{1,2}))?(?![\w.]|\.\d)"
+)
+# "::ffff:192.0.2.1": an IPv4 address inside an IPv6 one, after the IPv4 part is replaced.
+IPV4_MAPPED = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,6}\[IP_ADDRESS\]", _I)
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![\w:])", _I)
 
 
@@ -58,12 +63,14 @@ CARD_ENDING = re.compile(
 _REGISTRATIONS = [
     re.compile(r"\b([A-Z]{2})[\s\-]?(\d{2})[\s\-]?([A-Z]{3})\b", _I),
     re.compile(r"\b([A-Z])(\d{1,3})[\s\-]?([A-Z]{3})\b", _I),
+    re.compile(r"\b([A-Z])\s(\d{1,3})[\s\-]?([A-Z]{3})\b"),
     re.compile(r"\b([A-Z]{3})[\s\-]?(\d{1,3})([A-Z])\b", _I),
 ]
 _SHORT_WORDS = frozenset(
     """the and for you are not but can was has had his her our its may all any now how who
     why yes off out day one two six ten get got let see use new old big per via ago age
-    pay set put due end own way few lot too top job bus car van fee tax bin pcn ref""".split()
+    pay set put due end own way few lot too top job bus car van fee tax bin pcn ref
+    got did was has had not""".split()
 )
 
 
@@ -137,9 +144,46 @@ def _phone_with_os(match: Match[str]) -> str:
     return PHONE if sum(c.isdigit() for c in match.group(0)) >= 4 else match.group(0)
 
 
+_IP_WORD = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})"
+_IP_GROUP = _IP_WORD + r"(?:[\s\-]+" + _IP_WORD + r"){0,3}"
+# Read out: "one nine two dot one six eight dot zero dot one".
+IP_SPOKEN = re.compile(
+    r"\b" + _IP_GROUP + r"(?:\s*(?:\bdot\b|\bpoint\b|\.)\s*" + _IP_GROUP + r"){3}\b", _I
+)
+# After a word that says an identifier follows ("badge number", "reg", "permit no."): the
+# code, however it is spaced, when it holds three digits or more ("AB12 345 67").
+_ID_CUE = re.compile(
+    r"\b((?:number|no\.|no(?=\s+\d)|num|#|ref|reference|account|acct|id|reg|registration|plate|"
+    r"permit|badge|card|licence|license|passport|claim|payroll|tenancy|customer)\b"
+    r"(?:\s+(?:(?:number|num)\b|no\.?(?!\w)))?\s*(?:(?:is|was)\b|:|-)?\s*)"
+    r"((?:[A-Z]{1,4}|\d)[A-Z\d]*(?:[\s\-/.]{1,2}(?:[A-Z]{1,3}\d[A-Z\d]*|\d[A-Z\d]*|[A-Z]{1,3}(?=\s*$|[\s.,;!?)]))){0,11})",
+    _I,
+)
+
+
+def _cued_id(match: Match[str]) -> str:
+    code = match.group(2).rstrip(" .-/")
+    # a word after the code is not part of it: "card 4242 got charged"
+    while True:
+        head, _, last = code.rpartition(" ")
+        if not head or not last.isalpha() or last.isupper():
+            break
+        if len(last) <= 3 and last.lower() not in COMMON_WORDS | _SHORT_WORDS:
+            break  # the letters that end a registration: "m123 abc"
+        code = head.rstrip(" .-/")
+    if sum(c.isdigit() for c in code) < 3:
+        return match.group(0)
+    words = code.split()
+    if any(w.isalpha() and len(w) > 1 and w.lower() in COMMON_WORDS for w in words):
+        return match.group(0)
+    return match.group(1) + NUMBER + match.group(2)[len(code):]
+
+
 Rule = tuple[Pattern[str], "str | Callable[[Match[str]], str]"]
 IDENTIFIER_RULES: list[Rule] = [
     (IPV4, IP_ADDRESS),
+    (IP_SPOKEN, IP_ADDRESS),
+    (IPV4_MAPPED, IP_ADDRESS),
     (_IPV6, _ipv6),
     (LICENCE_NUMBER, LICENCE),
     (IBAN, BANK),
@@ -149,6 +193,7 @@ IDENTIFIER_RULES: list[Rule] = [
     *[(pattern, _registration) for pattern in _REGISTRATIONS],
 ]
 LATE_IDENTIFIER_RULES: list[Rule] = [
+    (_ID_CUE, _cued_id),
     (_CODE, _code),
     (_DIGIT_GROUPS, _digit_groups),
     (SPELT_OUT, _spelt_out),

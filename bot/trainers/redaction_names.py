@@ -33,6 +33,25 @@ class Lexicon(NamedTuple):
     first: frozenset[str]
     last: frozenset[str]
     english: frozenset[str]
+    frequency: dict[str, int]
+
+
+# An English word from pyspellchecker's dictionary counts as ordinary when it is frequent
+# ("will", "hope", "jack") or, when it is not on a name list, seen at all often ("overdue",
+# "forum"). Names that are also words are then decided by their context, as below.
+_VERY_COMMON = 10_000
+_COMMON_ENOUGH = 100
+
+
+def _english_frequencies() -> dict[str, int]:
+    """pyspellchecker's English word frequencies (MIT, shipped inside the wheel)."""
+    import gzip
+    import json
+    from importlib import resources
+
+    path = resources.files("spellchecker") / "resources" / "en.json.gz"
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+        return {str(word): int(count) for word, count in json.load(text).items()}
 
 
 def _names(provider: type, part: str) -> set[str]:
@@ -68,7 +87,13 @@ def lexicon() -> Lexicon:
         last |= {n for n in _names(provider, "last") if _LATIN.fullmatch(n)}
     english = {w.lower() for w in EnglishWords.word_list} | COMMON_WORDS | NOT_STREET_NAME
     english |= _MORE_ENGLISH
-    return Lexicon(frozenset(first), frozenset(last), frozenset(english))
+    frequency = _english_frequencies()
+    english |= {
+        word for word, count in frequency.items()
+        if count >= _VERY_COMMON or (count >= _COMMON_ENOUGH and word not in first
+                                     and word not in last)
+    }
+    return Lexicon(frozenset(first), frozenset(last), frozenset(english), frequency)
 
 
 # Ordinary words residents use that are also on a name list (Faker's English list is short).
@@ -76,7 +101,7 @@ _MORE_ENGLISH = frozenset(
     """will may mark grace hope faith joy rose summer holly bill frank rob guy art page
     lane hall green long young king day white brown black gray grey wood field house
     mill moss bell hill ford bank park street road close court way view dale rich sunny
-    penny ruby amber jade iris ivy dawn sky autumn april june august august june
+    penny ruby amber jade iris ivy dawn sky ray jack autumn april june august august june
     chase chester lincoln jordan victoria florence paris london sydney china india
     kerry carol lily poppy daisy honey angel precious blessing gift happy hunter cash
     stone storm river rain forest mercy patience prudence charity constance earnest
@@ -104,7 +129,14 @@ RELATION = (
 RELATION_CUE = re.compile(
     r"\b(?:my|his|her|our|their|your|the|a|dear)\s+(?:(?:\[[A-Z_]+\]|little|eldest|youngest|"
     r"oldest|older|younger|big|baby|late|new|old|former|ex|\d+\s*year\s*old|"
-    r"\w+'s|case)\s+)?" + RELATION + r"\s*,?\s+(?:is\s+called\s+|called\s+|named\s+)?",
+    r"\w+'s|case)\s+)?" + RELATION
+    + r"s?(?:\s*[,(]\s*|\s+)(?:(?:is|are|was|were)\s+(?:called|named)\s+|"
+    r"called\s+|named\s+)?(?!of\b)"
+    # "the mother of tyler", "married to kevin", "c/o bethany ward", "FAO Joanne"
+    r"|\b(?:(?:mother|father|mum|dad|parent|guardian|carer|wife|husband|son|daughter|"
+    r"grandmother|grandfather|widow|widower|executor|next\s+of\s+kin)\s+of|married\s+to|"
+    r"divorced\s+from|separated\s+from|engaged\s+to|living\s+with|lives\s+with|"
+    r"c/o|care\s+of|fao|f\.a\.o\.|attn:?|for\s+the\s+attention\s+of)\s+",
     re.IGNORECASE,
 )
 
@@ -129,9 +161,39 @@ def is_known_name(word: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
+def is_ordinary(word: str) -> bool:
+    """An English word that is rarely a name ("Trading", "Forum", "Park"), even when it is
+    capitalised: a name list holds it only as a rare surname, if at all."""
+    key = re.sub(r"'s$", "", word.lower().replace("’", "'"))
+    if key in COMMON_WORDS:
+        return True
+    if not is_english(key):
+        return False
+    lex = lexicon()
+    if key not in lex.first and key not in lex.last:
+        return True
+    return lex.frequency.get(key, 0) >= _VERY_COMMON
+
+
+_WORD_MORE_THAN_NAME = 100_000
+
+
+@functools.lru_cache(maxsize=65536)
+def could_be_name(word: str) -> bool:
+    """On a name list and not so common a word that it is seldom a name ("mark", "jack",
+    "grace" can be; "will", "may", "hope" seldom are)."""
+    key = re.sub(r"'s$", "", word.lower().replace("’", "'"))
+    if key in COMMON_WORDS or key in NOT_STREET_NAME or key in _FUNCTION:
+        return False
+    return is_known_name(key) and lexicon().frequency.get(key, 0) < _WORD_MORE_THAN_NAME
+
+
+@functools.lru_cache(maxsize=65536)
 def is_english(word: str) -> bool:
     key = re.sub(r"'s$", "", word.lower().replace("’", "'"))
-    return key in lexicon().english or key.endswith(_NOT_A_NAME_ENDINGS)
+    if key in lexicon().english:
+        return True
+    return key.endswith(_NOT_A_NAME_ENDINGS) and not is_known_name(key)
 
 
 _PARTICLES = frozenset(
@@ -146,7 +208,10 @@ _FUNCTION = frozenset(
     does did said told says wants needs lives works used keeps got gave wrote asked
     called rang reads handles deals set spoke went came will would should could""".split()
 )
-_INTRODUCTIONS = frozenset("its it's im i'm name called regards thanks cheers love x".split())
+_INTRODUCTIONS = frozenset(
+    """its it's im i'm name called regards thanks cheers love x by from me am is signed
+    wishes sincerely faithfully dear hi hello hey xx xxx ta""".split()
+)
 _TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof sir dame lady lord rev cllr".split())
 _BRACKETED = re.compile(r"\[[A-Z_]+\]")
 _SEPARATOR_AFTER_START = re.compile(r"\s*[-–—:,+&]")
@@ -170,6 +235,9 @@ def _seed(word: str, after_relation: bool, after_title: bool, weak_ok: bool = Fa
         return True
     if low in _FUNCTION:
         return False
+    if after_relation and low not in _ACRONYMS and len(word) >= 2 and (
+            not is_english(word) or could_be_name(word)):
+        return True  # "my daughter oyinkansola", "my partner is called jo"
     if low in _ACRONYMS or is_english(word) or len(word) < 3:
         return False
     if after_relation:
@@ -194,7 +262,8 @@ def _extends(word: str, neighbour_is_lower: bool) -> bool:
     if _is_capitalised(word) and low not in COMMON_WORDS and low not in NOT_STREET_NAME:
         return not word.isupper() or not is_english(word)
     if is_english(word):
-        return False
+        # a surname that is also a word, after a first name: "bethany ward"
+        return neighbour_is_lower and word.lower() in lexicon().last and could_be_name(word)
     return neighbour_is_lower or is_known_name(word)
 
 
@@ -221,7 +290,8 @@ def redact_names(text: str) -> str:
     # a name typed first, before a dash or comma: "rumana akter - please stop ..."
     lead = []
     for i, (_start, end, word) in enumerate(tokens[:3]):
-        if is_english(word) or word.lower() in _ACRONYMS or not word[0].isalpha():
+        if ((is_english(word) and not could_be_name(word)) or word.lower() in _ACRONYMS
+                or not word[0].isalpha()):
             break
         lead.append(i)
         if _SEPARATOR_AFTER_START.match(text, end) and len(lead) >= 2:
@@ -255,6 +325,13 @@ def redact_names(text: str) -> str:
                 joined = 0 <= j < len(tokens) and is_name[j]
                 gap = text[tokens[min(i, j)][1] : tokens[max(i, j)][0]] if joined else ""
                 if joined and gap.strip() in ("+", "&") and _is_first_name(word):
+                    is_name[i] = changed = True
+                    break
+                # "lily and freddie", "Jayden and Kai": a second name after "and"
+                k = i - 2
+                if (j == i - 1 and k >= 0 and is_name[k] and tokens[j][2].lower() == "and"
+                        and (could_be_name(word) or (_is_capitalised(word)
+                                                     and not is_english(word)))):
                     is_name[i] = changed = True
                     break
     # particles between two parts of a name: "Pieter van der Berg", "Yusuf bin Khalid"
