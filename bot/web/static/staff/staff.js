@@ -54,7 +54,7 @@
         var row = el("tr");
         row.appendChild(el("td", {}, localTime(item.requested_at)));
         row.appendChild(el("td", { "class": "waited", "data-requested-at": item.requested_at }, waitedWords(item.requested_at)));
-        row.appendChild(el("td", {}, item.reason));
+        row.appendChild(el("td", {}, item.reason_label || item.reason));
         row.appendChild(el("td", {}, item.status === "waiting" ? "Waiting" : "With " + item.claimed_by));
         row.appendChild(el("td", {}, item.callback_offered ? "Offered" : "—"));
         var cell = el("td");
@@ -94,17 +94,26 @@
     return item;
   }
 
+  // What the assistant understood, in words: the page carries the labels
+  // (bot/cases/labels.py) in data-intent-labels, so no code reaches the screen.
+  var intentLabels = {};
+  function intentLabel(intent) {
+    return intentLabels[intent] || intent.replace(/_/g, " ");
+  }
+
   function understood(intent, confidence) {
     var span = el("span", { "class": "understood" });
     if (intent) {
-      span.textContent = "Understood as " + intent +
-        (typeof confidence === "number" ? " (" + Math.round(confidence * 100) + "%)" : "");
+      span.textContent = "Understood as: " + intentLabel(intent) +
+        (typeof confidence === "number" ? " (" + Math.round(confidence * 100) + "% sure)" : "");
     }
     return span;
   }
 
   function startConversation(section) {
     var log = document.getElementById("transcript");
+    var scroller = log.parentNode;  // the labelled, focusable scroll region around the list
+    try { intentLabels = JSON.parse(section.getAttribute("data-intent-labels") || "{}"); } catch (e) { intentLabels = {}; }
     var typingLine = document.getElementById("typing");
     var seen = {};
     function add(msg) {
@@ -118,7 +127,7 @@
         return false;
       });
       log.insertBefore(item, after);
-      log.scrollTop = log.scrollHeight;
+      scroller.scrollTop = scroller.scrollHeight;
     }
     function connect() {
       var source = new EventSource(section.getAttribute("data-stream"));
@@ -136,7 +145,7 @@
       source.addEventListener("mode", function (event) {
         var mode = JSON.parse(event.data).mode;
         var status = document.getElementById("handoff-status");
-        if (status && mode === "assistant") status.textContent = "ended: the assistant has the conversation";
+        if (status && mode === "assistant") status.textContent = "Handed back to the assistant";
       });
       source.addEventListener("resident_ended", function () {
         typingLine.textContent = "The resident ended the chat.";
