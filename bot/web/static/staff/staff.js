@@ -90,6 +90,10 @@
     item.appendChild(document.createTextNode(" "));
     item.appendChild(el("time", { datetime: msg.at }, localTime(msg.at)));
     item.appendChild(el("p", { "class": "text" }, msg.text));
+    if (msg.buttons && msg.buttons.length) {
+      item.appendChild(el("p", { "class": "offered" }, "Buttons shown: " +
+        msg.buttons.map(function (b) { return b.title; }).join(" · ")));
+    }
     if (msg.role === "resident") item.appendChild(understood(msg.intent, msg.confidence));
     return item;
   }
