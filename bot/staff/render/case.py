@@ -43,10 +43,15 @@ def offered_actions(case: CaseSummary) -> list[dict[str, str | None]]:
     """The actions that make sense for the case as it is now (none once it is closed)."""
     if case.closed_on is not None:
         return []
-    return [{"kind": kind, "reason": reason,
-             "label": LEGACY_ID_LABEL if kind == "id_received" and not case.requires_address
-             else label}
-            for kind, label, reason in ACTIONS if _offered(case, kind)]
+    return [{"kind": kind, "reason": reason, "label": action_label(case, kind)}
+            for kind, _label, reason in ACTIONS if _offered(case, kind)]
+
+
+def action_label(case: CaseSummary, kind: str) -> str:
+    """The action's button; "ID received" stands for both proofs on older cases."""
+    if kind == "id_received" and not case.requires_address:
+        return LEGACY_ID_LABEL
+    return ACTION_KINDS[kind][0]
 
 
 def _arrival(case: CaseDetail, kind: str, waiting: str) -> str:

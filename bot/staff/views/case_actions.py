@@ -15,7 +15,7 @@ from bot.cases.records import CaseNotFound, CaseSummary, InvalidCaseData
 from bot.conversation.validation.dates import check_date_of_birth
 from bot.staff.auth import roles
 from bot.staff.auth.security import PREFIX, require
-from bot.staff.render.case import ACTION_KINDS
+from bot.staff.render.case import ACTION_KINDS, action_label
 from bot.staff.render.pages import page, see_other
 from bot.staff.services import STAFF_KEY
 
@@ -62,8 +62,8 @@ def _problem(request: web.Request, case: CaseSummary, message: str, kind: str | 
              on: str | None, reason: str | None) -> web.Response:
     action = None
     if kind in ACTION_KINDS:
-        label, needs = ACTION_KINDS[kind]
-        action = {"kind": kind, "label": label, "reason": needs}
+        action = {"kind": kind, "label": action_label(case, kind),
+                  "reason": ACTION_KINDS[kind][1]}
     return page(request, "case_problem.html", title=f"Case {case.reference}: not saved",
                 error=message, status=400, case=case, action=action,
                 today=request.app[STAFF_KEY].cases.today(), on=on, reason_text=reason or "")
@@ -92,7 +92,7 @@ async def preview(request: web.Request) -> web.Response:
     except (_Refused, InvalidCaseData) as exc:
         return _problem(request, case, str(exc), str(form.get("kind", "")),
                         str(form.get("on", "")), str(form.get("reason", "")))
-    label = ACTION_KINDS[kind][0]
+    label = action_label(case, kind)
     before = _clock_rows(case.status, case.clock_started_on, case.due_on, case.extended,
                          case.waiting_for)
     after = _clock_rows(state.status.value, state.clock_started_on, state.due_on,

@@ -116,6 +116,7 @@
 
   function startConversation(section) {
     var log = document.getElementById("transcript");
+    if (!log) return;
     var scroller = log.parentNode;  // the labelled, focusable scroll region around the list
     try { intentLabels = JSON.parse(section.getAttribute("data-intent-labels") || "{}"); } catch (e) { intentLabels = {}; }
     var typingLine = document.getElementById("typing");
@@ -198,7 +199,7 @@
     var queue = document.getElementById("queue-table");
     if (queue && window.EventSource) startQueue(queue);
     var conversation = document.getElementById("conversation");
-    if (conversation && window.EventSource) startConversation(conversation);
+    if (conversation && conversation.hasAttribute("data-stream") && window.EventSource) startConversation(conversation);
     var composer = document.getElementById("composer");
     if (composer) startComposer(composer);
     Array.prototype.forEach.call(document.querySelectorAll('[data-action="print"]'), function (button) {
