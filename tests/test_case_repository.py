@@ -567,7 +567,7 @@ def test_viewing_a_case_is_recorded_only_when_asked(repo: CaseRepository) -> Non
     assert (detail.events[-1].kind, detail.events[-1].actor) == ("viewed", "jsmith")
 
 
-def test_corrections_record_which_fields_changed_but_not_the_values(
+def test_corrections_record_which_fields_changed_and_keep_the_old_values(
     repo: CaseRepository, clock: FakeClock
 ) -> None:
     case = make_case(repo)
@@ -579,9 +579,11 @@ def test_corrections_record_which_fields_changed_but_not_the_values(
     assert updated.email == "ada.lovelace@example.org" and updated.updated_at == clock.now
     last = repo.get_case(case.reference).events[-1]
     assert (last.kind, last.actor, last.reason, last.data) == (
-        "details_changed", "jsmith", "resident corrected typo", {"fields": ["email"]},
+        "details_changed", "jsmith", "resident corrected typo",
+        {"fields": ["email"], "old": {"email": "ada@example.org"}},
     )
-    assert "ada.lovelace" not in repr(last) and "example.org" not in json.dumps(last.data)
+    assert "ada.lovelace" not in repr(last)  # nothing personal in logs
+    assert "ada.lovelace" not in json.dumps(last.data)  # the new value is on the case only
 
     unchanged = repo.update_details(case.reference, actor="jsmith", phone="01632 960001")
     assert len(repo.get_case(case.reference).events) == 3

@@ -25,7 +25,8 @@ def clock_events(case: Case) -> list[ClockEvent]:
 
 
 def requirements(case: Case) -> Requirements:
-    return Requirements(id=case.requires_id, authority=case.requires_authority)
+    return Requirements(id=case.requires_id, authority=case.requires_authority,
+                        address=bool(case.requires_address))
 
 
 def refresh_clock(case: Case) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
     orm,
 )
 from sqlalchemy.orm import Mapped
@@ -47,6 +48,13 @@ class Case(Base):
     # What the clock waits for (bot.rules.clock.Requirements).
     requires_id: Mapped[bool] = Column(Boolean, nullable=False)
     requires_authority: Mapped[bool] = Column(Boolean, nullable=False)
+    # Proof of address recorded apart from proof of identity (false for older cases, whose
+    # one "ID received" stood for both).
+    requires_address: Mapped[bool] = Column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    # The member of staff working the case (a staff username), None while unassigned.
+    assigned_to: Mapped[str | None] = Column(String(100), index=True)
 
     # The requester.
     full_name: Mapped[str] = Column(String(200), nullable=False)

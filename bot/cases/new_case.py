@@ -40,6 +40,8 @@ class NewCase:
     id_document: str | None = None
     address_document: str | None = None
     requires_id: bool = True
+    # Proof of address recorded apart from proof of identity (the form asks for both).
+    requires_address: bool = False
     # None: evidence of authority is needed exactly when someone asks on another's behalf.
     requires_authority: bool | None = None
 

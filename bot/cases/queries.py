@@ -16,6 +16,7 @@ from sqlalchemy.sql import Select
 from bot.cases import checks
 from bot.cases.models import Case
 from bot.cases.records import CaseNotFound, InvalidCaseData
+from bot.conversation.validation.dates import check_date_of_birth
 from bot.rules import references
 
 
@@ -66,6 +67,7 @@ def cases_matching(
     awaiting_id: bool = False,
     search: str | None = None,
     conversation_id: str | None = None,
+    assigned_to: str | None = None,
 ) -> Select:
     """The query behind :meth:`CaseRepository.list_cases` (which says what each filter means)."""
     query = select(Case)
@@ -75,6 +77,8 @@ def cases_matching(
         query = query.where(Case.request_type == checks.request_type(request_type))
     if conversation_id is not None:
         query = query.where(Case.conversation_id == conversation_id)
+    if assigned_to is not None:
+        query = query.where(Case.assigned_to == assigned_to)
     open_with_due_date = and_(Case.closed_on.is_(None), Case.due_on.is_not(None))
     if due_within_days is not None:
         if due_within_days < 0:
@@ -102,16 +106,69 @@ def _waiting_for_clause(item: str) -> Any:
 
 
 def _search_clause(search: str) -> Any:
+    """Any detail a resident gives on the phone: a reference, a name (now or before), an
+    email, a postcode or phone number however spaced, a date of birth as typed, an address."""
     term = search.strip().lower()
-    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     clauses = [
-        func.lower(column).like(pattern, escape="\\")
-        for column in (Case.reference, Case.full_name, Case.subject_name, Case.previous_names)
+        func.lower(column).like(_contains(term), escape="\\")
+        for column in (Case.reference, Case.full_name, Case.subject_name, Case.previous_names,
+                       Case.email, Case.address, Case.previous_addresses)
     ]
     canonical = references.normalise_reference(search)
     if canonical is not None:
         clauses.append(Case.reference == canonical)
+    squashed = "".join(term.split())
+    if len(squashed) >= 2 and squashed.isalnum():  # a postcode, whole or its outward part
+        clauses.append(func.replace(func.lower(Case.postcode), " ", "").like(
+            _contains(squashed), escape="\\"))
+    digits = _phone_digits(term)
+    if digits is not None:
+        stored = Case.phone
+        for separator in (" ", "-", "(", ")", "+", "."):
+            stored = func.replace(stored, separator, "")
+        clauses.append(stored.like(f"%{digits}"))
+    born = _date_of_birth(search)
+    if born is not None:
+        clauses.append(Case.date_of_birth == born)
     return or_(*clauses)
+
+
+def _contains(term: str) -> str:
+    """A LIKE pattern for ``term`` anywhere, its wildcards escaped."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+MIN_PHONE_DIGITS = 6
+
+
+def _phone_digits(term: str) -> str | None:
+    """A phone number's digits without the trunk 0 or the +44, or None if it is not one."""
+    if not term or any(ch not in "0123456789 +-().\t" for ch in term):
+        return None
+    digits = "".join(ch for ch in term if ch.isdigit())
+    if digits.startswith("44"):
+        digits = digits[2:]
+    digits = digits.lstrip("0")
+    return digits if len(digits) >= MIN_PHONE_DIGITS else None
+
+
+def _date_of_birth(search: str) -> date | None:
+    """The date a search means, read as the form reads a date of birth (day first)."""
+    if not any(ch.isdigit() for ch in search):
+        return None
+    checked = check_date_of_birth(search, min_age=0, max_age=130)
+    return checked.value if checked.ok else None
+
+
+def workload(session: Session) -> list[tuple[str | None, int]]:
+    """Open cases per assignee (None: unassigned), most loaded first."""
+    query = (
+        select(Case.assigned_to, func.count(Case.id))
+        .where(Case.closed_on.is_(None))
+        .group_by(Case.assigned_to)
+        .order_by(func.count(Case.id).desc(), Case.assigned_to)
+    )
+    return [(assignee, count) for assignee, count in session.execute(query)]
 
 
 def _same_text(stored: str, given: str) -> bool:

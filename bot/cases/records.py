@@ -88,6 +88,8 @@ class CaseSummary:
     closed_on: date | None
     requires_id: bool
     requires_authority: bool
+    requires_address: bool
+    assigned_to: str | None
     full_name: str
     previous_names: str | None
     date_of_birth: date | None
@@ -152,20 +154,32 @@ def split_waiting_for(stored: str | None) -> tuple[str, ...]:
     return tuple(part for part in (stored or "").split(",") if part)
 
 
-def case_to_dict(case: CaseSummary) -> dict[str, Any]:
-    """A JSON-ready dict of a case (ISO dates and timestamps; history included if loaded)."""
-    return _jsonable(asdict(case))
+# Left out of exports: the resident's chat id is the key to their conversation.
+PRIVATE_FIELDS = ("conversation_id",)
+
+
+def case_to_dict(case: CaseSummary, *, for_export: bool = False) -> dict[str, Any]:
+    """A JSON-ready dict of a case (ISO dates and timestamps; history included if loaded).
+
+    ``for_export``: without PRIVATE_FIELDS (a file that leaves the system).
+    """
+    values = asdict(case)
+    if for_export:
+        for name in PRIVATE_FIELDS:
+            values.pop(name, None)
+    return jsonable(values)
 
 
 def event_to_dict(event: CaseEventRecord) -> dict[str, Any]:
-    return _jsonable(asdict(event))
+    return jsonable(asdict(event))
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A value as JSON holds it (dates as ISO text), containers walked."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
+        return {key: jsonable(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(item) for item in value]
+        return [jsonable(item) for item in value]
     return value

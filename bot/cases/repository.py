@@ -30,8 +30,9 @@ from bot.cases.records import (
     InvalidCaseData,
     InvalidCaseEvent,
     ReferenceTaken,
+    jsonable,
 )
-from bot.cases.vocabulary import ASSISTANT, CREATED, DETAILS_CHANGED, NOTE, VIEWED
+from bot.cases.vocabulary import ASSIGNED, ASSISTANT, CREATED, DETAILS_CHANGED, NOTE, VIEWED
 from bot.config import Settings, load_settings
 from bot.db.engine import get_engine, make_session_factory, session_scope
 from bot.rules import references
@@ -259,12 +260,15 @@ class CaseRepository:
         search: str | None = None,
         today: date | None = None,
         conversation_id: str | None = None,
+        assigned_to: str | None = None,
     ) -> list[CaseSummary]:
         """Cases matching every filter given, soonest due first (cases on hold last).
 
         ``due_within_days``: open cases due from today to today + N days; ``overdue``: open
-        cases due before today; ``awaiting_id``: ID still outstanding; ``search``: part of a
-        reference or of the requester's or subject's name, any case.
+        cases due before today; ``awaiting_id``: ID still outstanding; ``assigned_to``: the
+        cases of one member of staff; ``search``: any detail a resident gives on the phone
+        (part of a reference, a name now or before, an email or an address, a postcode or a
+        phone number however spaced, a date of birth as typed), any case.
         """
         query = queries.cases_matching(
             today or self.today(),
@@ -275,6 +279,7 @@ class CaseRepository:
             awaiting_id=awaiting_id,
             search=search,
             conversation_id=conversation_id,
+            assigned_to=assigned_to,
         )
         with session_scope(self._sessions) as session:
             return [CaseSummary.from_model(case) for case in session.scalars(query)]
@@ -354,14 +359,35 @@ class CaseRepository:
             session.flush()
             return CaseEventRecord.from_model(entry)
 
+    def assign(self, reference: str, assignee: str | None, *, actor: str) -> CaseSummary:
+        """Give the case to a member of staff (``None``: nobody), on the timeline with who
+        had it before. Assigning to whoever has it already records nothing."""
+        actor = checks.actor(actor)
+        assignee = checks.actor(assignee) if assignee else None
+        with session_scope(self._sessions, write=True) as session:
+            case = queries.load(session, reference, for_update=True)
+            if case.assigned_to != assignee:
+                now = self._now()
+                case.events.append(CaseEvent(kind=ASSIGNED, on=None, at=now, actor=actor,
+                                             data={"from": case.assigned_to, "to": assignee}))
+                case.assigned_to = assignee
+                case.updated_at = now
+            return CaseSummary.from_model(case)
+
+    def workload(self) -> list[tuple[str | None, int]]:
+        """Open cases per member of staff (None: unassigned), most loaded first."""
+        with session_scope(self._sessions) as session:
+            return queries.workload(session)
+
     def update_details(
         self, reference: str, *, actor: str, reason: str | None = None, **changes: Any
     ) -> CaseSummary:
         """Correct the requester's or the request's details, recording which fields changed.
 
-        The audit entry names the fields but not their old or new values, so a correction
-        does not leave a copy of the wrong personal data behind. Changing what the clock
-        waits for (``requires_id``, ``requires_authority``) recomputes the clock.
+        The audit entry names the fields and keeps their old values (``data["old"]``, the
+        new ones are on the case), so the timeline shows what was corrected and from what: a
+        wrong email may be where an earlier letter went. Changing what the clock waits for
+        (``requires_id``, ``requires_address``, ``requires_authority``) recomputes the clock.
         """
         unknown = set(changes) - _EDITABLE_FIELDS
         if unknown:
@@ -376,6 +402,7 @@ class CaseRepository:
                 name for name, value in cleaned.items() if getattr(case, name) != value
             )
             if changed:
+                old = {name: jsonable(getattr(case, name)) for name in changed}
                 for name in changed:
                     setattr(case, name, cleaned[name])
                 now = self._now()
@@ -386,7 +413,7 @@ class CaseRepository:
                         at=now,
                         actor=actor,
                         reason=checks.text(reason),
-                        data={"fields": changed},
+                        data={"fields": changed, "old": old},
                     )
                 )
                 try:

@@ -24,7 +24,8 @@ CREATED = "created"
 NOTE = "note"
 VIEWED = "viewed"
 DETAILS_CHANGED = "details_changed"
-AUDIT_EVENT_KINDS: tuple[str, ...] = (CREATED, NOTE, VIEWED, DETAILS_CHANGED)
+ASSIGNED = "assigned"
+AUDIT_EVENT_KINDS: tuple[str, ...] = (CREATED, NOTE, VIEWED, DETAILS_CHANGED, ASSIGNED)
 
 # Who did it, for changes the assistant or the resident made rather than a member of staff.
 ASSISTANT = "assistant"

@@ -80,6 +80,7 @@ def new_case_from_form(slots: Mapping[str, Any], conversation_id: str) -> NewCas
         id_document=given("id_document"),
         address_document=given("address_document"),
         requires_id=needs_id(request_type),
+        requires_address=needs_id(request_type),
     )
 
 

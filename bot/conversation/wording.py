@@ -106,6 +106,8 @@ def case_logged_message(
 _STATUS_SENTENCES = {
     "awaiting_id": "We are waiting for your proof of identity. The one-month time limit "
     "starts on the day we receive it.",
+    "awaiting_address": "We are waiting for your proof of address. The one-month time limit "
+    "starts on the day we have it and your proof of identity.",
     "awaiting_authority": "We are waiting for evidence that you may act for the person the "
     "request is about. The one-month time limit starts on the day we receive it.",
     "awaiting_fee": "We are waiting for the administration fee we wrote to you about. The "
@@ -121,7 +123,8 @@ _STATUS_SENTENCES = {
     "review, and then complain to the Information Commissioner's Office.",
     "withdrawn": "This request was withdrawn.",
 }
-_WAITING_WORDS = {"id": "proof of identity", "authority": "evidence of authority",
+_WAITING_WORDS = {"id": "proof of identity", "address": "proof of address",
+                  "authority": "evidence of authority",
                   "fee": "the fee", "clarification": "your clarification"}
 
 
@@ -134,5 +137,5 @@ def case_status_message(
         lines.append(f"We must answer by {long_date(due_on)}.")
     elif waiting_for and status not in ("completed", "refused", "withdrawn"):
         needed = join_words([_WAITING_WORDS.get(w, w) for w in waiting_for])
-        lines.append("Still needed: " + needed + ".")
+        lines.append(f"Still needed: {needed}.")
     return "\n".join(lines)

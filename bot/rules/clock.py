@@ -7,8 +7,10 @@ whose message staff can read in the console. Pure Python: no database, no Rasa, 
 
 Choices made where the rules leave room (see ``time-limits.md``):
 
-- The clock starts on the latest of: receipt, ID received (if required), authority received
-  (if required), fee received (if a fee was asked for). Until then the request is on hold and
+- The clock starts on the latest of: receipt, proof of identity received (if required), proof
+  of address received (if required: cases logged before the two were recorded apart have
+  one "ID received" for both), authority received (if required), fee received (if a fee was
+  asked for). Until then the request is on hold and
   ``clock_started_on``, ``due_on`` and ``extension_notice_by`` are None.
 - A clarification round stops the clock for ``received - requested`` days (asked on the 20th,
   answered on the 25th: 5 days), counting only days after the clock started. While a
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
-from bot.rules.deadlines import DEFAULT_NATION, due_date, parse_nation
+from bot.rules.deadlines import DEFAULT_NATION, due_date, parse_nation, plain_date
 
 
 class ClockError(ValueError):
@@ -41,6 +43,7 @@ class ClockError(ValueError):
 class ClockEventKind(str, Enum):
     RECEIVED = "received"
     ID_RECEIVED = "id_received"
+    ADDRESS_RECEIVED = "address_received"
     AUTHORITY_RECEIVED = "authority_received"
     FEE_REQUESTED = "fee_requested"
     FEE_RECEIVED = "fee_received"
@@ -55,7 +58,8 @@ class ClockEventKind(str, Enum):
 # How each event reads in a message to staff.
 _LABELS = {
     ClockEventKind.RECEIVED: "the request was received",
-    ClockEventKind.ID_RECEIVED: "ID received",
+    ClockEventKind.ID_RECEIVED: "proof of identity received",
+    ClockEventKind.ADDRESS_RECEIVED: "proof of address received",
     ClockEventKind.AUTHORITY_RECEIVED: "authority to act received",
     ClockEventKind.FEE_REQUESTED: "fee asked for",
     ClockEventKind.FEE_RECEIVED: "fee received",
@@ -91,7 +95,7 @@ class ClockEvent:
             )
 
     def describe(self) -> str:
-        return f"{_LABELS[self.kind]} on {self.on.isoformat()}"
+        return f"{_LABELS[self.kind]} on {plain_date(self.on)}"
 
 
 @dataclass(frozen=True)
@@ -100,10 +104,14 @@ class Requirements:
 
     id: bool = True
     authority: bool = False  # evidence that a third party may act for the person
+    # Proof of address, recorded apart from proof of identity. Off for cases logged before
+    # the two were separate: there "ID received" stood for both.
+    address: bool = False
 
 
 class Status(str, Enum):
     AWAITING_ID = "awaiting_id"
+    AWAITING_ADDRESS = "awaiting_address"
     AWAITING_AUTHORITY = "awaiting_authority"
     AWAITING_FEE = "awaiting_fee"
     CLOCK_RUNNING = "clock_running"
@@ -121,6 +129,7 @@ _CLOSING = {
 }
 _AWAITING = {
     "id": Status.AWAITING_ID,
+    "address": Status.AWAITING_ADDRESS,
     "authority": Status.AWAITING_AUTHORITY,
     "fee": Status.AWAITING_FEE,
 }
@@ -138,7 +147,7 @@ class ClockState:
     extension_reason: str | None
     paused_days: int
     extension_notice_by: date | None
-    waiting_for: tuple[str, ...]  # any of "id", "authority", "fee", "clarification"
+    waiting_for: tuple[str, ...]  # any of "id", "address", "authority", "fee", "clarification"
     closed_on: date | None
 
     @property
@@ -158,6 +167,7 @@ class _Ledger:
     nation: str
     received: date | None = None
     id_on: date | None = None
+    address_on: date | None = None
     authority_on: date | None = None
     fee_requested_on: date | None = None
     fee_received_on: date | None = None
@@ -172,6 +182,8 @@ class _Ledger:
         missing = []
         if self.requirements.id and self.id_on is None:
             missing.append("id")
+        if self.requirements.address and self.address_on is None:
+            missing.append("address")
         if self.requirements.authority and self.authority_on is None:
             missing.append("authority")
         if self.fee_requested_on is not None and self.fee_received_on is None:
@@ -185,6 +197,8 @@ class _Ledger:
         candidates: list[date | None] = [self.received]
         if self.requirements.id:
             candidates.append(self.id_on)
+        if self.requirements.address:
+            candidates.append(self.address_on)
         if self.requirements.authority:
             candidates.append(self.authority_on)
         if self.fee_requested_on is not None:
@@ -226,11 +240,11 @@ def compute_clock(
     ledger = _Ledger(requirements=requirements, nation=nation)
     for event in ordered:
         if today is not None and event.on > today:
-            raise ClockError(f"{event.describe()} is in the future (today is {today.isoformat()})")
+            raise ClockError(f"{event.describe()} is in the future (today is {plain_date(today)})")
         if ledger.received is None and event.kind is not ClockEventKind.RECEIVED:
             raise ClockError(
                 f"{event.describe()} is before the request was received "
-                f"({receipts[0].on.isoformat()})"
+                f"({plain_date(receipts[0].on)})"
             )
         _apply(ledger, event)
     return _state(ledger)
@@ -258,7 +272,7 @@ def validate_new_event(
         if current.closed_on is not None:
             raise ClockError(
                 f"the case was closed ({current.status.value}) on "
-                f"{current.closed_on.isoformat()}: {new_event.describe()} cannot be recorded"
+                f"{plain_date(current.closed_on)}: {new_event.describe()} cannot be recorded"
             )
     return compute_clock([*events, new_event], requirements, nation, today)
 
@@ -277,7 +291,7 @@ def _apply(ledger: _Ledger, event: ClockEvent) -> None:
 def _received(ledger: _Ledger, event: ClockEvent) -> None:
     if ledger.received is not None:
         raise ClockError(
-            f"the request was already received on {ledger.received.isoformat()}; "
+            f"the request was already received on {plain_date(ledger.received)}; "
             f"{event.describe()} would be a new request: log it as a new case"
         )
     ledger.received = event.on
@@ -288,6 +302,11 @@ def _id_received(ledger: _Ledger, event: ClockEvent) -> None:
         ledger.id_on = event.on
 
 
+def _address_received(ledger: _Ledger, event: ClockEvent) -> None:
+    if ledger.address_on is None:
+        ledger.address_on = event.on
+
+
 def _authority_received(ledger: _Ledger, event: ClockEvent) -> None:
     if ledger.authority_on is None:
         ledger.authority_on = event.on
@@ -296,7 +315,7 @@ def _authority_received(ledger: _Ledger, event: ClockEvent) -> None:
 def _fee_requested(ledger: _Ledger, event: ClockEvent) -> None:
     if ledger.fee_received_on is not None:
         raise ClockError(
-            f"a fee was already paid on {ledger.fee_received_on.isoformat()}; "
+            f"a fee was already paid on {plain_date(ledger.fee_received_on)}; "
             f"only one fee can be asked for per request ({event.describe()})"
         )
     if ledger.fee_requested_on is None:
@@ -319,7 +338,7 @@ def _clarification_requested(ledger: _Ledger, event: ClockEvent) -> None:
         if event.on > due:
             raise ClockError(
                 f"{event.describe()} is too late to stop the clock: "
-                f"the response was due on {due.isoformat()}"
+                f"the response was due on {plain_date(due)}"
             )
     ledger.clarification_since = event.on
 
@@ -350,7 +369,7 @@ def _extended(ledger: _Ledger, event: ClockEvent) -> None:
     if event.on > notice_by:
         raise ClockError(
             f"{event.describe()} is too late: an extension must be notified within the first "
-            f"month, which ended on {notice_by.isoformat()}"
+            f"month, which ended on {plain_date(notice_by)}"
         )
     ledger.extended = True
     ledger.extension_reason = event.reason.strip()
@@ -363,6 +382,7 @@ def _closed(ledger: _Ledger, event: ClockEvent) -> None:
 _HANDLERS = {
     ClockEventKind.RECEIVED: _received,
     ClockEventKind.ID_RECEIVED: _id_received,
+    ClockEventKind.ADDRESS_RECEIVED: _address_received,
     ClockEventKind.AUTHORITY_RECEIVED: _authority_received,
     ClockEventKind.FEE_REQUESTED: _fee_requested,
     ClockEventKind.FEE_RECEIVED: _fee_received,

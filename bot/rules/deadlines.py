@@ -142,6 +142,43 @@ def due_date(
     return next_working_day(raw, nation)
 
 
+def due_date_reasons(
+    start: date,
+    nation: str = DEFAULT_NATION,
+    *,
+    extended: bool = False,
+    paused_days: int = 0,
+) -> list[str]:
+    """Why :func:`due_date` lands where it does, in words staff can repeat to a resident.
+
+    The month rule first, then the days stopped for clarification, then each day the due
+    date was moved past (a weekend, a named bank holiday). Same arithmetic as due_date.
+    """
+    months = EXTENDED_MONTHS if extended else STANDARD_MONTHS
+    raw = add_calendar_months(start, months)
+    span = "three calendar months" if extended else "one calendar month"
+    reasons = [f"{span} from {plain_date(start)} is {plain_date(raw)}"]
+    if paused_days:
+        raw += timedelta(days=paused_days)
+        reasons.append(f"plus {paused_days} day{'s' if paused_days != 1 else ''} stopped "
+                       f"for clarification: {plain_date(raw)}")
+    nation = parse_nation(nation)
+    day = raw
+    while not is_working_day(day, nation):
+        name = _bank_holidays(nation).get(day)
+        why = f"a bank holiday ({name})" if name else f"a {day:%A}"
+        reasons.append(f"{plain_date(day)} is {why}")
+        day += timedelta(days=1)
+    if day != raw:
+        reasons.append(f"so it moves to the next working day, {plain_date(day)}")
+    return reasons
+
+
+def plain_date(day: date) -> str:
+    """A date as staff and residents read it: ``Tue 10 Mar 2026`` (never ISO)."""
+    return _plain_date(day).strftime("%a %d %b %Y").replace(" 0", " ")
+
+
 def extension_notice_by(
     start: date, nation: str = DEFAULT_NATION, *, paused_days: int = 0
 ) -> date:

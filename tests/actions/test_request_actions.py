@@ -245,7 +245,7 @@ async def test_submit_for_someone_else_records_who_and_asks_for_the_authority(do
     assert (case.subject_name, case.relationship, case.authority) == (
         "Tom Lovelace", "child", "parental_responsibility")
     assert case.requires_authority is True
-    assert set(case.waiting_for) == {"id", "authority"}
+    assert set(case.waiting_for) == {"id", "address", "authority"}
     assert case.email is None  # "not given"
     assert case.date_of_birth == date(2012, 3, 3)
 

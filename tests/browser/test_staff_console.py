@@ -118,7 +118,7 @@ def test_record_id_received_and_see_the_deadline(staff_page: Page, hub_url, stac
     expect(deadline).to_contain_text("Not set")
     form = staff_page.get_by_role("group", name="Record ID received")
     form.get_by_label("Date").fill(today.isoformat())
-    form.get_by_role("button", name="Record ID received…").click()
+    form.get_by_role("button", name=re.compile("^Record ID received .*…$")).click()
     preview = staff_page.get_by_role("table", name=re.compile("what changes"))
     expect(preview).to_contain_text("Clock running")
     due = staff_page.locator("#preview-due").inner_text()
@@ -169,6 +169,70 @@ def test_console_pages_pass_axe(browser, hub_url, stack_settings, staff_account,
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             name = "staff" + re.sub(r"[^a-z]+", "-", path.split("?")[0].lower()).rstrip("-")
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def _chat_with_a_long_reply(stack_settings) -> tuple[str, int]:
+    """A conversation waiting for a person whose assistant turn is long and ends with a
+    question and its buttons; linked to a case too. Returns (conversation id, handoff id)."""
+    from bot.chat.handoffs import HandoffStore
+    from bot.chat.transcripts import NewMessage, TranscriptStore
+    from bot.web.resident_ids import new_conversation_id
+
+    resident = new_conversation_id()
+    store = TranscriptStore.from_url(stack_settings.database_url)
+    store.append(resident, NewMessage(role="resident", text="I want my housing file"))
+    long_reply = " ".join(["You can ask for a copy of the information we hold about you."] * 12)
+    store.append(resident, NewMessage(
+        role="assistant", text=long_reply + "\n\nWho is the request about?",
+        buttons=[{"title": "Myself", "payload": "self"},
+                 {"title": "Someone else", "payload": "other"}]))
+    store.append(resident, NewMessage(role="resident", text="Can I talk to a person?"))
+    handoff = HandoffStore.from_url(stack_settings.database_url).request(
+        resident, "asked for a person")
+    return resident, handoff.id
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_console_pages_pass_axe_and_fit_the_screen(browser, hub_url, stack_settings,
+                                                   staff_account, axe_source, width):
+    """No serious or critical axe violations on the console's pages (transcripts included)
+    and, on a phone, no sideways scrolling; screenshots for people to look at."""
+    today = CaseRepository.from_url(stack_settings.database_url).today()
+    resident, handoff_id = _chat_with_a_long_reply(stack_settings)
+    case = _case(stack_settings, today - timedelta(days=3), full_name="Bartholomew Longname-Smythe",
+                 email="bartholomew.longname-smythe@example-council.gov.uk",
+                 conversation_id=resident, requires_address=True, id_document="passport",
+                 address_document="council_tax_bill", response_format="electronic",
+                 address="Flat 12, The Very Long Building Name, 123 Extraordinarily Long Road")
+    context, page = _signed_in_page(browser, hub_url, staff_account, bypass_csp=True)
+    page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
+    pages = {"dashboard": "/staff", "cases": "/staff/cases",
+             "case": f"/staff/cases/{case.reference}",
+             "chat": f"/staff/handoffs/{handoff_id}", "queue": "/staff/handoffs"}
+    try:
+        for name, path in pages.items():
+            page.goto(hub_url + path)
+            violations = serious_violations(page, axe_source)
+            assert violations == [], (path, width, json.dumps(violations, indent=1))
+            if width <= 390:
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= width, (path, scroll)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"staff-{name}-{width}.png"), full_page=True)
+        # The transcript is a labelled region the keyboard reaches, with a list inside.
+        page.goto(hub_url + pages["chat"])
+        log = page.get_by_role("log", name="Conversation with the resident")
+        assert log.get_attribute("tabindex") == "0"
+        expect(log.get_by_role("listitem")).to_have_count(3)
+        if width == 1280:
+            # The whole question and its buttons fit in the conversation area at once.
+            box = log.bounding_box()
+            assert box is not None and box["height"] >= 450, box
+            question = log.get_by_text("Buttons shown: Myself · Someone else")
+            expect(question).to_be_visible()
+            expect(page.get_by_role("button", name="Claim this conversation")).to_be_in_viewport()
     finally:
         context.close()
 

@@ -138,7 +138,7 @@ async def test_case_page_shows_details_documents_and_logs_the_view(signed_in: Co
     case = new_case(cases, phone="07700 900123", id_document="passport")
     html = await signed_in.page(f"/staff/cases/{case.reference}")
     for expected in ("Ada Lovelace", "ada@example.org", "07700 900123", "Proof of identity",
-                     "passport", "Outstanding", "Request received", "Record ID received"):
+                     "Passport", "Outstanding", "Request received", "Record ID received"):
         assert expected in html, expected
     from bot.staff.audit import AccessLog
 
@@ -199,12 +199,16 @@ async def test_exports_json_print_and_csv(signed_in: Console, cases):
     assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
     payload = json.loads(await response.text())
     assert payload["reference"] == case.reference and payload["events"]
+    assert payload["request_type"] == "request_access"  # contract names stay in JSON
+    assert "conversation_id" not in payload  # the key to the resident's conversation
     printable = await signed_in.page(f"/staff/cases/{case.reference}/print")
     assert 'data-action="print"' in printable and "Record ID received" not in printable
     response = await signed_in.get("/staff/cases.csv")
     rows = list(csv.reader(io.StringIO(await response.text())))
-    assert rows[0][0] == "reference" and rows[1][0] == case.reference
-    assert rows[1][rows[0].index("full_name")].startswith("'=")  # no formula in a spreadsheet
+    assert rows[0][0] == "Reference" and rows[1][0] == case.reference
+    assert rows[1][rows[0].index("Name")].startswith("'=")  # no formula in a spreadsheet
+    assert rows[1][rows[0].index("Request")] == "Subject access (a copy of their information)"
+    assert rows[1][rows[0].index("Status")] == "Awaiting proof of identity"
 
 
 @pytest.mark.postgres

@@ -78,7 +78,7 @@ async def test_queue_lists_waiting_conversations_oldest_first(signed_in: Console
     assert queue[0]["reason"] == "complaint"
     assert all("conversation_id" not in item for item in queue)
     html = await signed_in.page("/staff/handoffs")
-    assert "complaint" in html and "5 min" in html
+    assert "Complaint" in html and "5 min" in html
 
 
 async def test_queue_stream_updates_live(signed_in: Console, rasa):
@@ -180,7 +180,8 @@ async def test_transcript_shows_intent_and_confidence_and_escapes_html(signed_in
     store.set_understanding(record.id, "request_human", 0.87)
     html = await signed_in.page(f"/staff/handoffs/{handoff.id}")
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "Understood as request_human (87%)" in html
+    assert "Understood as: Talk to a person (87% sure)" in html
+    assert "Understood as request_human" not in html
     assert 'role="log"' in html
 
 

@@ -3,36 +3,25 @@
 
 Autoescaping is on for ``.html``, so everything a resident or a member of staff typed is
 shown as text (a ``<script>`` arrives as ``&lt;script&gt;``); views pass plain data, never
-pre-built HTML. ``StrictUndefined`` turns a misspelt variable into an error instead of an
-empty string. No inline scripts or styles: the Content-Security-Policy forbids them.
+pre-built HTML. Every code a page shows goes through a filter from ``bot.cases.labels``.
+``StrictUndefined`` turns a misspelt variable into an error instead of an empty string.
+No inline scripts or styles: the Content-Security-Policy forbids them.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from bot.cases import labels
 from bot.staff.auth.security import PREFIX
-from bot.staff.render.case_words import (
-    EVENT_LABELS,
-    WAITING_LABELS,
-    due_words,
-    request_label,
-    status_label,
-    urgency,
-)
+from bot.staff.render.case_words import due_words, urgency
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LONDON = ZoneInfo("Europe/London")
-
-
-def fmt_date(day: date | None, empty: str = "—") -> str:
-    if day is None:
-        return empty
-    return day.strftime("%a %d %b %Y").replace(" 0", " ")
 
 
 def fmt_time(moment: datetime | None, empty: str = "—") -> str:
@@ -51,10 +40,6 @@ def plural(count: int, word: str, plural_word: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural_word or word + 's'}"
 
 
-def waiting_words(waiting_for: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(WAITING_LABELS.get(w, w) for w in waiting_for) or "nothing"
-
-
 def _environment() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -64,10 +49,14 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(
-        date=fmt_date, time=fmt_time, percent=percent, plural=plural,
-        status_label=status_label, request_label=request_label,
-        event_label=lambda kind: EVENT_LABELS.get(kind, kind),
-        waiting_words=waiting_words, urgency=urgency, due_words=due_words,
+        date=labels.day_label, time=fmt_time, percent=percent, plural=plural,
+        status_label=labels.status_label, request_label=labels.request_label,
+        event_label=labels.event_label, waiting_words=labels.waiting_words,
+        choice=lambda value, slot: labels.choice_label(slot, value),
+        answer_label=labels.answer_label, answer_value=labels.answer_value,
+        intent_label=labels.intent_label, handoff_reason=labels.handoff_reason,
+        handoff_status=labels.handoff_status, yes_no=labels.yes_no,
+        urgency=urgency, due_words=due_words,
     )
     environment.globals.update(PREFIX=PREFIX)
     return environment

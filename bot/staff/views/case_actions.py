@@ -10,13 +10,13 @@ from datetime import date
 
 from aiohttp import web
 
+from bot.cases.labels import day_label, status_label, waiting_words
 from bot.cases.records import CaseNotFound, CaseSummary, InvalidCaseData
+from bot.conversation.validation.dates import check_date_of_birth
 from bot.staff.auth import roles
 from bot.staff.auth.security import PREFIX, require
-from bot.staff.render.case import ACTION_KINDS
-from bot.staff.render.case_words import status_label
+from bot.staff.render.case import ACTION_KINDS, action_label
 from bot.staff.render.pages import page, see_other
-from bot.staff.render.templating import fmt_date, waiting_words
 from bot.staff.services import STAFF_KEY
 
 MAX_REASON = 2000
@@ -26,15 +26,24 @@ class _Refused(Exception):
     pass
 
 
+def read_day(text: str) -> date | None:
+    """The date picker's ISO value, or a date typed day first as the chat form reads one."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        checked = check_date_of_birth(text, min_age=0) if text.strip() else None
+        return checked.value if checked is not None and checked.ok else None
+
+
 async def _read(request: web.Request) -> tuple[str, date, str | None]:
     form = await request.post()
     kind = str(form.get("kind", ""))
     if kind not in ACTION_KINDS:
         raise _Refused("Choose one of the actions on the case page.")
-    try:
-        on = date.fromisoformat(str(form.get("on", "")))
-    except ValueError:
-        raise _Refused("Enter the date as a full date, for example 2026-11-23.") from None
+    on = read_day(str(form.get("on", "")))
+    if on is None:
+        raise _Refused("Enter the date as a full date, for example 23/11/2026 or "
+                       "23 November 2026.")
     reason = str(form.get("reason", "")).strip()[:MAX_REASON] or None
     if ACTION_KINDS[kind][1] == "required" and not reason:
         raise _Refused(f"{ACTION_KINDS[kind][0]} needs a reason: the person must be told why.")
@@ -53,8 +62,8 @@ def _problem(request: web.Request, case: CaseSummary, message: str, kind: str | 
              on: str | None, reason: str | None) -> web.Response:
     action = None
     if kind in ACTION_KINDS:
-        label, needs = ACTION_KINDS[kind]
-        action = {"kind": kind, "label": label, "reason": needs}
+        action = {"kind": kind, "label": action_label(case, kind),
+                  "reason": ACTION_KINDS[kind][1]}
     return page(request, "case_problem.html", title=f"Case {case.reference}: not saved",
                 error=message, status=400, case=case, action=action,
                 today=request.app[STAFF_KEY].cases.today(), on=on, reason_text=reason or "")
@@ -65,8 +74,8 @@ def _clock_rows(status: str, clock_started_on, due_on, extended: bool,
     """The clock as staff read it: the same rows for the case now and after the action."""
     return [
         ("Status", status_label(status)),
-        ("Clock started", fmt_date(clock_started_on, "Not yet (on hold)")),
-        ("Due date", fmt_date(due_on, "Not set")),
+        ("Clock started", day_label(clock_started_on, "Not yet (on hold)")),
+        ("Due date", day_label(due_on, "Not set")),
         ("Extended", "Yes" if extended else "No"),
         ("Waiting for", waiting_words(waiting_for)),
     ]
@@ -83,7 +92,7 @@ async def preview(request: web.Request) -> web.Response:
     except (_Refused, InvalidCaseData) as exc:
         return _problem(request, case, str(exc), str(form.get("kind", "")),
                         str(form.get("on", "")), str(form.get("reason", "")))
-    label = ACTION_KINDS[kind][0]
+    label = action_label(case, kind)
     before = _clock_rows(case.status, case.clock_started_on, case.due_on, case.extended,
                          case.waiting_for)
     after = _clock_rows(state.status.value, state.clock_started_on, state.due_on,

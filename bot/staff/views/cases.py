@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.cases import labels
 from bot.cases.records import CaseDetail, CaseNotFound, CaseSummary, InvalidCaseData, case_to_dict
 from bot.cases.vocabulary import REQUEST_TYPES
 from bot.rules.deadlines import due_date
@@ -16,9 +17,11 @@ from bot.staff import audit
 from bot.staff.auth import roles
 from bot.staff.auth.security import PREFIX, require
 from bot.staff.render.case import document_rows, offered_actions
-from bot.staff.render.case_words import DUE_SOON_DAYS, STATUS_LABELS, request_label
+from bot.staff.render.case_words import DUE_SOON_DAYS, due_words
 from bot.staff.render.pages import page
+from bot.staff.render.timeline import timeline_rows
 from bot.staff.services import STAFF_KEY
+from bot.staff.views.case_work import DETAIL_FIELDS, officers
 
 DUE_FILTERS = {
     "": "Any",
@@ -31,14 +34,18 @@ DUE_FILTERS = {
 def _filters(request: web.Request) -> dict[str, Any]:
     query = request.query
     status = query.get("status") or None
-    if status is not None and status not in STATUS_LABELS:
+    if status is not None and status not in labels.STATUS_LABELS:
         status = None
     request_type = query.get("type") or None
     if request_type is not None and request_type not in REQUEST_TYPES:
         request_type = None
     due = query.get("due", "")
     search = (query.get("q") or "").strip()[:100] or None
+    assigned = query.get("assigned") or None
+    if assigned == "mine":
+        assigned = request["staff"].account.username
     return {
+        "assigned_to": assigned,
         "status": status,
         "request_type": request_type,
         "due_within_days": DUE_SOON_DAYS if due == "this_week" else None,
@@ -46,6 +53,9 @@ def _filters(request: web.Request) -> dict[str, Any]:
         "awaiting_id": due == "awaiting_id",
         "search": search,
     }
+
+
+SEARCH_LABEL = "Reference, name, email, postcode, phone, date of birth or address"
 
 
 async def _list(request: web.Request) -> list[CaseSummary]:
@@ -56,16 +66,19 @@ async def _list(request: web.Request) -> list[CaseSummary]:
         raise web.HTTPBadRequest(text=str(exc)) from None
 
 
-def _selects(request: web.Request) -> list[dict[str, Any]]:
+def _selects(request: web.Request, team: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """The filter form's drop-downs: name, label, options (value: words) and the chosen one."""
     query = request.query
     return [
-        {"name": "status", "label": "Status", "options": {"": "Any", **STATUS_LABELS},
+        {"name": "status", "label": "Status", "options": {"": "Any", **labels.STATUS_LABELS},
          "current": query.get("status", "")},
         {"name": "type", "label": "Request type",
-         "options": {"": "Any", **{t: request_label(t) for t in REQUEST_TYPES}},
+         "options": {"": "Any", **{t: labels.request_label(t) for t in REQUEST_TYPES}},
          "current": query.get("type", "")},
         {"name": "due", "label": "Due", "options": DUE_FILTERS, "current": query.get("due", "")},
+        {"name": "assigned", "label": "Assigned to",
+         "options": {"": "Anyone", "mine": "My cases", **dict(team)},
+         "current": query.get("assigned", "")},
     ]
 
 
@@ -77,14 +90,34 @@ async def case_list(request: web.Request) -> web.Response:
     await services.audit(request["staff"].account.username,
                          audit.CASE_LIST, detail=f"{len(cases)} cases")
     query = f"?{request.query_string}" if request.query_string else ""
-    return page(request, "cases.html", title="Cases", selects=_selects(request),
-                search=request.query.get("q", ""), csv_url=f"{PREFIX}/cases.csv{query}",
+    team = await officers(request)
+    return page(request, "cases.html", title="Cases", selects=_selects(request, team),
+                search=request.query.get("q", ""), search_label=SEARCH_LABEL,
+                csv_url=f"{PREFIX}/cases.csv{query}",
                 cases=cases, today=today)
 
 
-CSV_COLUMNS = ("reference", "request_type", "status", "received_on", "clock_started_on",
-               "due_on", "extended", "waiting_for", "closed_on", "full_name", "email", "phone",
-               "postcode", "on_behalf", "subject_name")
+# (heading, the value a person reads): labels for codes; dates stay ISO so a spreadsheet
+# sorts them.
+CSV_COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("Reference", lambda c, today: c.reference),
+    ("Request", lambda c, today: labels.request_label(c.request_type)),
+    ("Status", lambda c, today: labels.status_label(c.status)),
+    ("Received", lambda c, today: c.received_on),
+    ("Clock started", lambda c, today: c.clock_started_on),
+    ("Due", lambda c, today: c.due_on),
+    ("Deadline", due_words),
+    ("Extended", lambda c, today: c.extended),
+    ("Waiting for", lambda c, today: labels.waiting_words(c.waiting_for)),
+    ("Closed", lambda c, today: c.closed_on),
+    ("Assigned to", lambda c, today: c.assigned_to),
+    ("Name", lambda c, today: c.full_name),
+    ("Email", lambda c, today: c.email),
+    ("Phone", lambda c, today: c.phone),
+    ("Postcode", lambda c, today: c.postcode),
+    ("On behalf of someone else", lambda c, today: c.on_behalf),
+    ("Their name", lambda c, today: c.subject_name),
+)
 
 
 def _csv_cell(value: Any) -> str:
@@ -109,9 +142,10 @@ async def case_list_csv(request: web.Request) -> web.Response:
                          audit.CASE_LIST_CSV, detail=f"{len(cases)} cases")
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    today = services.cases.today()
+    writer.writerow([heading for heading, _ in CSV_COLUMNS])
     for case in cases:
-        writer.writerow([_csv_cell(getattr(case, column)) for column in CSV_COLUMNS])
+        writer.writerow([_csv_cell(value(case, today)) for _, value in CSV_COLUMNS])
     return web.Response(
         text=out.getvalue(), content_type="text/csv", charset="utf-8",
         headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
@@ -137,7 +171,8 @@ async def case_context(request: web.Request, case: CaseDetail) -> dict[str, Any]
     if case.conversation_id:
         transcript = await services.db(services.transcripts.history, case.conversation_id)
     views = await services.db(services.access_log.for_target, case.reference, 20)
-    return {"transcript": transcript, "views": views, "today": services.cases.today()}
+    return {"transcript": transcript, "views": views, "today": services.cases.today(),
+            "team": await officers(request)}
 
 
 def _case_page(request: web.Request, case: CaseDetail, context: dict[str, Any], *,
@@ -150,7 +185,22 @@ def _case_page(request: web.Request, case: CaseDetail, context: dict[str, Any], 
     return page(request, "case.html", title=f"Case {case.reference}", flash=flash, case=case,
                 printable=printable, actions=offered_actions(case),
                 documents=document_rows(case), due_if_all_arrived=due_if_all_arrived,
+                timeline=timeline_rows(case), team=context["team"],
+                detail_fields=DETAIL_FIELDS, answers=_answers(case),
                 transcript=context["transcript"], views=context["views"], today=today)
+
+
+# Type-specific answers already shown under their own heading on the case page.
+_SHOWN_AS_COLUMNS = {"access_what": "services", "access_period": "period"}
+
+
+def _answers(case: CaseDetail) -> list[tuple[str, str]]:
+    """The request's own answers in words, without repeating Services or Period."""
+    return [(labels.answer_label(key), labels.answer_value(key, value))
+            for key, value in case.answers.items()
+            if value not in (None, "") and not (
+                key in _SHOWN_AS_COLUMNS
+                and getattr(case, _SHOWN_AS_COLUMNS[key]) == value)]
 
 
 @require(roles.CASES)
@@ -162,14 +212,16 @@ async def case_page(request: web.Request) -> web.Response:
 
 def _flash(done: str | None) -> str | None:
     return {"saved": "Saved. The case and its deadline are updated.",
-            "note": "Note added."}.get(done or "")
+            "note": "Note added.", "assigned": "The case is assigned.",
+            "details": "The details are corrected; the old values are on the timeline."
+            }.get(done or "")
 
 
 @require(roles.CASES)
 async def case_json(request: web.Request) -> web.Response:
     case = await load_case(request, audit.CASE_EXPORT_JSON)
     context = await case_context(request, case)
-    payload = case_to_dict(case)
+    payload = case_to_dict(case, for_export=True)
     payload["transcript"] = [
         {"seq": m.seq, "role": m.role, "author": m.author, "text": m.text,
          "at": m.created_at.isoformat(), "intent": m.intent, "confidence": m.confidence}

@@ -9,10 +9,11 @@ from typing import Any
 from aiohttp import web
 
 from bot.cases.outbox import Outbox
+from bot.cases.labels import status_label
 from bot.chat.handoffs import WAITING
 from bot.staff.auth import roles
 from bot.staff.auth.security import PREFIX, require
-from bot.staff.render.case_words import DUE_SOON_DAYS, OPEN_STATUSES, status_label, urgency
+from bot.staff.render.case_words import DUE_SOON_DAYS, OPEN_STATUSES, urgency
 from bot.staff.render.pages import message_page, page
 from bot.staff.services import STAFF_KEY
 
@@ -56,7 +57,9 @@ async def dashboard(request: web.Request) -> web.Response:
          "kind": ""},
     ]
     counts = [(status_label(s), by_status.get(s, 0)) for s in OPEN_STATUSES]
+    workload = await services.db(services.cases.workload)
     return page(request, "dashboard.html", title="Dashboard", tiles=tiles, counts=counts,
+                workload=workload,
                 chart=bar_chart(counts, "Open cases by status"), overdue=overdue,
                 due_soon=due_soon, due_soon_days=DUE_SOON_DAYS, today=today,
                 outbox_pending=outbox.pending)

@@ -8,11 +8,13 @@ Live updates are Server-Sent Events (``text/event-stream``), read by ``staff.js`
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
+from bot.cases.labels import handoff_reason, intent_labels
 from bot.chat.handoffs import CLAIMED, WAITING, HandoffNotOpen, HandoffRecord
 from bot.staff import audit
 from bot.staff.auth import roles
@@ -41,6 +43,7 @@ def queue_item(handoff: HandoffRecord, now: datetime) -> dict[str, Any]:
     return {
         "id": handoff.id,
         "reason": handoff.reason,
+        "reason_label": handoff_reason(handoff.reason),
         "status": handoff.status,
         "requested_at": handoff.requested_at.isoformat(),
         "waited_minutes": minutes_since(handoff.requested_at, now),
@@ -126,7 +129,7 @@ async def conversation_page(request: web.Request) -> web.Response:
                 waiting=handoff.status == WAITING, claimed=handoff.status == CLAIMED,
                 resident_connected=request.app[HUB_KEY].resident_connected(
                     handoff.conversation_id),
-                max_message=MAX_STAFF_MESSAGE)
+                max_message=MAX_STAFF_MESSAGE, intent_labels=json.dumps(intent_labels()))
 
 
 @require(roles.HANDOFFS)

@@ -54,7 +54,7 @@
         var row = el("tr");
         row.appendChild(el("td", {}, localTime(item.requested_at)));
         row.appendChild(el("td", { "class": "waited", "data-requested-at": item.requested_at }, waitedWords(item.requested_at)));
-        row.appendChild(el("td", {}, item.reason));
+        row.appendChild(el("td", {}, item.reason_label || item.reason));
         row.appendChild(el("td", {}, item.status === "waiting" ? "Waiting" : "With " + item.claimed_by));
         row.appendChild(el("td", {}, item.callback_offered ? "Offered" : "—"));
         var cell = el("td");
@@ -90,21 +90,35 @@
     item.appendChild(document.createTextNode(" "));
     item.appendChild(el("time", { datetime: msg.at }, localTime(msg.at)));
     item.appendChild(el("p", { "class": "text" }, msg.text));
+    if (msg.buttons && msg.buttons.length) {
+      item.appendChild(el("p", { "class": "offered" }, "Buttons shown: " +
+        msg.buttons.map(function (b) { return b.title; }).join(" · ")));
+    }
     if (msg.role === "resident") item.appendChild(understood(msg.intent, msg.confidence));
     return item;
+  }
+
+  // What the assistant understood, in words: the page carries the labels
+  // (bot/cases/labels.py) in data-intent-labels, so no code reaches the screen.
+  var intentLabels = {};
+  function intentLabel(intent) {
+    return intentLabels[intent] || intent.replace(/_/g, " ");
   }
 
   function understood(intent, confidence) {
     var span = el("span", { "class": "understood" });
     if (intent) {
-      span.textContent = "Understood as " + intent +
-        (typeof confidence === "number" ? " (" + Math.round(confidence * 100) + "%)" : "");
+      span.textContent = "Understood as: " + intentLabel(intent) +
+        (typeof confidence === "number" ? " (" + Math.round(confidence * 100) + "% sure)" : "");
     }
     return span;
   }
 
   function startConversation(section) {
     var log = document.getElementById("transcript");
+    if (!log) return;
+    var scroller = log.parentNode;  // the labelled, focusable scroll region around the list
+    try { intentLabels = JSON.parse(section.getAttribute("data-intent-labels") || "{}"); } catch (e) { intentLabels = {}; }
     var typingLine = document.getElementById("typing");
     var seen = {};
     function add(msg) {
@@ -118,7 +132,7 @@
         return false;
       });
       log.insertBefore(item, after);
-      log.scrollTop = log.scrollHeight;
+      scroller.scrollTop = scroller.scrollHeight;
     }
     function connect() {
       var source = new EventSource(section.getAttribute("data-stream"));
@@ -136,7 +150,7 @@
       source.addEventListener("mode", function (event) {
         var mode = JSON.parse(event.data).mode;
         var status = document.getElementById("handoff-status");
-        if (status && mode === "assistant") status.textContent = "ended: the assistant has the conversation";
+        if (status && mode === "assistant") status.textContent = "Handed back to the assistant";
       });
       source.addEventListener("resident_ended", function () {
         typingLine.textContent = "The resident ended the chat.";
@@ -185,7 +199,7 @@
     var queue = document.getElementById("queue-table");
     if (queue && window.EventSource) startQueue(queue);
     var conversation = document.getElementById("conversation");
-    if (conversation && window.EventSource) startConversation(conversation);
+    if (conversation && conversation.hasAttribute("data-stream") && window.EventSource) startConversation(conversation);
     var composer = document.getElementById("composer");
     if (composer) startComposer(composer);
     Array.prototype.forEach.call(document.querySelectorAll('[data-action="print"]'), function (button) {
