@@ -88,7 +88,7 @@ def fault_settings(
 
 
 @pytest.fixture(scope="module")
-def fault_stack(fault_settings: Settings) -> Iterator[Stack]:
+def db_fault_stack(fault_settings: Settings) -> Iterator[Stack]:
     model_dir = load_settings().model_dir
     ensure_trained(model_dir)
     upgrade_database(fault_settings.database_url)

@@ -19,7 +19,7 @@ from bot.cases.repository import CaseRepository
 from bot.config import Settings
 from tests.e2e.chat import Chat
 
-# The fixtures (fault_stack, fault_settings, db_dir) are loaded as a plugin by tests/conftest.py.
+# The fixtures (db_fault_stack, fault_settings, db_dir) are loaded as a plugin by tests/conftest.py.
 from tests.faults.database_fixtures import (
     database_locked,
     database_read_only,
@@ -85,20 +85,20 @@ def staff_see_it_waiting(settings: Settings) -> None:
     assert payload["outbox"]["pending"] >= 1 and payload["outbox"]["oldest"]
 
 
-def test_database_locked_during_the_confirmation(fault_stack, fault_settings):
+def test_database_locked_during_the_confirmation(db_fault_stack, fault_settings):
     sender = "fault-db-locked"
     told = confirm_during(fault_settings, sender, database_locked(fault_settings))
     assert_logged_once(fault_settings, sender, told)
 
 
-def test_database_file_read_only(fault_stack, fault_settings):
+def test_database_file_read_only(db_fault_stack, fault_settings):
     sender = "fault-db-read-only"
     told = confirm_during(fault_settings, sender, database_read_only(fault_settings),
                           while_faulty=lambda: staff_see_it_waiting(fault_settings))
     assert_logged_once(fault_settings, sender, told)
 
 
-def test_disk_full(fault_stack, fault_settings, db_dir):
+def test_disk_full(db_fault_stack, fault_settings, db_dir):
     sender = "fault-db-disk-full"
     told = confirm_during(fault_settings, sender, disk_full(fault_settings, db_dir[1]),
                           while_faulty=lambda: staff_see_it_waiting(fault_settings))
