@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.cases.outbox import Outbox
 from bot.cases.labels import status_label
+from bot.cases.outbox import Outbox
 from bot.chat.handoffs import WAITING
 from bot.staff.auth import roles
 from bot.staff.auth.security import PREFIX, require
