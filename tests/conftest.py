@@ -41,13 +41,23 @@ def stack_settings(
     tmp_path_factory: pytest.TempPathFactory, council_site_port: int
 ) -> Iterator[Settings]:
     var_dir: Path = tmp_path_factory.mktemp("var")
+    yield from stack_environment(
+        var_dir, var_dir / "dpa.sqlite3",
+        {"CHAT_ALLOWED_ORIGINS": f"self,http://localhost:{council_site_port}"},
+    )
+
+
+def stack_environment(var_dir: Path, database: Path,
+                      extra: dict[str, str] | None = None) -> Iterator[Settings]:
+    """Settings for a stack of its own (var dir, SQLite file, free ports), set in the
+    environment for the parts it starts, and put back afterwards (a fixture's body)."""
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
     overrides = {
         "DPA_VAR_DIR": str(var_dir),
-        "CHAT_ALLOWED_ORIGINS": f"self,http://localhost:{council_site_port}",
-        "DATABASE_URL": f"sqlite:///{var_dir / 'dpa.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{database}",
         "RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTION_PORT']}",
+        **(extra or {}),
         **{name: str(port) for name, port in ports.items()},
     }
     saved = {name: os.environ.get(name) for name in overrides}

@@ -33,7 +33,7 @@ from bot.config import Settings, load_settings
 from bot.db.schema import upgrade_database
 from bot.rasa.stack import Stack, build_services
 from bot.rasa.training import ensure_trained, model_path
-from tests.conftest import free_port
+from tests.conftest import stack_environment
 
 TMPFS_SIZE = "48m"
 FAST = {
@@ -66,25 +66,7 @@ def fault_settings(
     tmp_path_factory: pytest.TempPathFactory, db_dir: tuple[Path, bool]
 ) -> Iterator[Settings]:
     var_dir = tmp_path_factory.mktemp("fault-var")
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
-    overrides = {
-        "DPA_VAR_DIR": str(var_dir),
-        "DATABASE_URL": f"sqlite:///{db_dir[0] / 'dpa.sqlite3'}",
-        "RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTION_PORT']}",
-        **FAST,
-        **{name: str(port) for name, port in ports.items()},
-    }
-    saved = {name: os.environ.get(name) for name in overrides}
-    os.environ.update(overrides)
-    try:
-        yield load_settings()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    yield from stack_environment(var_dir, db_dir[0] / "dpa.sqlite3", FAST)
 
 
 @pytest.fixture(scope="module")
