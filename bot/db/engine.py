@@ -13,7 +13,9 @@ a submission the database refuses is still kept in the outbox and the resident t
 """
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,6 +121,29 @@ def _create_private_file(path: Path) -> None:
         path.touch(mode=0o600, exist_ok=True)
 
 
+def _enter_wal(cursor: Any, busy_timeout: float) -> None:
+    """Switch the file to WAL (persistent, so usually a no-op read), retrying while locked.
+
+    Changing the journal mode needs an exclusive lock, and SQLite does not always call the busy
+    handler for it: two processes opening a new file at once (the runner and a CLI upgrading at
+    start-up) can get "database is locked" at once. Retry up to the busy timeout instead.
+    """
+    deadline = time.monotonic() + busy_timeout
+    delay = 0.01
+    while True:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()
+            if mode and str(mode[0]).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 def _install_sqlite_hooks(engine: Engine, *, wal: bool, busy_timeout: float) -> None:
     """Pragmas on every new connection, and our own BEGIN (the recipe in SQLAlchemy's docs).
 
@@ -135,7 +160,7 @@ def _install_sqlite_hooks(engine: Engine, *, wal: bool, busy_timeout: float) -> 
             cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
             cursor.execute("PRAGMA foreign_keys = ON")
             if wal:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _enter_wal(cursor, busy_timeout)
                 # NORMAL is durable across application crashes in WAL mode and much faster.
                 cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
