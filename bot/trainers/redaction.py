@@ -65,6 +65,7 @@ from bot.trainers.redaction_names import (
     is_ordinary,
     redact_names,
 )
+from bot.trainers.redaction_published import put_back, set_aside
 from bot.trainers.redaction_special import SPECIAL_PLACEHOLDERS, redact_special_categories
 from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
 
@@ -388,7 +389,7 @@ def _house_and_street(match: Match[str]) -> str:
 
 def _address_clause(match: Match[str]) -> str:
     rest = match.group(2)
-    if not rest.strip() or rest.strip() in PLACEHOLDERS:
+    if not rest.strip() or rest.strip() in PLACEHOLDERS or "\ue000" in rest:
         return match.group(1) + rest
     trailing = rest[len(rest.rstrip()):]
     return match.group(1) + ADDRESS + trailing
@@ -644,6 +645,7 @@ def redact(text: str, *, expecting: str | None = None) -> str:
     """
     if not text:
         return text
+    text, published = set_aside(text)
     for pattern, replacement in _EARLY_RULES:
         text = pattern.sub(replacement, text)
     text = redact_spoken_emails(text)
@@ -665,7 +667,7 @@ def redact(text: str, *, expecting: str | None = None) -> str:
     for pattern, replacement in LATE_IDENTIFIER_RULES:
         text = pattern.sub(replacement, text)
     text = _LONG_NUMBER.sub(NUMBER, text)
-    return _GLUED_BRACKETS.sub("] ", text)
+    return put_back(_GLUED_BRACKETS.sub("] ", text), published)
 
 
 def redact_value(value: object) -> object:
