@@ -244,6 +244,7 @@ _FLAT = re.compile(r"\b(?:flat|apartment|apt)\s*\d+[a-z]?\b", _I)
 _ADDRESS_CUE = re.compile(
     r"\b((?:my|our|his|her|their)\s+(?:(?:home|new|old|current|previous|postal|last)\s+)?"
     r"address(?:\s+(?:is|was|used\s+to\s+be)\s*:?|\s*:)\s*|address\s*:\s*|"
+    r"address\s+line\s+\d\s*:\s*|(?:(?:my|new|old)\s+)?addy\s+(?:is|was)\s*:?\s*|"
     r"(?:i|we)\s+(?:now\s+|currently\s+|used\s+to\s+)?(?:live|lived|moved)\s+(?:at|to)\s+)"
     # the rest of the clause, up to where the resident moves on to something else
     r"((?:(?!\b(?:e-?mail|phone|mobile|tel|call|ring|ref|reference|my|and|but|dob|born|date|"
