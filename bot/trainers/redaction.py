@@ -65,6 +65,7 @@ from bot.trainers.redaction_names import (
     is_ordinary,
     redact_names,
 )
+from bot.trainers.redaction_name_context import redact_names_by_context
 from bot.trainers.redaction_published import put_back, set_aside
 from bot.trainers.redaction_special import SPECIAL_PLACEHOLDERS, redact_special_categories
 from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
@@ -663,6 +664,7 @@ def redact(text: str, *, expecting: str | None = None) -> str:
     text = _signature(text)
     text = redact_names(text)
     text = _CAP_RUN.sub(_capitalised_run, text)
+    text = redact_names_by_context(text)
     if expecting in _EXPECTED_PLACEHOLDER:
         text = _WORD_RUN.sub(_uncommon_words(_EXPECTED_PLACEHOLDER[expecting]), text)
     for pattern, replacement in LATE_IDENTIFIER_RULES:
