@@ -50,7 +50,9 @@ from bot.trainers.redaction_addresses import redact_address_parts
 from bot.trainers.redaction_identifiers import (
     BANK,
     CARD,
+    EARLY_RULES_MORE,
     IDENTIFIER_RULES,
+    LATE_RULES_MORE,
     IP_ADDRESS,
     LATE_IDENTIFIER_RULES,
     LICENCE,
@@ -582,6 +584,7 @@ _EARLY_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_SPACED_REFERENCE, REFERENCE),
     (_CUED_GROUPS, _cued_groups),
     (_NI, NI_NUMBER),
+    *EARLY_RULES_MORE,
     *IDENTIFIER_RULES,
 ]
 _RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
@@ -602,6 +605,7 @@ _RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_ADDRESS_CUE, _address_clause),
     (_FLAT, ADDRESS),
 ]
+_AFTER_ADDRESS_RULES = LATE_RULES_MORE
 
 # Rasa reads "[text](entity)", "[text]{...}" and "[a][b]" in training examples as entity
 # annotations: a placeholder must never be followed directly by one of those brackets.
@@ -655,6 +659,8 @@ def redact(text: str, *, expecting: str | None = None) -> str:
         text = pattern.sub(replacement, text)
     text = _redact_bare_references(text)
     text = redact_address_parts(text)
+    for pattern, replacement in _AFTER_ADDRESS_RULES:
+        text = pattern.sub(replacement, text)
     text = redact_special_categories(text)
     text = _replace_cued_names(text, _STRONG_NAME_CUE, capitalised_only=False)
     text = _replace_cued_names(text, _WEAK_NAME_CUE, capitalised_only=True)

@@ -48,7 +48,7 @@ _CELTIC_STREET = re.compile(
 )
 _SCOTS_STREET = re.compile(
     r"\b(?:\d{1,4}[a-z]?,?\s+)?(?:" + _CAP_PLACE + r"\s+){1,2}(?:Brae|Wynd|Loan|Vennel|Gait|"
-    r"Close|Row|Port|Yett|Neuk)\b" r"|\b\d{1,4}[a-z]?\s+[a-z]{3,}\s+(?:brae|wynd|loan|vennel|"
+    r"Yett|Neuk)\b" r"|\b\d{1,4}[a-z]?\s+[a-z]{3,}\s+(?:brae|wynd|loan|vennel|"
     r"wlk|cres|gdns|clo|terr|pde|grn|sq|pl)\b"
 )
 # "Frodsham St", "Walker St": a capitalised word and "St" not followed by a saint's name.

@@ -29,6 +29,9 @@ def _loose(part: str) -> str:
     return r"[\s\-.,]*".join(re.escape(p) for p in pieces)
 
 
+_POSTCODES: set[str] = set()
+
+
 @functools.lru_cache(maxsize=1)
 def _patterns() -> list[Pattern[str]]:
     details: set[str] = {council.DPO_EMAIL, council.ICO_EMAIL}
@@ -37,15 +40,19 @@ def _patterns() -> list[Pattern[str]]:
         for part in address.split(","):
             part = part.strip()
             postcode = re.search(r"[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}$", part)
-            if postcode and part != postcode.group(0):
-                details.add(postcode.group(0))
+            if postcode:
+                _POSTCODES.add(postcode.group(0))
                 part = part[: postcode.start()].strip()
-            if part.lower() not in _NOT_PROTECTED:
+            if part and part.lower() not in _NOT_PROTECTED:
                 details.add(part)
     out = [re.compile(r"(?<![\w@.])" + re.escape(d) + r"(?![\w@])", re.I)
            for d in details if "@" in d]
     out += [re.compile(r"(?<![\w])" + _loose(d) + r"(?![\w])", re.I)
             for d in sorted(details, key=len, reverse=True) if "@" not in d]
+    # A postcode alone may be a resident's own (a form answer): kept only beside the rest
+    # of the published address.
+    out += [re.compile(r"(?<=\ue001)((?:,?\s+[A-Za-z]+){0,3},?\s+)" + _loose(p) + r"(?![\w])",
+                       re.I) for p in sorted(_POSTCODES)]
     for phone in (council.DPO_PHONE, council.ICO_PHONE, council.ICO_PHONE_NATIONAL_RATE):
         digits = re.sub(r"\D", "", phone)
         out.append(re.compile(r"(?<![\d+])" + r"[\s\-.]?".join(digits) + r"(?!\d)"))
@@ -57,8 +64,9 @@ def set_aside(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
 
     def mark(match: re.Match[str]) -> str:
-        kept.append(match.group(0))
-        return _OPEN + chr(0xE100 + len(kept) - 1) + _CLOSE
+        lead = match.group(1) if match.re.groups else ""
+        kept.append(match.group(0)[len(lead):])
+        return lead + _OPEN + chr(0xE100 + len(kept) - 1) + _CLOSE
 
     if _OPEN in text:
         text = text.replace(_OPEN, "").replace(_CLOSE, "")
