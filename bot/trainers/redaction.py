@@ -52,13 +52,14 @@ from bot.trainers.redaction_identifiers import (
     CARD,
     EARLY_RULES_MORE,
     IDENTIFIER_RULES,
-    LATE_RULES_MORE,
     IP_ADDRESS,
     LATE_IDENTIFIER_RULES,
+    LATE_RULES_MORE,
     LICENCE,
     VEHICLE,
     redact_spoken_emails,
 )
+from bot.trainers.redaction_name_context import redact_names_by_context
 from bot.trainers.redaction_names import (
     RELATION,
     could_be_name,
@@ -67,7 +68,6 @@ from bot.trainers.redaction_names import (
     is_ordinary,
     redact_names,
 )
-from bot.trainers.redaction_name_context import redact_names_by_context
 from bot.trainers.redaction_published import put_back, set_aside
 from bot.trainers.redaction_special import SPECIAL_PLACEHOLDERS, redact_special_categories
 from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
@@ -659,8 +659,9 @@ def redact(text: str, *, expecting: str | None = None) -> str:
         text = pattern.sub(replacement, text)
     text = _redact_bare_references(text)
     text = redact_address_parts(text)
-    for pattern, replacement in _AFTER_ADDRESS_RULES:
-        text = pattern.sub(replacement, text)
+    if any(c.isdigit() for c in text) or "[EMAIL]" in text:
+        for pattern, replacement in _AFTER_ADDRESS_RULES:
+            text = pattern.sub(replacement, text)
     text = redact_special_categories(text)
     text = _replace_cued_names(text, _STRONG_NAME_CUE, capitalised_only=False)
     text = _replace_cued_names(text, _WEAK_NAME_CUE, capitalised_only=True)

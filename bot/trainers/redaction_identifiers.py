@@ -260,11 +260,12 @@ _DISTRICT = r"([A-Za-z]{1,2})\s?(\d{1,2}[A-Za-z]?)"
 # A district where the words say it is a place: "live in CH1", "cw9 area", "[ADDRESS] M3";
 # and a full postcode typed a character at a time ("ch 4 8 s w").
 _DISTRICT_CUED = re.compile(
-    r"(?:(?<=\blive\sin\s)|(?<=\blives\sin\s)|(?<=\bbased\sin\s)|(?<=\[ADDRESS\]\s)|"
-    r"(?<=\[ADDRESS\],\s)|(?<=\bin\sthe\s)|(?<=\bnear\s)|(?<=^))" + _DISTRICT
-    + r"\b(?=\s*(?:area|district|postcode|way|side|\(|,|—|-|$)|(?<=\[ADDRESS\]\s..)|(?<=\[ADDRESS\]\s...))"
-    r"|\b" + _DISTRICT + r"(?=\s+(?:area|district)\b)",
+    r"(?:(?<=\blive\sin\s)|(?<=\blives\sin\s)|(?<=\bbased\sin\s)|(?<=\bin\sthe\s)|"
+    r"(?<=\bnear\s)|(?<=^))" + _DISTRICT
+    + r"\b(?=\s*(?:area|district|postcode|way|side|\(|,|—|-|$))"
+    r"|\b" + _DISTRICT + r"(?=\s+(?:area|district)\b)"
 )
+_DISTRICT_AFTER_ADDRESS = re.compile(r"(?<=\[ADDRESS\])(,?\s+)" + _DISTRICT + r"\b")
 _SPACED_POSTCODE = re.compile(
     r"\b([A-Za-z])\s?([A-Za-z])?\s+(\d)(?:\s+(\d))?\s+(\d)\s+([A-Za-z])\s+([A-Za-z])\b"
 )
@@ -273,6 +274,12 @@ _SPACED_POSTCODE = re.compile(
 def _district(match: Match[str]) -> str:
     area = (match.group(1) or match.group(3) or "").upper()
     return POSTCODE if area in POSTCODE_AREAS else match.group(0)
+
+
+def _district_after_address(match: Match[str]) -> str:
+    if match.group(2).upper() in POSTCODE_AREAS:
+        return match.group(1) + POSTCODE
+    return match.group(0)
 
 
 def _spaced_postcode(match: Match[str]) -> str:
@@ -288,10 +295,13 @@ BRACKETED_EMAIL = re.compile(
 )
 LETTER_LEAD = re.compile(r"\b(?:the\s+letter\s+\w\s+(?:then\s+|and\s+then\s+)?)+\[EMAIL\]", _I)
 # Defanged ("192[.]0[.]2[.]9") and read out with tens ("two dot eighty").
-DEFANGED_IP = re.compile(r"(?<![\w.])(?:\d{1,3}\s?(?:\[\.\]|\(\.\)|\[dot\]|\(dot\))\s?){3}\d{1,3}\b",
-                         _I)
+DEFANGED_IP = re.compile(
+    r"(?<![\w.])(?:\d{1,3}\s?(?:\[\.\]|\(\.\)|\[dot\]|\(dot\))\s?){3}\d{1,3}\b", _I
+)
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
-_IP_WORD_MORE = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|ten|" + _TENS + r"|\d{1,3})"
+_IP_WORD_MORE = (
+    r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|ten|" + _TENS + r"|\d{1,3})"
+)
 _IP_GROUP_MORE = _IP_WORD_MORE + r"(?:[\s\-]+(?:and\s+)?" + _IP_WORD_MORE + r"){0,3}"
 IP_SPOKEN_MORE = re.compile(
     r"\b" + _IP_GROUP_MORE + r"(?:\s*(?:\bdot\b|\bpoint\b)\s*" + _IP_GROUP_MORE + r"){3}\b", _I
@@ -319,4 +329,5 @@ EARLY_RULES_MORE: list[Rule] = [
 LATE_RULES_MORE: list[Rule] = [
     (LETTER_LEAD, EMAIL),
     (_DISTRICT_CUED, _district),
+    (_DISTRICT_AFTER_ADDRESS, _district_after_address),
 ]

@@ -10,6 +10,7 @@ and the rest of a name a first pass left beside its placeholder ("[NAME]-hoon",
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from re import Match
 
 from bot.trainers.redaction_names import RELATION, could_be_name, is_english, is_known_name
@@ -49,9 +50,13 @@ def _all_named(words: str) -> bool:
     return bool(parts) and all(_named(w) for w in parts)
 
 
-def _replace_group(pattern: re.Pattern[str], test: object, group: int = 1):  # type: ignore[no-untyped-def]
+def _replace_group(pattern: re.Pattern[str], test: Callable[[str], bool],
+                   group: int = 1) -> Callable[[str], str]:
+    """A pass replacing ``group`` of each match of ``pattern`` with [NAME] when ``test``
+    says the words there are a name."""
+
     def replace(match: Match[str]) -> str:
-        if not test(match.group(group)):  # type: ignore[operator]
+        if not test(match.group(group)):
             return match.group(0)
         start, end = match.span(group)
         whole = match.group(0)
@@ -129,7 +134,7 @@ _PASSES = [
 def redact_names_by_context(text: str) -> str:
     """``text`` with the names above replaced by [NAME]."""
     for apply in _PASSES:
-        text = apply(text)  # type: ignore[operator]
+        text = apply(text)
     text = _O_NAME.sub(_o_name, text)
     if NAME not in text:
         return text

@@ -71,7 +71,8 @@ _DESCRIBED_CLAUSE = re.compile(
     r"[^.,!?;\[\n]){3,60}",
     _I,
 )
-_SITE = re.compile(r"\b(?:(?i:the)\s+)?(?:" + _CAP_PLACE + r"\s+){1,2}(?:site|caravan\s+park|park\s+homes?|"
+_SITE = re.compile(r"\b(?:(?i:the)\s+)?(?:" + _CAP_PLACE
+                   + r"\s+){1,2}(?:site|caravan\s+park|park\s+homes?|"
                    r"estate)\b(?!\s+(?:visit|meeting|manager))")
 _AFTER = re.compile(
     r"\[ADDRESS\](?:"
@@ -86,12 +87,15 @@ _AFTER = re.compile(
     r"|(?:\s*/\s*|\s*\|\s*)(?:\[ADDRESS\]|" + _CAP_PLACE + r")"
     r")",
 )
+_LINKS = frozenset(
+    "off the between and near nr in outside isle of yn on upon under le by".split()
+)
+
+
 def _after(match: Match[str]) -> str:
     tail = match.group(0)[len(ADDRESS):]
     words = re.findall(r"[A-Za-zÀ-ÿŵŷ'’\-]+", tail)
-    names = [w for w in words if len(w) > 1 and w.lower() not in ("off", "the", "between", "and", "near", "nr",
-                                                   "in", "outside", "isle", "of", "yn", "on",
-                                                   "upon", "under", "le", "by")]
+    names = [w for w in words if len(w) > 1 and w.lower() not in _LINKS]
     if any(w.lower() in COMMON_WORDS or w.lower() in NOT_STREET_NAME
            or (is_english(w) and not w[0].isupper()) for w in names):
         return match.group(0)
@@ -121,6 +125,12 @@ _TRAILING_TOWN = re.compile(
     r"\[ADDRESS\]\s+([a-z]{4,})(?=\s+(?:pls|please|plz|thanks|thx|ta|x+)\b)")
 
 
+# Cheap tests first: most messages hold no house number and no dwelling word.
+_MAY_HAVE_NUMBER = re.compile(r"\d|flat|floor", _I)
+_MAY_DESCRIBE = re.compile(r"\b(?:house|flat|room|bungalow|bedsit|caravan|farmhouse|cottage|"
+                           r"maisonette|barge|boat|annexe|shop|unit|terrace)\b", _I)
+
+
 def redact_places(text: str) -> str:
     """The address parts above as [ADDRESS] (before the parts are merged)."""
     text = _CELTIC_STREET.sub(ADDRESS, text)
@@ -135,7 +145,8 @@ def redact_places(text: str) -> str:
 
 def redact_place_details(text: str) -> str:
     """Numbers, descriptions and what follows an [ADDRESS]; run with the merging."""
-    text = _HOUSE_NUMBER.sub(ADDRESS, text)
+    if _MAY_HAVE_NUMBER.search(text):
+        text = _HOUSE_NUMBER.sub(ADDRESS, text)
     if "[ADDRESS]" in text:
         text = _NUMBER_BEFORE.sub(ADDRESS, text)
         text = _DESCRIBED_BETWEEN.sub(ADDRESS, text)
@@ -145,5 +156,7 @@ def redact_place_details(text: str) -> str:
             lambda m: m.group(0) if is_english(m.group(1)) else ADDRESS, text)
         text = _DESCRIBED_BEFORE.sub(ADDRESS, text)
         text = _AFTER.sub(_after, text)
+    if not _MAY_DESCRIBE.search(text):
+        return text
     text = _DESCRIBED_NAMED.sub(ADDRESS, text)
     return _DESCRIBED_CLAUSE.sub(ADDRESS, text)

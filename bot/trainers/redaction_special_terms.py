@@ -117,7 +117,8 @@ RELIGION = """muslim|muslims|islam|islamic|christian|christians|christianity|cat
     hindu temple|friends meeting house|fasting during|pray five times|
     navratri|holi|kosher diet|halal diet|halal food|quran|koran|bible|torah|gita"""
 
-ETHNICITY = """mixed race|mixed heritage|dual heritage|biracial|pakistani|bangladeshi|indian|chinese|
+ETHNICITY = """mixed race|mixed heritage|dual heritage|biracial|pakistani|bangladeshi|indian|
+    chinese|
     african|caribbean|nigerian|ghanaian|somali|eritrean|ethiopian|sudanese|kurdish|kurd|
     turkish|arab|iranian|persian|afghan|iraqi|syrian|yemeni|roma|romany|romani|gypsy|
     traveller|travellers|irish traveller|latino|latina|hispanic|filipino|vietnamese|
@@ -282,7 +283,8 @@ BIOMETRIC = """fingerprint|fingerprints|thumbprint|thumbprints|thumb print|palm 
 # Added for issue 12 (generalisation): families of terms, common misspellings, hereditary
 # conditions, faith practices, campaigns and the words of transition, beside the lists above.
 HEALTH += """|sarcoma|glioma|glioblastoma|myeloma|meningioma|adenoma|fibroma|lipoma|
-    neuroblastoma|retinoblastoma|anxeity|anxiety disorder|anxity|axiety|depresion|depresssion|chrons|krohns|crohn|
+    neuroblastoma|retinoblastoma|anxeity|anxiety disorder|anxity|axiety|depresion|depresssion|
+    chrons|krohns|crohn|
     diabetis|diabeties|epilepsey|epilepsy|astma|ashtma|demensia|alzeimers|altzheimers|
     parkinson|schizo|skitzo|bi polar|ptsd|c ptsd|cptsd|ocd|adhd|dyspraxic|autistc|
     hypo|hypos|hypo plan|insulin pump|glucose monitor|libre sensor|blood sugar|
@@ -383,7 +385,7 @@ OFFENCE += """|fined|fined by the council|charged me with|charged him with|charg
     points for speeding|caught speeding|drink drive|drink driver|drunk driving|
     arrested|arrested me|
     cautioned|jailed|imprisoned|
-    
+
     anti social behaviour order|asb warning|dispersal order|
     criminal damage|vandalism|trespass|trespassing|shoplifted|nicked for"""
 
