@@ -121,7 +121,8 @@ _DIGIT_WORD = (
 )
 _SPELT_TOKEN = r"(?:" + _DIGIT_WORD + r"|[a-z])"
 SPELT_OUT = re.compile(
-    r"(?<![\w\[])" + _SPELT_TOKEN + r"(?:(?:\s*[,\-]\s*|\s+)" + _SPELT_TOKEN + r"){3,}(?![\w\]])",
+    r"(?<![\w\[])" + _SPELT_TOKEN + r"(?:(?:\s*[,\-]\s*|\s+(?:and\s+)?)" + _SPELT_TOKEN
+    + r"){3,}(?![\w\]])",
     _I,
 )
 _DIGIT_WORD_RE = re.compile(_DIGIT_WORD + r"$", _I)

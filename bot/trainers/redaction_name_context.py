@@ -64,7 +64,7 @@ def _replace_group(pattern: re.Pattern[str], test: Callable[[str], bool],
     return lambda text: pattern.sub(replace, text)
 
 
-_HERE = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=^hi,\s)|(?<=^hi\s)|(?<=^hello,\s)|(?<=^hiya\s))("
+_HERE = re.compile(r"(?:^|(?<=[.!?]\s)|(?i:(?<=^hi,\s)|(?<=^hi\s)|(?<=^hello,\s)|(?<=^hiya\s)))("
                    + _CAP + r"(?:\s+" + _CAP + r"){0,2})\s+here\b")
 _IS_MY_NAME = re.compile(r"^(" + _WORD + r"(?:\s+" + _WORD + r"){0,2})\s+(?:is|'s)\s+my\s+"
                          r"(?:full\s+)?name\b", re.I)

@@ -87,6 +87,8 @@ _AFTER = re.compile(
     r"|(?:\s*/\s*|\s*\|\s*)(?:\[ADDRESS\]|" + _CAP_PLACE + r")"
     r")",
 )
+# The second word of a town's name that is also an ordinary word: "Ellesmere Port".
+_TOWN_ENDINGS = frozenset("port bay bridge town city green heath end park vale hill cross".split())
 _LINKS = frozenset(
     "off the between and near nr in outside isle of yn on upon under le by".split()
 )
@@ -96,8 +98,9 @@ def _after(match: Match[str]) -> str:
     tail = match.group(0)[len(ADDRESS):]
     words = re.findall(r"[A-Za-zÀ-ÿŵŷ'’\-]+", tail)
     names = [w for w in words if len(w) > 1 and w.lower() not in _LINKS]
-    if any(w.lower() in COMMON_WORDS or w.lower() in NOT_STREET_NAME
-           or (is_english(w) and not w[0].isupper()) for w in names):
+    if any((w.lower() in COMMON_WORDS or w.lower() in NOT_STREET_NAME
+            or (is_english(w) and not w[0].isupper()))
+           and not (i and w.lower() in _TOWN_ENDINGS) for i, w in enumerate(names)):
         return match.group(0)
     return ADDRESS
 

@@ -355,7 +355,7 @@ SPECIAL_RULES: list[tuple[Pattern[str] | _Rule, str]] = [
 _PLACEHOLDER = r"\[(?:" + "|".join(p.strip("[]") for p in SPECIAL_PLACEHOLDERS) + r")\]"
 _AROUND = re.compile(r"(?<![\w\[])" + _LEAD + r"(" + _PLACEHOLDER + r")" + _COMMON_TAIL
                      + r"(?![\w\]])", re.I)
-_REPEATED = re.compile(r"(" + _PLACEHOLDER + r")(?:[\s,]+(?:and\s+)?\1)+")
+_REPEATED = re.compile(r"(" + _PLACEHOLDER + r")(?:[\s,]+\1)+")
 
 
 def redact_special_categories(text: str) -> str:
