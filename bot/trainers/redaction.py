@@ -159,7 +159,10 @@ _PHONE_CUE = re.compile(
 # -- postcodes -------------------------------------------------------------------------------
 
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?(?:\s*|[\-–.]|\s-\s)\d[A-Z]{2}\b", _I)
-_POSTCODE_CUE = re.compile(r"\b(post\s?code\s*(?:is|was|:)?\s*)([A-Z]{1,2}\d[A-Z\d]?)\b", _I)
+_POSTCODE_CUE = re.compile(
+    r"\b((?:post\s?code|outward\s+code)(?:\s+(?:district|area))?\s*(?:is|was|:|"
+    r"(?:starts|begins|starting|beginning)(?:\s+with)?)?\s*)([A-Z]{1,2}\d[A-Z\d]?)\b", _I
+)
 
 # -- dates -----------------------------------------------------------------------------------
 

@@ -266,6 +266,8 @@ _DISTRICT_CUED = re.compile(
     + r"\b(?=\s*(?:area|district|postcode|way|side|\(|,|—|-|$))"
     r"|\b" + _DISTRICT + r"(?=\s+(?:area|district)\b)"
 )
+# "I'm in CH64 now": after "in", a district of a two-letter area ("in B5" may be paper).
+_DISTRICT_IN = re.compile(r"(?<=\bin\s)([A-Za-z]{2})(\d{1,2}[A-Za-z]?)\b(?!\s*\d[A-Za-z]{2})")
 _DISTRICT_AFTER_ADDRESS = re.compile(r"(?<=\[ADDRESS\])(,?\s+)" + _DISTRICT + r"\b")
 _SPACED_POSTCODE = re.compile(
     r"\b([A-Za-z])\s?([A-Za-z])?\s+(\d)(?:\s+(\d))?\s+(\d)\s+([A-Za-z])\s+([A-Za-z])\b"
@@ -327,8 +329,13 @@ EARLY_RULES_MORE: list[Rule] = [
     (REFERENCE_ENDING, lambda m: m.group(1) + REFERENCE),
     (_SPACED_POSTCODE, _spaced_postcode),
 ]
+# An IPv6 address in brackets with a port ("[2001:db8::7]:8080") or with its zone ("%eth0").
+IP_AROUND = re.compile(r"\[\[IP_ADDRESS\]\](?::\d{1,5})?|\[IP_ADDRESS\]%\w+")
+
 LATE_RULES_MORE: list[Rule] = [
     (LETTER_LEAD, EMAIL),
     (_DISTRICT_CUED, _district),
     (_DISTRICT_AFTER_ADDRESS, _district_after_address),
+    (_DISTRICT_IN, _district),
+    (IP_AROUND, IP_ADDRESS),
 ]
