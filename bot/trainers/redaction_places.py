@@ -27,7 +27,7 @@ _CAP_PLACE = r"[A-ZÀ-ÞŴŶ][A-Za-zÀ-ÿŵŷ'’\-]+"
 
 # A house number on its own, where the words around say it is one.
 _HOUSE_NUMBER = re.compile(
-    r"(?:(?<=\bat\s)|(?<=\bfrom\s)|(?<=\bto\s)|(?<=\bin\s)|(?<=,\s)|(?<=^)|(?<=\bis\s)|"
+    r"(?:(?<=\bat\s)|(?<=\bfrom\s)|(?<=\bto\s)|(?<=\bin\s)|(?<=,\s)|(?<=^)|"
     r"(?<=\bat\sthe\s))"
     r"(?:(?:house|hse)\s+)?(?:number|no\.?|num|rhif)\s*\d{1,4}[a-z]?\b(?!\s*(?:%|years?|times|"
     r"days?|weeks?|months?|pages?|of\b))"

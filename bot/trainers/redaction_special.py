@@ -86,10 +86,10 @@ _LEAD = (
     # possessives and articles, and who says it ("my synagogue", "we're Hindu", "I was
     # arrested"), and the verbs that tie a person to the category ("wear a hijab",
     # "converted to", "canvass for", "under the gender clinic", "aelod o" = member of)
-    r"my|our|his|her|their|the|half|recovering|former|ex|openly|proud|"
+    r"half|recovering|former|ex|openly|proud|"
     r"(?:i'?m|i\s+am|we'?re|we\s+are|he'?s|she'?s|they'?re|(?:i|he|she|we|they)\s+"
     r"(?:was|were|got|have\s+been|had\s+been|'ve\s+been|'d\s+been))|"
-    r"refused(?:\s+the)?|wear(?:s|ing)?|converted\s+to|reverted\s+to|under|since\s+(?:i|my)|before\s+(?:i|my)|"
+    r"refused(?:\s+the)?|wear(?:s|ing)?|converted\s+to|reverted\s+to|under(?:\s+the)?|since\s+(?:i|my)|before\s+(?:i|my)|"
     r"after\s+(?:i|my)|organi[sz]ed(?:\s+the)?|chair(?:s|ed)?\s+the(?:\s+local)?|"
     r"(?:the\s+)?local|canvass(?:ed|ing)?\s+for|volunteer(?:ed|s)?\s+for|met\s+on|"
     r"aelod\s+o|attend(?:s|ed|ing)?|go(?:es)?\s+to|at(?:\s+the)?)\s+)*"
@@ -261,6 +261,7 @@ _MORE_GENDER_SHAPES = [
     r"(?:gender|sex)\b",
 ]
 _MORE_OFFENCE_SHAPES = [
+    r"\bfined\s+for\s+" + _CRIMES + r"\b",
     r"\b\d+\s+(?:penalty\s+)?points\s+(?:on\s+(?:my|his|her)\s+licen[cs]e\s+)?for\s+\w+",
     r"\b(?:my|his|her)\s+record\s+for\s+" + _CRIMES + r"\b",
     r"\b(?:interviewed|questioned|arrested|charged|cautioned)\s+(?:me|him|her|us)\s+"

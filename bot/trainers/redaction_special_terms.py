@@ -295,13 +295,13 @@ HEALTH += """|sarcoma|glioma|glioblastoma|myeloma|meningioma|adenoma|fibroma|lip
     slipped disc|herniated disc|prolapsed disc|trapped nerve|sexual health|sexual health clinic|
     gum clinic|std clinic|sti clinic|sti test|std test|smear test|
     blood transfusion|blood transfusions|transfusion|
-    disabled toilet|disabled parking|disabled bay|disabled badge|accessible toilet|
+
     colostomy bag|stoma bag|catheter bag|
     heroin user|drug user|crack user|cannabis user|recovering alcoholic|recovering addict|
     on the methadone|needle exchange|
     miscarried|terminated the pregnancy|pregnancy test|
     wheelchair|walking frame|zimmer frame|commode|stairlift|
-    care package for|care needs|personal care|district nurse|community nurse|
+    district nurse|community nurse|
     occupational therapist|ot assessment|physio|hearing test|eye test results|
     haemochromatosis|hemochromatosis|factor v leiden|marfan|tay sachs|fragile x|
     klinefelter|duchenne|spinal muscular atrophy|familial hypercholesterolaemia|
@@ -375,10 +375,10 @@ SEXUALITY += """|lgbt+|lgbtq+|lgbtqia+|lgbtqi|lgbtqia+|queer youth|lgbt youth|lg
     sexual sexual identity|
     my husband and i are both|same sex marriage|civil partnership with my"""
 
-OFFENCE += """|fined|fined by the council|charged me with|charged him with|charged her with|
+OFFENCE += """|charged me with|charged him with|charged her with|
     record for theft|police record|dbs check showed|came up on my dbs|
     restraining order|non molestation order|injunction against me|
-    prosecuted|fly tipping|fly tipped|littering fine|
+    prosecuted|
     interviewed under caution|under caution|interviewed me under caution|
     out on bail|on bail|bailed|spent conviction|unspent|
     points on my licence|penalty points|speeding points|speeding fine|speeding ticket|
@@ -387,7 +387,7 @@ OFFENCE += """|fined|fined by the council|charged me with|charged him with|charg
     cautioned|jailed|imprisoned|
 
     anti social behaviour order|asb warning|dispersal order|
-    criminal damage|vandalism|trespass|trespassing|shoplifted|nicked for"""
+    criminal damage|shoplifted|nicked for"""
 
 BIOMETRIC += """|facial recognition scan|facial recognition scan of me|face scan of me|
     thumbprint scanning|fingerprint scanning|fingerprint scanner|biometric scanning|

@@ -95,7 +95,11 @@ FRESH_SHORT_OF_TARGET = {
     "address": 0.988,  # "Greenacres, Malpas" in a list of years ("1998-2004 Greenacres, ...")
     "date_of_birth": 0.928,  # "you've put 1909!": a wrong year of birth with no cue before it
     "criminal_offence": 0.964,  # "it's a spent conviction": "it's" comes through
-    "sexuality": 0.941,  # "(two men)": a couple described by number and sex
+    # "our synagogue", "The gurdwara": the possessive or article is kept ("our [RELIGION]"),
+    # as it is everywhere ("correct my [ETHNICITY]"), so the request stays readable
+    "religion": 0.909,
+    # "(two men)": a couple described by number and sex; "the LGBT+ youth group": "the"
+    "sexuality": 0.882,
 }
 
 
