@@ -255,6 +255,7 @@ _MORE_HEALTH_SHAPES = [
     r"\bblood\s+(?:group|type)\s*(?:is\s+)?(?:AB|A|B|O)?\s*(?:positive|negative|pos|neg|[+\-])?",
 ]
 _MORE_GENDER_SHAPES = [
+    r"\b(?:(?:since|before|after|during)\s+)?(?:my|his|her|their)\s+(?:transition|pronouns)\b",
     r"\b(?:he|she|they|xe|ze|fae|it|any)\s*/\s*(?:him|her|them|they|she|he|xem|xir|zir|hir|"
     r"faer|its|all)\b(?:\s+pronouns)?",
     r"\b(?:my|his|her|their)\s+(?:old|previous|birth|former|legal|real|assigned)\s+"
@@ -334,7 +335,7 @@ SPECIAL_RULES: list[tuple[Pattern[str] | _Rule, str]] = [
     *[(p, OFFENCE) for p in _shapes(_OFFENCE_SHAPES[1:] + _MORE_OFFENCE_SHAPES)],
     (_rule(_OFFENCE_TERMS, _OFFENCE_TAIL), OFFENCE),
     (_rule(_GENDER_TERMS, _GENDER_TAIL), GENDER_IDENTITY),
-    *[(p, GENDER_IDENTITY) for p in _shapes(_GENDER_SHAPES[:1] + _MORE_GENDER_SHAPES)],
+    *[(p, GENDER_IDENTITY) for p in _shapes(_MORE_GENDER_SHAPES + _GENDER_SHAPES[:1])],
     *[(p, GENDER_IDENTITY) for p in _shapes(_GENDER_SHAPES[1:], case_sensitive=True)],
     (_rule(_SEXUALITY_TERMS, _SEXUALITY_TAIL), SEXUALITY),
     *[(p, SEXUALITY) for p in _shapes(_SEXUALITY_SHAPES)],
@@ -351,11 +352,11 @@ SPECIAL_RULES: list[tuple[Pattern[str] | _Rule, str]] = [
 ]
 
 
-# A placeholder takes in the lead-in and tail words a shape left beside it ("before my
-# [GENDER_IDENTITY]", "[POLITICS] wife"), and two of the same category in a row are one.
+# A placeholder takes in the tail words a shape left after it ("[POLITICS] wife", "[HEALTH]
+# bag"), not the words before it (they are the resident's request: "please stop using",
+# "correct my"), and two of the same category in a row are one.
 _PLACEHOLDER = r"\[(?:" + "|".join(p.strip("[]") for p in SPECIAL_PLACEHOLDERS) + r")\]"
-_AROUND = re.compile(r"(?<![\w\[])" + _LEAD + r"(" + _PLACEHOLDER + r")" + _COMMON_TAIL
-                     + r"(?![\w\]])", re.I)
+_AROUND = re.compile(r"(" + _PLACEHOLDER + r")" + _COMMON_TAIL + r"(?![\w\]])", re.I)
 _REPEATED = re.compile(r"(" + _PLACEHOLDER + r")(?:[\s,]+\1)+")
 
 

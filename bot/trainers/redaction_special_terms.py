@@ -307,7 +307,7 @@ HEALTH += """|sarcoma|glioma|glioblastoma|myeloma|meningioma|adenoma|fibroma|lip
     klinefelter|duchenne|spinal muscular atrophy|familial hypercholesterolaemia|
     polycystic kidney|thrombophilia|sickle cell anaemia|sickle cell disease|
     long covid|chronic illness|cancer treatment|cancer diagnosis|tumour|
-    mental health team|mental health nurse|psychiatric nurse|section 2|section 3|
+    mental health team|mental health nurse|psychiatric nurse|
     sectioned under|detained under the mental health act|
     panic disorder|social anxiety|health anxiety|postnatal depression|post natal depression|
     bereavement counselling|grief counselling|
@@ -344,7 +344,7 @@ POLITICS += """|palestine solidarity|palestine solidarity campaign|stop the war 
     campaign volunteer|election volunteer|
     anti fracking|anti fracking anti racism|anti racist|anti war|anti brexit|
     pro brexit|anti nuclear|anti immigration|pro immigration|anti hs2|stop hs2|
-    demonstration|march against|
+    march against|
     reform uk|reform voter|labour councillor|tory councillor|conservative councillor|
     councillor's wife|councillor's husband|plaid cymru|aelod o plaid|yes cymru|
     extinction rebellion|insulate britain|animal rising|hunt saboteurs|hunt sabs|
@@ -370,7 +370,7 @@ GENDER += """|transitioned|transitioning|my since transitioning|
 
 SEXUALITY += """|lgbt+|lgbtq+|lgbtqia+|lgbtqi|lgbtqia+|queer youth|lgbt youth|lgbt youth group|
     lesbian mums|gay dads|two mums|two dads|same sex parents|same sex couple|same sex partner|
-    grindr|scruff|her app|gay dating|gay dating app|gay bar|gay club|gay village|
+    grindr|scruff|gay dating|gay dating app|gay bar|gay club|gay village|
     bi man|bi woman|bisexual man|bisexual woman|polyamorous|poly relationship|kink|
     sexual sexual identity|
     my husband and i are both|same sex marriage|civil partnership with my"""
