@@ -30,6 +30,11 @@ _ROLE = (
 )
 
 
+# Farewells and text-speak that end a message: no signature.
+_FAREWELLS = frozenset("ta-ra tara tarra ttfn cya bye byee laters cheerio pls plz thx ty asap "
+                       "hun xx xxx".split())
+
+
 def _plain(word: str) -> bool:
     """An ordinary word that is no name here."""
     low = word.lower().strip("'’")
@@ -127,7 +132,8 @@ _PASSES = [
     _replace_group(_INTRO, lambda w: not is_english(w.split()[-1])
                    and w.split()[-1].lower() not in COMMON_WORDS),
     _replace_group(_ACCENTED, lambda w: not is_english(w), group=0),
-    _replace_group(_TRAILING, lambda w: _named(w) and len(w) >= 3),
+    _replace_group(_TRAILING, lambda w: _named(w) and len(w) >= 3
+                   and w.lower() not in _FAREWELLS),
 ]
 
 

@@ -48,7 +48,7 @@ _CELTIC_STREET = re.compile(
 )
 _SCOTS_STREET = re.compile(
     r"\b(?:\d{1,4}[a-z]?,?\s+)?(?:" + _CAP_PLACE + r"\s+){1,2}(?:Brae|Wynd|Loan|Vennel|Gait|"
-    r"Yett|Neuk)\b" r"|\b\d{1,4}[a-z]?\s+[a-z]{3,}\s+(?:brae|wynd|loan|vennel|"
+    r"Yett|Neuk)\b" r"|\b\d{1,4}[a-z]?\s+[a-z]{3,}\s+(?:brae|wynd|vennel|"
     r"wlk|cres|gdns|clo|terr|pde|grn|sq|pl)\b"
 )
 # "Frodsham St", "Walker St": a capitalised word and "St" not followed by a saint's name.
@@ -66,19 +66,24 @@ _DESCRIBED_BEFORE = re.compile(_DWELLING + r"[^.!?;\[\n]{0,60}?\[ADDRESS\]", _I)
 _DESCRIBED_NAMED = re.compile(
     r"(?i:" + _DWELLING + r")(?:(?i:the)\s+)?" + _CAP_PLACE + r"(?:\s+" + _CAP_PLACE + r")*"
 )
+# The rest of the clause only after a word of place ("above", "at the end of"), and never
+# "the house in my name" (whose it is, not where).
+_SPATIAL_DWELLING = _DWELLING.replace(r"|at|on|off|in)\s+", r")\s+")
 _DESCRIBED_CLAUSE = re.compile(
-    _DWELLING + r"(?:(?!\b(?:and|but|so|because|please|pls|i|we|can|could|is|was)\b)"
+    _SPATIAL_DWELLING + r"(?!(?:my|your|his|her|their|our)\s+name)"
+    r"(?:(?!\b(?:and|but|so|because|please|pls|i|we|can|could|is|was)\b)"
     r"[^.,!?;\[\n]){3,60}",
     _I,
 )
-_SITE = re.compile(r"\b(?:(?i:the)\s+)?(?:" + _CAP_PLACE
+_SITE_WORDS = re.compile(r"\b(?:(?i:the)\s+)?(?:" + _CAP_PLACE
                    + r"\s+){1,2}(?:site|caravan\s+park|park\s+homes?|"
                    r"estate)\b(?!\s+(?:visit|meeting|manager))")
 _AFTER = re.compile(
     r"\[ADDRESS\](?:"
     r"\s+off\s+the\s+[ABM]\d{1,4}\b"
     r"|\s+between\s+" + _CAP_PLACE + r"\s+and\s+" + _CAP_PLACE +
-    r"|\s+\d{1,4}[a-z]?\b(?!\s*(?:%|years?|times|days?|weeks?|months?|am|pm|[:.]\d))"
+    r"|\s+(?!(?:19|20)\d\d\b)\d{1,4}[a-z]?\b(?!\s*(?:%|years?|times|days?|weeks?|months?|am|pm|"
+    r"[:.]\d))"
     r"|\s*\(" + _CAP_PLACE + r"(?:\s+" + _CAP_PLACE + r")?\)"
     r"|,?\s+(?:near|nr\.?|in|outside)\s+(?:" + _CAP_PLACE + r")(?:[\s\-]+(?:" + _CAP_PLACE
     + r"|yn|on|upon|under|le|by))*"
@@ -134,6 +139,14 @@ _MAY_DESCRIBE = re.compile(r"\b(?:house|flat|room|bungalow|bedsit|caravan|farmho
                            r"maisonette|barge|boat|annexe|shop|unit|terrace)\b", _I)
 
 
+def _site(match: Match[str]) -> str:
+    words = [w for w in re.findall(r"[A-Za-zÀ-ÿŵŷ'’\-]+", match.group(0))[:-1]
+             if w.lower() != "the"]
+    if any(w.isupper() or w.lower() in COMMON_WORDS for w in words):
+        return match.group(0)  # "the ICO site", "the Council estate"
+    return ADDRESS
+
+
 def redact_places(text: str) -> str:
     """The address parts above as [ADDRESS] (before the parts are merged)."""
     text = _CELTIC_STREET.sub(ADDRESS, text)
@@ -142,7 +155,7 @@ def redact_places(text: str) -> str:
     text = _LIVES_AT_NUMBER.sub(
         lambda m: m.group(0) if m.group(2).split()[-1].lower() in COMMON_WORDS
         else m.group(1) + ADDRESS, text)
-    text = _SITE.sub(ADDRESS, text)
+    text = _SITE_WORDS.sub(_site, text)
     return text
 
 

@@ -256,8 +256,9 @@ _MORE_HEALTH_SHAPES = [
 ]
 _MORE_GENDER_SHAPES = [
     r"\b(?:(?:since|before|after|during)\s+)?(?:my|his|her|their)\s+(?:transition|pronouns)\b",
-    r"\b(?:he|she|they|xe|ze|fae|it|any)\s*/\s*(?:him|her|them|they|she|he|xem|xir|zir|hir|"
-    r"faer|its|all)\b(?:\s+pronouns)?",
+    # "they/them", "she/her"; "he/she" only as pronouns ("can he/she ask" is no identity)
+    r"\b(?:he|she|they|xe|ze|fae)\s*/\s*(?:him|her|them|xem|xir|zir|hir|faer)\b(?:\s+pronouns)?",
+    r"\b(?:she|he|they)\s*/\s*(?:they|she|he)\s+pronouns\b",
     r"\b(?:my|his|her|their)\s+(?:old|previous|birth|former|legal|real|assigned)\s+"
     r"(?:gender|sex)\b",
 ]

@@ -341,7 +341,7 @@ POLITICS += """|palestine solidarity|palestine solidarity campaign|stop the war 
     conservative association|labour association|constituency party|local party|
     canvass|canvassed for|canvassing for|leaflet for|leafleted for|delivered leaflets for|
     lib dem volunteer|labour volunteer|tory volunteer|green volunteer|party volunteer|
-    campaign volunteer|election volunteer|
+
     anti fracking|anti fracking anti racism|anti racist|anti war|anti brexit|
     pro brexit|anti nuclear|anti immigration|pro immigration|anti hs2|stop hs2|
     march against|
@@ -361,7 +361,7 @@ UNION += """|branch sec|branch secretary|union sec|postie|cwu postie|rmt member|
 GENDER += """|transitioned|transitioning|my since transitioning|
     old gender|previous gender|birth sex|sex at birth|gender at birth|legal gender|
     gender marker|sex marker|changed my gender marker|x marker|
-    they/she|he/she|she/he|they/he|any pronouns|xe/xir|ze/hir|fae/faer|it/its pronouns|
+    they/she|they/he|xe/xir|ze/hir|fae/faer|
     testosterone|on testosterone|oestrogen|estrogen|on oestrogen|on estrogen|t shots|
     hormone clinic|hormone treatment|hormones for|gender clinic|gender service|
     gender identity service|gids|tavistock|trans girl|trans boy|trans teen|trans youth|
