@@ -14,6 +14,11 @@ DPO_POSTAL_ADDRESS = (
     "Data Protection Officer, Cheshire West and Chester Council, 4 Civic Way, "
     "Ellesmere Port, CH65 0BE"
 )
+# The two other postal addresses the policy texts give (the council's offices).
+OTHER_PUBLISHED_ADDRESSES = (
+    "The Portal, Wellington Road, Ellesmere Port, CH65 0BA",
+    "58 Nicholas Street, Chester, CH1 2NP",
+)
 
 # The Information Commissioner's Office, as the privacy policy's "Where can I get advice?"
 # gives it: where a resident may complain (the refusal and fee emails quote it).

@@ -12,6 +12,7 @@ import re
 from re import Match
 
 from bot.trainers.redaction_names import is_english, is_ordinary
+from bot.trainers.redaction_places import redact_place_details, redact_places
 from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
 
 ADDRESS = "[ADDRESS]"
@@ -84,7 +85,7 @@ _NUMBERED_THE = re.compile(
 )
 # Parts that are an address whatever their words (numbered, "The ...", Welsh, "c/o").
 _ALWAYS = (2, 6, 7, 8)
-_GLUE = re.compile(r"\[ADDRESS\](?:\s*,\s*|\s+)(?=\[ADDRESS\])")
+_GLUE = re.compile(r"\[ADDRESS\](?:\s*[,/|&]\s*|\s+(?:and\s+)?)(?=\[ADDRESS\])")
 _NUMBERED_PART = re.compile(r"\[ADDRESS\](\s*,\s*)\d{1,4}[a-z]?\s+[a-z]+\b(?!\s+(?:years?|times))")
 _TOWN_AFTER = re.compile(
     r"\[ADDRESS\](?:,\s*|\s+(?=[A-Za-zÀ-ÿ'’\-]+(?:\s+[A-Za-zÀ-ÿ'’\-]+)?\s*\[POSTCODE\]))"
@@ -196,6 +197,7 @@ def _before(match: Match[str]) -> str:
 def redact_address_parts(text: str) -> str:
     """The address parts the numbered-street rule leaves, merged into one [ADDRESS]."""
     text = _UNIT.sub(_unit, text)
+    text = redact_places(text)
     text = _CUED_PLACE.sub(_cued_place, text)
     text = _NUMBERED_THE.sub(ADDRESS, text)
     for index, pattern in enumerate(_PATTERNS):
@@ -209,6 +211,7 @@ def redact_address_parts(text: str) -> str:
         text = _TOWN_IN.sub(_town_in, text)
         text = _TOWN_AT_END.sub(_town_at_end, text)
         text = _PART_BEFORE.sub(_before, text)
+        text = redact_place_details(text)
         text = _GLUE.sub("", text)
         if text == before:
             break

@@ -121,7 +121,8 @@ _DIGIT_WORD = (
 )
 _SPELT_TOKEN = r"(?:" + _DIGIT_WORD + r"|[a-z])"
 SPELT_OUT = re.compile(
-    r"(?<![\w\[])" + _SPELT_TOKEN + r"(?:(?:\s*[,\-]\s*|\s+)" + _SPELT_TOKEN + r"){3,}(?![\w\]])",
+    r"(?<![\w\[])" + _SPELT_TOKEN + r"(?:(?:\s*[,\-]\s*|\s+(?:and\s+)?)" + _SPELT_TOKEN
+    + r"){3,}(?![\w\]])",
     _I,
 )
 _DIGIT_WORD_RE = re.compile(_DIGIT_WORD + r"$", _I)
@@ -242,3 +243,99 @@ def redact_spoken_emails(text: str) -> str:
         position = match.end()
     out.append(text[position:])
     return "".join(out)
+
+
+# -- added for issue 12 (generalisation) -----------------------------------------------------
+
+POSTCODE = "[POSTCODE]"
+REFERENCE = "[REFERENCE]"
+# The UK's postcode areas: a district ("CH1", "cw9", "M3") is a postcode only with one of these.
+POSTCODE_AREAS = frozenset(
+    """AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT
+    DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA
+    LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE
+    SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO
+    ZE""".split()
+)
+_DISTRICT = r"([A-Za-z]{1,2})\s?(\d{1,2}[A-Za-z]?)"
+# A district where the words say it is a place: "live in CH1", "cw9 area", "[ADDRESS] M3";
+# and a full postcode typed a character at a time ("ch 4 8 s w").
+_DISTRICT_CUED = re.compile(
+    r"(?:(?<=\blive\sin\s)|(?<=\blives\sin\s)|(?<=\bbased\sin\s)|(?<=\bin\sthe\s)|"
+    r"(?<=\bnear\s)|(?<=^))" + _DISTRICT
+    + r"\b(?=\s*(?:area|district|postcode|way|side|\(|,|—|-|$))"
+    r"|\b" + _DISTRICT + r"(?=\s+(?:area|district)\b)"
+)
+# "I'm in CH64 now": after "in", a district of a two-letter area ("in B5" may be paper).
+_DISTRICT_IN = re.compile(r"(?<=\bin\s)([A-Za-z]{2})(\d{1,2}[A-Za-z]?)\b(?!\s*\d[A-Za-z]{2})")
+_DISTRICT_AFTER_ADDRESS = re.compile(r"(?<=\[ADDRESS\])(,?\s+)" + _DISTRICT + r"\b")
+_SPACED_POSTCODE = re.compile(
+    r"\b([A-Za-z])\s?([A-Za-z])?\s+(\d)(?:\s+(\d))?\s+(\d)\s+([A-Za-z])\s+([A-Za-z])\b"
+)
+
+
+def _district(match: Match[str]) -> str:
+    area = (match.group(1) or match.group(3) or "").upper()
+    return POSTCODE if area in POSTCODE_AREAS else match.group(0)
+
+
+def _district_after_address(match: Match[str]) -> str:
+    if match.group(2).upper() in POSTCODE_AREAS:
+        return match.group(1) + POSTCODE
+    return match.group(0)
+
+
+def _spaced_postcode(match: Match[str]) -> str:
+    area = (match.group(1) + (match.group(2) or "")).upper()
+    return POSTCODE if area in POSTCODE_AREAS else match.group(0)
+
+
+# Emails typed a character at a time ("m a r y . o b i @ o u t l o o k . c o m"), with
+# bracketed "(at)"/"(dot)" and any top-level domain, or led by "the letter k then ...".
+SPACED_EMAIL = re.compile(r"(?<!\S)(?:[\w.+\-]\s){2,}@(?:\s[\w.\-](?!\S))+")
+BRACKETED_EMAIL = re.compile(
+    r"[\w.+\-']+\s*[\(\[]\s*at\s*[\)\]]\s*[\w\-]+(?:\s*[\(\[]\s*dot\s*[\)\]]\s*[a-z]{2,10})+", _I
+)
+LETTER_LEAD = re.compile(r"\b(?:the\s+letter\s+\w\s+(?:then\s+|and\s+then\s+)?)+\[EMAIL\]", _I)
+# Defanged ("192[.]0[.]2[.]9") and read out with tens ("two dot eighty").
+DEFANGED_IP = re.compile(
+    r"(?<![\w.])(?:\d{1,3}\s?(?:\[\.\]|\(\.\)|\[dot\]|\(dot\))\s?){3}\d{1,3}\b", _I
+)
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
+_IP_WORD_MORE = (
+    r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|ten|" + _TENS + r"|\d{1,3})"
+)
+_IP_GROUP_MORE = _IP_WORD_MORE + r"(?:[\s\-]+(?:and\s+)?" + _IP_WORD_MORE + r"){0,3}"
+IP_SPOKEN_MORE = re.compile(
+    r"\b" + _IP_GROUP_MORE + r"(?:\s*(?:\bdot\b|\bpoint\b)\s*" + _IP_GROUP_MORE + r"){3}\b", _I
+)
+# A case reference read out ("D P A dash seven Q four K dash ..."), and its end alone after
+# "ends"/"ending" ("it ends 92MD").
+_SPOKEN_SYMBOL = (r"(?:[A-Z]|zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)")
+SPOKEN_REFERENCE = re.compile(
+    r"\bD[\s.]*P[\s.]*A\b(?:[\s,]+(?:dash|hyphen|" + _SPOKEN_SYMBOL + r")\b){6,}", _I
+)
+REFERENCE_ENDING = re.compile(
+    r"\b((?:ends?|ending|finishes)(?:\s+(?:in|with))?\s*:?\s*)((?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{4})\b",
+    _I,
+)
+
+EARLY_RULES_MORE: list[Rule] = [
+    (SPACED_EMAIL, EMAIL),
+    (BRACKETED_EMAIL, EMAIL),
+    (DEFANGED_IP, IP_ADDRESS),
+    (IP_SPOKEN_MORE, IP_ADDRESS),
+    (SPOKEN_REFERENCE, REFERENCE),
+    (REFERENCE_ENDING, lambda m: m.group(1) + REFERENCE),
+    (_SPACED_POSTCODE, _spaced_postcode),
+]
+# An IPv6 address in brackets with a port ("[2001:db8::7]:8080") or with its zone ("%eth0").
+IP_AROUND = re.compile(r"\[\[IP_ADDRESS\]\](?::\d{1,5})?|\[IP_ADDRESS\]%\w+")
+
+LATE_RULES_MORE: list[Rule] = [
+    (LETTER_LEAD, EMAIL),
+    (_DISTRICT_CUED, _district),
+    (_DISTRICT_AFTER_ADDRESS, _district_after_address),
+    (_DISTRICT_IN, _district),
+    (IP_AROUND, IP_ADDRESS),
+]

@@ -323,3 +323,45 @@ def test_generated_dates(date_text: str, sentence: str) -> None:
 def test_generated_emails(address: str) -> None:
     redacted = redact(f"email {address} please")
     assert redacted == "email [EMAIL] please", redacted
+
+
+# Issue 12, generalisation: the classes behind the corpora's misses, in wordings neither
+# corpus has (so a rule written for one corpus string would not pass them).
+GENERAL_CASES = [
+    ("it's the flat above Greggs, can you send the form", "Greggs"),
+    ("we live in the cottage at the end of sandy lane, near tattenhall", "sandy lane"),
+    ("I'm at no. 27 now, please update it", "27"),
+    ("new addy is 9 plover wlk, frodsham", "plover"),
+    ("Rhif 14, Heol y Dderwen, Caernarfon", "Dderwen"),
+    ("I live in CW8 (near the station), can I drop ID off", "CW8"),
+    ("s k 1 0 4 q t is the postcode", "4 q t"),
+    ("my email is t o m . h @ e x a m p l e . c o m", "e x a m"),
+    ("ref ends 4QX7, is it with you", "4QX7"),
+    ("the IP was 203[.]0[.]113[.]7", "113"),
+    ("Olamide here, I need my file", "Olamide"),
+    ("could you tell Hope in housing I called", "Hope"),
+    ("thanks so much - tegwen", "tegwen"),
+    ("my sister is Blessing and she has my permission", "Blessing"),
+    ("he has Tourette syndrome and the school told everyone", "Tourette"),
+    ("my tendonitis flared up so I missed the appointment", "tendonitis"),
+    ("we're both on the hormone clinic list, they/them pronouns", "they/them"),
+    ("I was prosecuted for littering last year", "littering"),
+    ("our gurdwara asked for the list", "gurdwara"),
+]
+
+
+@pytest.mark.parametrize(("message", "secret"), GENERAL_CASES)
+def test_the_classes_behind_the_corpus_misses_are_redacted(message: str, secret: str) -> None:
+    assert secret.lower() not in redact(message).lower(), redact(message)
+
+
+def test_the_councils_published_contact_details_are_kept() -> None:
+    from bot.rules import council
+
+    for text in (f"is {council.DPO_EMAIL} the right address?",
+                 f"can I post it to {council.DPO_POSTAL_ADDRESS}?",
+                 f"is {council.ICO_PHONE} the ICO's number?",
+                 f"ICO address: {council.ICO_POSTAL_ADDRESS}, is that right?"):
+        assert redact(text) == text
+    # ... but a resident's own postcode that happens to be the council's is still redacted
+    assert redact("my postcode is CH65 0BE") == "my postcode is [POSTCODE]"
