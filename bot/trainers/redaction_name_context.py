@@ -87,7 +87,7 @@ _TRAILING = re.compile(r"(?:[,\-–—]|\b(?i:diolch|hwyl|ta|hun))\s*(" + _WORD 
 _ACCENTED = re.compile(r"\b[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]*[à-öø-ÿ][a-zß-öø-ÿ]*\b")
 _INTRO = re.compile(r"\b(?i:it'?s|i'?m|this\s+is|i\s+am)\s+((?:" + _CAP + r"\s+)?" + _CAP + r")\b")
 _GLUED = re.compile(r"\[NAME\]-[A-Za-zß-öø-ÿ]+|[A-Za-zß-öø-ÿ]+-\[NAME\]")
-_AFTER_NAME = re.compile(r"\[NAME\](?:\.?\s+)(" + _LOWER + r")\b")
+_AFTER_NAME = re.compile(r"\[NAME\](?:\.?\s+)(" + _LOWER + r")\b(?=(\s*(?:[.,;:!?)]|$))?)")
 _GAELIC = re.compile(r"\[NAME\]\s+(?i:an\s+t-|mac\s+|nic\s+|ó\s+|ui\s+|ní\s+|ap\s+)"
                      r"[A-Za-zß-öø-ÿ'’\-]+")
 _AND_NAME = re.compile(r"\b(" + _WORD + r")\s+(?:and|&)\s+\[NAME\]|\[NAME\]\s+(?:and|&)\s+("
@@ -113,8 +113,14 @@ def _o_name(match: Match[str]) -> str:
 
 
 def _after_name(match: Match[str]) -> str:
+    """The rest of a name beside its placeholder: a word on a name list, or a non-English
+    word that ends the clause ("[NAME] mahmood."), not text-speak that carries on the
+    sentence ("[NAME] pls send me my data")."""
     word = match.group(1)
-    if _plain(word) or is_english(word):
+    if _plain(word) or is_english(word) or word.lower() in _FAREWELLS:
+        return match.group(0)
+    ends_clause = match.group(2) is not None
+    if not (is_known_name(word) or ends_clause):
         return match.group(0)
     return NAME
 
