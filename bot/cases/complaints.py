@@ -156,7 +156,7 @@ class ComplaintStore:
         assert isinstance(session, Session)
         events = session.execute(
             select(ComplaintEvent).where(ComplaintEvent.complaint_id == row.id)
-            .order_by(ComplaintEvent.at, ComplaintEvent.id)
+            .order_by(ComplaintEvent.id)
         ).scalars().all()
         history = tuple(ComplaintHistoryEntry(e.at, e.actor, e.status, e.note) for e in events)
         return ComplaintRecord(row.id, row.conversation_id, row.text, row.status,
