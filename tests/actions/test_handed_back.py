@@ -2,9 +2,9 @@
 that staff logged or cancelled it (action_handed_back); complaints become records."""
 from __future__ import annotations
 
+from actions.handoff import ActionHandedBack, ActionRecordComplaint
 from bot.cases.complaints import NEW, ComplaintStore
 from bot.chat.handoffs import REQUEST_CANCELLED, REQUEST_LOGGED, HandoffStore
-from actions.handoff import ActionHandedBack, ActionRecordComplaint
 from tests.actions.support import SENDER_ID, make_tracker, run_action
 
 MID_REQUEST = {"request_type": "request_access", "subject": "self", "full_name": "Ann Example",

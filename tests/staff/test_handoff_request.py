@@ -7,8 +7,8 @@ import re
 
 from bot.cases.complaints import ComplaintStore
 from bot.chat.handoffs import REQUEST_CANCELLED, REQUEST_LOGGED, RETURNED, HandoffStore
-from bot.staff.audit import AccessLog
 from bot.db.engine import get_engine, make_session_factory
+from bot.staff.audit import AccessLog
 from bot.web.rasa_client import HANDED_BACK_INTENT
 from tests.staff.conftest import Console
 from tests.staff.test_handoffs import Events, open_tab, waiting_handoff
@@ -32,7 +32,8 @@ async def claimed_mid_request(console: Console, rasa):
 async def test_staff_see_the_request_so_far_in_words(signed_in: Console, rasa):
     _, handoff = await claimed_mid_request(signed_in, rasa)
     html = await signed_in.page(f"/staff/handoffs/{handoff.id}")
-    panel = html[html.index('id="request-so-far"'):html.index("</section>", html.index('id="request-so-far"'))]
+    start = html.index('id="request-so-far"')
+    panel = html[start:html.index("</section>", start)]
     assert "Subject access (a copy of their information)" in panel
     assert "Fri 2 Mar 1984" in panel and "12 High Street, Chester" in panel
     assert re.search(r'id="request-pending">Email<', panel)
