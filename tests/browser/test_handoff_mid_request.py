@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -45,8 +46,9 @@ def answer(widget: Widget, text: str, expecting: str | None = None) -> None:
     try:
         expect(widget.messages("assistant")).not_to_have_count(before,
                                                                timeout=REPLY_TIMEOUT_MS)
-    except AssertionError:
-        raise AssertionError(f"no reply to {text!r}; the chat: {widget.log.inner_text()}")
+    except AssertionError as exc:
+        raise AssertionError(f"no reply to {text!r}; the chat: {widget.log.inner_text()}") \
+            from exc
     if expecting:
         expect(widget.assistant_reply(expecting).last).to_be_visible(timeout=REPLY_TIMEOUT_MS)
 
@@ -85,6 +87,7 @@ def test_handoff_mid_request_staff_chat_hand_back_and_the_request_is_finished(
     expect(panel).to_contain_text(NAME)
     expect(panel).to_contain_text("Fri 2 Mar 1984")
     expect(staff_page.locator("#request-pending")).to_have_text("Email")
+    shoot(staff_page, "staff-chat-request-so-far-1280")
     staff_page.get_by_label("Your reply to the resident").fill(
         "Hello, this is Sam. I will hand you back to finish your request.")
     staff_page.get_by_role("button", name="Send", exact=True).click()
@@ -94,7 +97,7 @@ def test_handoff_mid_request_staff_chat_hand_back_and_the_request_is_finished(
     will_see = staff_page.locator(".will-see")
     expect(will_see).to_contain_text("Sam has left the chat")
     expect(will_see).to_contain_text("We were at: your email address.")
-    shoot(staff_page, "staff-hand-back-1280")
+    shoot(staff_page, "staff-hand-back-mid-request-1280")
     staff_page.get_by_role("button", name="Yes, hand back to the assistant").click()
 
     expect(widget.notices("handed_back")).to_contain_text("Sam has left the chat")
@@ -140,10 +143,23 @@ def test_new_console_pages_pass_axe_and_fit_the_screen(browser, hub_url, stack_s
     handoffs = HandoffStore.from_url(stack_settings.database_url)
     handoff = handoffs.request(resident, "complaint")
     handoffs.claim(handoff.id, staff_account)
+    # The request the resident was making, on Rasa's own tracker (as the form leaves it).
+    slots = {"request_type": "request_erasure", "subject": "other", "relationship": "parent",
+             "full_name": "Pat Example-Longname", "previous_names": "none",
+             "date_of_birth": "1950-01-31"}
+    request = urllib.request.Request(
+        f"{stack_settings.rasa_url}/conversations/{resident}/tracker/events"
+        f"?token={stack_settings.rasa_token}&include_events=NONE",
+        data=json.dumps([{"event": "slot", "name": k, "value": v}
+                         for k, v in slots.items()]).encode(),
+        headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
     context, page = _signed_in_page(browser, hub_url, staff_account, bypass_csp=True)
     page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
     pages = {"chat-claimed": f"/staff/handoffs/{handoff.id}",
              "hand-back": f"/staff/handoffs/{handoff.id}/hand-back",
+             "finish-request": f"/staff/handoffs/{handoff.id}/request",
              "complaints": "/staff/complaints",
              "complaint": f"/staff/complaints/{complaint.id}"}
     try:
@@ -155,5 +171,17 @@ def test_new_console_pages_pass_axe_and_fit_the_screen(browser, hub_url, stack_s
                 scroll = page.evaluate("document.documentElement.scrollWidth")
                 assert scroll <= width, (path, scroll)
             shoot(page, f"staff-{name}-{width}")
+        page.goto(hub_url + pages["chat-claimed"])
+        expect(page.locator("#request-so-far")).to_contain_text("Pat Example-Longname")
+        expect(page.locator("#request-pending")).to_have_text("Your authority to act for them")
+        # A refused answer is marked and explained, and still passes axe.
+        page.goto(hub_url + pages["finish-request"])
+        page.get_by_label("Email").fill("pat@example")
+        page.get_by_role("button", name="Log the request").click()
+        expect(page.get_by_role("alert")).to_contain_text("cannot be used yet")
+        expect(page.locator("#answer-email")).to_have_attribute("aria-invalid", "true")
+        violations = serious_violations(page, axe_source)
+        assert violations == [], ("finish-request refused", width, json.dumps(violations))
+        shoot(page, f"staff-finish-request-refused-{width}")
     finally:
         context.close()
