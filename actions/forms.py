@@ -92,7 +92,8 @@ class ValidateRequestForm(FormValidationAction):
             free_text=slot in FREE_TEXT_SLOTS | NAME_SLOTS,
         )
         if digression is not None:
-            await answer_every_question(digression.intent, text, dispatcher, domain, slot=slot)
+            await answer_every_question(digression.intent, text, dispatcher, domain, slot=slot,
+                                        conversation_id=tracker.sender_id)
             return {slot: None}
         if problem is None:
             return {**result, "failed_attempts": None}

@@ -145,8 +145,25 @@ class ActionHandedBack(Action):
         return [SlotSet("resume_request", False)]
 
 
+async def record_complaint(conversation_id: str, text: str) -> bool:
+    """Keep a complaint made in chat as a record staff work (``bot.cases.complaints``);
+    False (and a logged error) when it could not be stored."""
+    from bot.cases.complaints import ComplaintStore
+
+    text = text.strip()
+    if not text or text.startswith("/"):
+        text = "(complaint chosen with a button; see the conversation)"
+    try:
+        store = ComplaintStore.from_url(settings().database_url)
+        await asyncio.to_thread(store.record, conversation_id, text)
+    except Exception as exc:  # noqa: BLE001 (the answer already gave the DPO's details)
+        log.error("could not record a complaint: %s", type(exc).__name__)
+        return False
+    return True
+
+
 class ActionRecordComplaint(Action):
-    """Keep a complaint made in chat as a record staff work (``bot.cases.complaints``)."""
+    """Keep a complaint made in chat as a record staff work, and say so once it is kept."""
 
     def name(self) -> str:
         return "action_record_complaint"
@@ -154,16 +171,7 @@ class ActionRecordComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        from bot.cases.complaints import ComplaintStore
-
-        text = str((tracker.latest_message or {}).get("text") or "").strip()
-        if not text or text.startswith("/"):
-            text = "(complaint chosen with a button; see the conversation)"
-        try:
-            store = ComplaintStore.from_url(settings().database_url)
-            await asyncio.to_thread(store.record, tracker.sender_id, text)
-        except Exception as exc:  # noqa: BLE001 (the answer above already gave the DPO)
-            log.error("could not record a complaint: %s", type(exc).__name__)
-            return []
-        dispatcher.utter_message(text=COMPLAINT_RECORDED_TEXT)
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if await record_complaint(tracker.sender_id, text):
+            dispatcher.utter_message(text=COMPLAINT_RECORDED_TEXT)
         return []

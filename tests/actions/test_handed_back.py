@@ -90,3 +90,19 @@ async def test_a_complaint_that_cannot_be_stored_is_not_claimed_as_passed_on(dom
     tracker = make_tracker(domain, text="I want to complain", intent="make_complaint")
     outcome = await run_action(ActionRecordComplaint(), tracker, domain)
     assert outcome.texts == []
+
+
+async def test_a_complaint_made_mid_form_is_answered_and_kept(domain, case_db):
+    from actions.forms import ValidateRequestForm
+    from tests.actions.support import form_turn
+
+    text = "Why did you share my data? I want to complain about it"
+    outcome = await form_turn(
+        ValidateRequestForm(), domain, "date_of_birth", text, intent="make_complaint",
+        confidence=0.9, slots={"request_type": "request_access", "subject": "self",
+                               "full_name": "Ada Lovelace", "previous_names": "none"})
+    assert "utter_answer_make_complaint" in outcome.responses
+    assert any("Information Governance team" in t for t in outcome.texts)
+    assert outcome.slots["date_of_birth"] is None  # the question is asked again
+    [complaint] = ComplaintStore.from_url(case_db).listing()
+    assert complaint.text == text
