@@ -159,6 +159,13 @@ async def finish_request(request: web.Request) -> web.StreamResponse:
         again = request_so_far(slots, typed)
         assert again is not None
         return _show_again(request, handoff, again, f"The case was not logged: {exc}")
+    except Exception as exc:  # noqa: BLE001 (the database refused: say so, keep the answers)
+        log.error("staff could not log a case from a chat: %s", type(exc).__name__)
+        again = request_so_far(slots, typed)
+        assert again is not None
+        return _show_again(request, handoff, again,
+                           "The case could not be logged: the database did not take it. "
+                           "Nothing was saved; try again in a moment.")
     try:
         await services.db(services.handoffs.record_request_outcome, handoff.id,
                           REQUEST_LOGGED, summary.reference)
