@@ -326,7 +326,9 @@ class ChatHub:
 
         Rasa is resumed first: if it cannot be reached this raises :class:`RasaUnavailable`
         and the conversation stays with staff (otherwise the resident's next message would
-        go to a paused assistant and get no answer).
+        go to a paused assistant and get no answer). Then the assistant is told
+        (``EXTERNAL_handed_back``) and its replies are sent: where the resident was in their
+        request, and the question pending asked again.
         """
         return await self._end_handoff(
             conversation_id, returned=True, author=author,
