@@ -18,7 +18,7 @@ from actions.settings import settings
 from bot.cases.vocabulary import REQUEST_TYPES
 from bot.conversation.compound import answer_order, split_questions
 from bot.conversation.digressions import QUESTION_INTENTS, WHY_NEEDED
-from bot.conversation.wording import long_date
+from bot.conversation.wording import COMPLAINT_RECORDED_TEXT, long_date
 from bot.rules.deadlines import due_date, received_on
 
 # A second question is answered only when the model is this sure of it (the fallback
@@ -70,10 +70,12 @@ async def answer_every_question(
     domain: DomainDict,
     *,
     slot: str | None = None,
+    conversation_id: str | None = None,
 ) -> None:
     """Answer ``first`` (the whole message's intent) and any other question in ``text``, in
     the order asked. Outside a form (``slot`` None) a request mentioned beside the questions
-    is offered with a button; inside one, where a request is already being made, it is not."""
+    is offered with a button; inside one, where a request is already being made, it is not.
+    A complaint among them is also kept for staff (with ``conversation_id``)."""
     clauses = split_questions(text)
     classified: list[tuple[str | None, float]] = []
     if len(clauses) > 1:
@@ -96,6 +98,11 @@ async def answer_every_question(
             )
         else:
             await answer_question(intent, dispatcher, domain, slot=slot)
+            if intent == "make_complaint" and conversation_id is not None:
+                from actions.handoff import record_complaint
+
+                if await record_complaint(conversation_id, text):
+                    dispatcher.utter_message(text=COMPLAINT_RECORDED_TEXT)
 
 
 def _response_text(domain: DomainDict, name: str) -> str:
@@ -116,5 +123,6 @@ class ActionAnswerQuestion(Action):
     ) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         first = (message.get("intent") or {}).get("name")
-        await answer_every_question(first, message.get("text") or "", dispatcher, domain)
+        await answer_every_question(first, message.get("text") or "", dispatcher, domain,
+                                    conversation_id=tracker.sender_id)
         return []

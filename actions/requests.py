@@ -13,12 +13,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.handoff import record_handoff
 from actions.settings import case_repository, outbox, settings
+from actions.summary import request_label
 from bot.cases.new_case import NewCase
 from bot.cases.records import CaseSummary, InvalidCaseData, ReferenceTaken
 from bot.cases.repository import REFERENCE_ATTEMPTS
 from bot.cases.vocabulary import REQUEST_TYPES
 from bot.conversation.case_from_form import UnusableAnswer, new_case_from_form
 from bot.conversation.request_form import ALL_FORM_SLOTS, documents_to_send
+from bot.conversation.resume import carry_on_message, has_answers, pending_question
 from bot.conversation.wording import case_logged_message
 from bot.db.engine import database_refused
 from bot.mail.case_mail import queue_case_confirmation
@@ -28,7 +30,7 @@ from bot.rules.references import new_reference
 
 log = logging.getLogger(__name__)
 
-FORM_STATE_SLOTS = (*ALL_FORM_SLOTS, "failed_attempts")
+FORM_STATE_SLOTS = (*ALL_FORM_SLOTS, "failed_attempts", "resume_request")
 
 
 def clear_form_slots() -> list[dict[str, Any]]:
@@ -36,7 +38,11 @@ def clear_form_slots() -> list[dict[str, Any]]:
 
 
 class ActionStartRequest(Action):
-    """Start a fresh request of the kind the resident asked for, explaining its conditions."""
+    """Start a fresh request of the kind the resident asked for, explaining its conditions.
+
+    Choosing again the request that was interrupted (the resident asked for a person, say)
+    carries on with it instead: every answer is kept and the form asks what was pending.
+    """
 
     def name(self) -> str:
         return "action_start_request"
@@ -48,6 +54,11 @@ class ActionStartRequest(Action):
         request_type = intent if intent in REQUEST_TYPES else tracker.get_slot("request_type")
         if request_type not in REQUEST_TYPES:
             request_type = "request_access"
+        if request_type == tracker.get_slot("request_type") and has_answers(tracker.slots):
+            slot = pending_question(request_type, tracker.slots)
+            dispatcher.utter_message(
+                text=carry_on_message(request_label(domain, request_type), slot))
+            return [SlotSet("failed_attempts", None)]
         dispatcher.utter_message(response=f"utter_explain_{request_type}")
         return [*clear_form_slots(), SlotSet("request_type", request_type)]
 

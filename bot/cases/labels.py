@@ -83,6 +83,7 @@ DETAIL_LABELS: dict[str, str] = {
 
 # Choices the form offers whose own label speaks as the resident ("My child").
 _STAFF_CHOICES: dict[str, dict[str, str]] = {
+    "subject": {"self": "The resident", "other": "Someone else (the resident acts for them)"},
     "relationship": {"child": "Their child", "parent": "Their parent",
                      "partner": "Their partner", "client": "Their client",
                      "relative": "A relative", "other": "Someone else"},
@@ -106,6 +107,13 @@ HANDOFF_STATUSES: dict[str, str] = {
     "claimed": "With a member of staff",
     "closed": "Closed",
     "returned": "Handed back to the assistant",
+}
+
+# Complaints made in chat (bot/cases/complaints.py).
+COMPLAINT_STATUSES: dict[str, str] = {
+    "new": "New",
+    "in_progress": "Being looked into",
+    "resolved": "Resolved",
 }
 
 # Intents staff see in a transcript ("what the assistant understood").
@@ -169,6 +177,10 @@ def handoff_status(status: str, claimed_by: str | None = None) -> str:
     if status == "claimed" and claimed_by:
         return f"With {claimed_by}"
     return HANDOFF_STATUSES.get(status, _words(status))
+
+
+def complaint_status(status: str) -> str:
+    return COMPLAINT_STATUSES.get(status, _words(status))
 
 
 def day_label(day: date | None, empty: str = "—") -> str:

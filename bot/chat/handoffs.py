@@ -23,6 +23,8 @@ from bot.db.base import Base, UTCDateTime
 from bot.db.engine import get_engine, make_session_factory, session_scope
 
 HANDOFFS_TABLE = "dpa_handoffs"
+# What staff did with the resident's request during a handoff (Handoff.request_outcome).
+REQUEST_LOGGED, REQUEST_CANCELLED = "logged", "cancelled"
 WAITING, CLAIMED, CLOSED, RETURNED = "waiting", "claimed", "closed", "returned"
 # The widget's names for who has the conversation (docs/chat-protocol.md).
 ASSISTANT_MODE, WAITING_MODE, STAFF_MODE = "assistant", "waiting", "staff"
@@ -43,6 +45,11 @@ class Handoff(Base):
     # When the resident was told nobody could answer now and offered a call back (staff
     # console: outside staffed hours, or unclaimed for too long); None until then.
     callback_offered_at: Mapped[datetime | None] = Column(UTCDateTime(), nullable=True)
+    # What staff did with the request the resident was making when they asked for a person:
+    # ``logged`` (under ``request_reference``) or ``cancelled``; None when they left it to
+    # the assistant (which then carries on with it after a hand back).
+    request_outcome: Mapped[str | None] = Column(String(16), nullable=True)
+    request_reference: Mapped[str | None] = Column(String(16), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -56,11 +63,14 @@ class HandoffRecord:
     claimed_at: datetime | None
     closed_at: datetime | None
     callback_offered_at: datetime | None = None
+    request_outcome: str | None = None
+    request_reference: str | None = None
 
     @classmethod
     def from_model(cls, row: Handoff) -> HandoffRecord:
         return cls(row.id, row.conversation_id, row.reason, row.status, row.requested_at,
-                   row.claimed_by, row.claimed_at, row.closed_at, row.callback_offered_at)
+                   row.claimed_by, row.claimed_at, row.closed_at, row.callback_offered_at,
+                   row.request_outcome, row.request_reference)
 
 
 class HandoffNotOpen(Exception):
@@ -153,11 +163,41 @@ class HandoffStore:
             )
             return bool(result.rowcount)
 
+    def record_request_outcome(
+        self, handoff_id: int, outcome: str, reference: str | None = None
+    ) -> HandoffRecord:
+        """Staff logged (``reference``) or cancelled the resident's request in this handoff;
+        only while it is claimed (HandoffNotOpen otherwise)."""
+        if outcome not in (REQUEST_LOGGED, REQUEST_CANCELLED):
+            raise ValueError(f"unknown request outcome {outcome!r}")
+        with session_scope(self._sessions, write=True) as session:
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.status == CLAIMED)
+                .values(request_outcome=outcome, request_reference=reference)
+            )
+            if not result.rowcount:
+                raise HandoffNotOpen(handoff_id)
+            return HandoffRecord.from_model(session.get(Handoff, handoff_id))
+
+    def latest(self, conversation_id: str) -> HandoffRecord | None:
+        """The conversation's most recent handoff (open or ended), if any."""
+        handoffs = self.for_conversation(conversation_id)
+        return handoffs[-1] if handoffs else None
+
+    def waiting_count(self) -> int:
+        """How many conversations wait for a person now (the console's live count)."""
+        with session_scope(self._sessions) as session:
+            rows = session.execute(
+                select(Handoff.id).where(Handoff.status == WAITING)
+            ).all()
+            return len(rows)
+
     def for_conversation(self, conversation_id: str) -> list[HandoffRecord]:
         with session_scope(self._sessions) as session:
             rows = session.execute(
                 select(Handoff).where(Handoff.conversation_id == conversation_id)
-                .order_by(Handoff.requested_at)
+                .order_by(Handoff.requested_at, Handoff.id)
             ).scalars().all()
             return [HandoffRecord.from_model(row) for row in rows]
 

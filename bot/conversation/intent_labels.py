@@ -45,9 +45,10 @@ INTENT_LABELS: dict[str, str] = {
     "skip": "Skip",
 }
 
-# Intents never offered as a guess: they mean nothing without context.
+# Intents never offered as a guess: they mean nothing without context (or, like
+# EXTERNAL_handed_back, are injected by the hub and never typed).
 NOT_SUGGESTED = frozenset({"nlu_fallback", "inform", "affirm", "deny", "skip", "cancel",
-                           "out_of_scope"})
+                           "out_of_scope", "EXTERNAL_handed_back"})
 
 
 def label(intent: str) -> str:

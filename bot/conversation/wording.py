@@ -28,6 +28,11 @@ HANDOFF_QUEUED_TEXT = (
 )
 
 
+COMPLAINT_RECORDED_TEXT = (
+    "I've passed your complaint to the council's Information Governance team, who will "
+    "look into it."
+)
+
 def long_date(day: date) -> str:
     """'Monday 4 January 2027': unambiguous for UK readers, no leading zero."""
     return f"{day:%A} {day.day} {day:%B %Y}"

@@ -1,5 +1,8 @@
 """Every table of the product on one metadata (what Alembic compares and migrates)."""
-from bot.cases import status_limits  # noqa: F401  (registers dpa_status_check_attempts on Base)
+from bot.cases import (
+    complaints,  # noqa: F401  (registers dpa_complaints, dpa_complaint_events)
+    status_limits,  # noqa: F401  (registers dpa_status_check_attempts on Base)
+)
 from bot.chat import (
     handoffs,  # noqa: F401  (registers dpa_handoffs on Base)
     transcripts,  # noqa: F401  (registers dpa_transcript_messages on Base)

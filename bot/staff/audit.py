@@ -27,6 +27,14 @@ HANDOFF_VIEW, HANDOFF_CLAIM, HANDOFF_RELEASE = "handoff_view", "handoff_claim", 
 HANDOFF_HAND_BACK, HANDOFF_CLOSE, HANDOFF_MESSAGE = (
     "handoff_hand_back", "handoff_close", "handoff_message"
 )
+# Staff logged (detail: the case reference) or cancelled the resident's request in a chat.
+HANDOFF_REQUEST_LOGGED, HANDOFF_REQUEST_CANCELLED = (
+    "handoff_request_logged", "handoff_request_cancelled"
+)
+# Complaints made in chat: a complaint viewed, its state changed (target complaint:ID).
+COMPLAINT_LIST, COMPLAINT_VIEW, COMPLAINT_CHANGE = (
+    "complaint_list", "complaint_view", "complaint_change"
+)
 ACCOUNT_CREATED, ACCOUNT_DISABLED, ACCOUNT_ENABLED, ACCOUNT_UNLOCKED = (
     "account_created", "account_disabled", "account_enabled", "account_unlocked"
 )

@@ -22,8 +22,11 @@ from bot.staff.views import (
     case_actions,
     case_work,
     cases,
+    complaints,
     dashboard,
+    handoff_request,
     handoffs,
+    live,
     sign_in,
     training_evaluate,
     training_inbox,
@@ -61,6 +64,7 @@ async def _stop_evaluation(app: web.Application) -> None:
 def add_staff_console(app: web.Application) -> None:
     app.cleanup_ctx.append(_services)
     app.middlewares.append(staff_gate)
+    app.middlewares.append(live.count_waiting)  # after the gate: it needs the account
     # aiohttp 3.9 writes Signal[Callable[...]] but aiosignal 1.4's Signal is generic in the
     # callbacks' arguments, so mypy expects callbacks that take a callback: a typing mismatch.
     app.on_response_prepare.append(add_security_headers)  # type: ignore[arg-type]
@@ -69,6 +73,7 @@ def add_staff_console(app: web.Application) -> None:
     app[TRAINERS_KEY] = TrainerTools(app[SETTINGS_KEY])
     app[EVALUATION_KEY] = EvaluationJob(
         log_path=app[SETTINGS_KEY].var_dir / "evaluate" / "evaluate.log")
-    for module in (sign_in, dashboard, cases, case_actions, case_work, handoffs, accounts,
+    for module in (sign_in, dashboard, cases, case_actions, case_work, handoffs,
+                   handoff_request, complaints, live, accounts,
                    training_inbox, training_stories, training_evaluate):
         module.add_routes(app)

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from bot.cases.complaints import ComplaintStore
 from bot.cases.repository import CaseRepository
 from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import TranscriptStore
@@ -51,6 +52,7 @@ class StaffServices:
     access_log: AccessLog
     cases: CaseRepository
     handoffs: HandoffStore
+    complaints: ComplaintStore
     transcripts: TranscriptStore
     hours: StaffedHours
     now: Now
@@ -77,6 +79,7 @@ class StaffServices:
             access_log=AccessLog(sessions, now=now),
             cases=CaseRepository(sessions, nation=settings.council_nation, now=now),
             handoffs=HandoffStore(sessions, now=now),
+            complaints=ComplaintStore(sessions, now=now),
             transcripts=TranscriptStore(sessions),
             hours=StaffedHours.parse(settings.staff_hours, settings.council_nation),
             now=now,

@@ -47,7 +47,7 @@ from bot.chat.transcripts import (
     message_payload,
 )
 from bot.web import notices
-from bot.web.rasa_client import RasaClient, Reply
+from bot.web.rasa_client import HANDED_BACK_INTENT, RasaClient, RasaUnavailable, Reply
 from bot.web.relay import RETRY_FIRST_SECONDS, Outbound, TurnRelay
 
 log = logging.getLogger(__name__)
@@ -326,7 +326,9 @@ class ChatHub:
 
         Rasa is resumed first: if it cannot be reached this raises :class:`RasaUnavailable`
         and the conversation stays with staff (otherwise the resident's next message would
-        go to a paused assistant and get no answer).
+        go to a paused assistant and get no answer). Then the assistant is told
+        (``EXTERNAL_handed_back``) and its replies are sent: where the resident was in their
+        request, and the question pending asked again.
         """
         return await self._end_handoff(
             conversation_id, returned=True, author=author,
@@ -354,7 +356,23 @@ class ChatHub:
                     conv, [NewMessage(SYSTEM, text, kind=kind, author=author)]
                 )
                 await self._set_mode(conv, ASSISTANT_MODE)
+                if returned:
+                    await self._carry_on(conv)
             return record
+
+    async def _carry_on(self, conv: _Conversation) -> None:
+        """After a hand back, let the assistant say where the resident was and ask its
+        pending question (``EXTERNAL_handed_back``). The handoff has ended by then; if Rasa
+        fails now, the resident's next message reaches the resumed assistant as usual."""
+        try:
+            replies = await self.rasa.trigger(conv.id, HANDED_BACK_INTENT)
+        except RasaUnavailable as exc:
+            log.warning("the assistant did not carry on after a hand back: %s", exc)
+            return
+        if replies:
+            await self._store_and_send(
+                conv, [NewMessage(ASSISTANT, r.text, buttons=r.buttons) for r in replies]
+            )
 
     # -- lifecycle -----------------------------------------------------------------------
 

@@ -31,6 +31,9 @@ RESUME_EVENTS = [{"event": "resume"}, {"event": "action", "name": "action_listen
 # What the hub appends to wait for a turn in progress (see RasaClient.tracker): an event
 # that changes no prediction, and says who added it.
 CATCH_UP_EVENT = {"event": "agent", "text": "dpa hub: catching up after an outage"}
+# The intent the hub injects once staff handed a conversation back (domain.yml): the
+# assistant says where the resident was and carries on with their request.
+HANDED_BACK_INTENT = "EXTERNAL_handed_back"
 
 
 class RasaUnavailable(Exception):
@@ -102,6 +105,21 @@ class RasaClient:
         )
         params = {"token": self._token, "include_events": "NONE"}
         await self._post(url, RESUME_EVENTS, params=params)
+
+    async def trigger(self, conversation_id: str, intent: str) -> list[Reply]:
+        """Inject an intent nobody typed (``EXTERNAL_handed_back``) and run the turn it starts
+        (Rasa's ``trigger_intent``); the assistant's replies in order."""
+        url = (f"{self._base}/conversations/{quote(conversation_id, safe='')}"
+               "/trigger_intent")
+        params = {"token": self._token, "include_events": "NONE"}
+        body = await self._post(url, {"name": intent}, params=params)
+        messages = body.get("messages") if isinstance(body, dict) else None
+        return parse_replies(messages if messages is not None else [])
+
+    async def append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
+        """Append events to a conversation's tracker (slots the staff console changed)."""
+        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        await self._post(url, events, params={"token": self._token, "include_events": "NONE"})
 
     async def tracker(self, conversation_id: str, *, after_turns: bool) -> dict[str, Any]:
         """The conversation's tracker with every event.

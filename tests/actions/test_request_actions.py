@@ -96,7 +96,8 @@ def cleared(outcome: Outcome) -> set[str]:
 @pytest.mark.parametrize("request_type", REQUEST_TYPES)
 async def test_start_takes_the_request_type_from_the_intent_and_explains_it(domain, request_type):
     leftovers = {slot: "old answer" for slot in FORM_STATE_SLOTS}
-    tracker = make_tracker(domain, slots={**leftovers, "request_type": "request_erasure"},
+    other = "request_access" if request_type != "request_access" else "request_erasure"
+    tracker = make_tracker(domain, slots={**leftovers, "request_type": other},
                            text="I want to make a request", intent=request_type,
                            confidence=0.97)
     outcome = await run_action(ActionStartRequest(), tracker, domain)
@@ -105,6 +106,22 @@ async def test_start_takes_the_request_type_from_the_intent_and_explains_it(doma
     assert outcome.slots["request_type"] == request_type
     assert set(FORM_STATE_SLOTS) <= cleared(outcome)  # every answer and the failure count
     assert {"confirmed", "change_field", "failed_attempts", "email"} <= cleared(outcome)
+
+
+async def test_choosing_the_interrupted_request_again_carries_on_with_every_answer(domain):
+    answers = {"subject": "self", "full_name": "Ann Example", "previous_names": "none",
+               "date_of_birth": "1984-03-02", "address": "12 High Street, Chester",
+               "postcode": "CH1 1AA"}
+    tracker = make_tracker(domain, slots={**answers, "request_type": "request_access",
+                                          "failed_attempts": 1},
+                           text="I want a copy of my data", intent="request_access")
+    outcome = await run_action(ActionStartRequest(), tracker, domain)
+    assert outcome.responses == []  # no explanation again: it carries on
+    [said] = outcome.texts
+    assert said.endswith("We were at: your email address.")
+    assert "Your answers so far are kept" in said
+    assert not set(answers) & cleared(outcome)  # nothing forgotten
+    assert outcome.slots == {"failed_attempts": None}
 
 
 async def test_start_keeps_the_request_type_already_chosen_for_other_intents(domain):

@@ -94,7 +94,9 @@ def test_live_handoff_claim_chat_both_ways_and_hand_back(page: Page, hub_url, st
     widget.send("I would like my housing records")
     expect(transcript).to_contain_text("I would like my housing records")
 
-    staff_page.get_by_role("button", name="Hand back to the assistant").click()
+    staff_page.get_by_role("link", name="Hand back to the assistant…").click()
+    expect(staff_page.get_by_role("heading", name="What the resident will see")).to_be_visible()
+    staff_page.get_by_role("button", name="Yes, hand back to the assistant").click()
     expect(staff_page).to_have_url(re.compile(r"/staff/handoffs$"))
     expect(widget.notices("handed_back")).to_contain_text("Sam has left the chat")
     # The assistant answers again (what it answers is the dialogue's business, not the console's).

@@ -102,6 +102,11 @@ class StandInRasa:
     server: TestServer | None = None
     actions_down: bool = False
     trackers: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    # Slots per conversation (set by ``slot`` events, as Rasa's tracker keeps them), and the
+    # intents injected with trigger_intent, answered with ``trigger_replies``.
+    slots: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+    triggered: list[tuple[str, str]] = field(default_factory=list)
+    trigger_replies: list[dict[str, Any]] = field(default_factory=list)
     _running: asyncio.Event = field(default_factory=asyncio.Event)
     _locks: dict[str, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
     _port: int | None = None
@@ -113,6 +118,7 @@ class StandInRasa:
         app.router.add_post("/webhooks/rest/webhook", self._webhook)
         app.router.add_get("/conversations/{conversation_id}/tracker", self._tracker)
         app.router.add_post("/conversations/{conversation_id}/tracker/events", self._events)
+        app.router.add_post("/conversations/{conversation_id}/trigger_intent", self._trigger)
         app.router.add_post("/model/parse", self._parse)
         return app
 
@@ -159,7 +165,7 @@ class StandInRasa:
         return {
             "sender_id": sender,
             "paused": sender in self.paused,
-            "slots": {"requested_slot": slot},
+            "slots": {**self.slots[sender], "requested_slot": slot},
             "active_loop": {"name": "request_form"} if slot else {},
             "events": list(self.trackers[sender]),
         }
@@ -225,7 +231,22 @@ class StandInRasa:
                 self.events.append((conversation_id, body, dict(request.query)))
             if any(e.get("event") == "resume" for e in event):
                 self.paused.discard(conversation_id)
+            for e in event:
+                if e.get("event") == "slot":
+                    self.slots[conversation_id][e["name"]] = e.get("value")
             return web.json_response(self.tracker_state(conversation_id))
+
+    async def _trigger(self, request: web.Request) -> web.Response:
+        """Rasa's trigger_intent: an intent nobody typed; the turn's replies as messages."""
+        if request.query.get("token") != TOKEN:
+            return web.json_response({"status": "failure"}, status=401)
+        await self._running.wait()
+        if self.status != 200:
+            return web.json_response({"error": "stand-in failure"}, status=self.status)
+        conversation_id = request.match_info["conversation_id"]
+        self.triggered.append((conversation_id, (await request.json())["name"]))
+        return web.json_response({"tracker": self.tracker_state(conversation_id),
+                                  "messages": list(self.trigger_replies)})
 
     async def _parse(self, request: web.Request) -> web.Response:
         """Rasa's /model/parse: the scripted intent for a text (nlu_fallback when unknown)."""

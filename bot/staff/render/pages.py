@@ -14,6 +14,7 @@ NAV = (
     ("/staff", "Dashboard", roles.CASES),
     ("/staff/cases", "Cases", roles.CASES),
     ("/staff/handoffs", "Live chats", roles.HANDOFFS),
+    ("/staff/complaints", "Complaints", roles.CASES),
     ("/staff/training", "Training", roles.TRAINING),
     ("/staff/training/evaluate", "Retrain and evaluate", roles.TRAINING),
     ("/staff/accounts", "Accounts", roles.ACCOUNTS),
@@ -25,7 +26,8 @@ def _nav(request: web.Request, role: str) -> list[dict[str, Any]]:
     under = [href for href, _, _ in NAV if request.path == href
              or (href != "/staff" and request.path.startswith(href + "/"))]
     here = max(under, key=len) if under else None
-    return [{"href": href, "label": label, "current": href == here}
+    return [{"href": href, "label": label, "current": href == here,
+             "live_count": href == "/staff/handoffs"}
             for href, label, permission in NAV if roles.allowed(role, permission)]
 
 
@@ -42,6 +44,7 @@ def page(request: web.Request, template: str, *, title: str, status: int = 200,
                   nav=_nav(request, account.role) if account is not None else [],
                   flash=flash, error=error,
                   refresh_seconds=int(refresh_seconds) if refresh_seconds else None,
+                  waiting_count=request.get("waiting_count"),
                   **context)
     return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
 

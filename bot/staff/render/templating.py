@@ -56,6 +56,7 @@ def _environment() -> Environment:
         answer_label=labels.answer_label, answer_value=labels.answer_value,
         intent_label=labels.intent_label, handoff_reason=labels.handoff_reason,
         handoff_status=labels.handoff_status, yes_no=labels.yes_no,
+        complaint_status=labels.complaint_status,
         urgency=urgency, due_words=due_words,
     )
     environment.globals.update(PREFIX=PREFIX)

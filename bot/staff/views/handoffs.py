@@ -22,16 +22,14 @@ from bot.staff.auth.security import PREFIX, require, wants_json
 from bot.staff.render.pages import message_page, page, see_other
 from bot.staff.services import STAFF_KEY
 from bot.staff.sse import EventStream
+from bot.staff.views.handoff_common import TEAM, author_name
+from bot.staff.views.handoff_common import find_handoff as _handoff
+from bot.staff.views.handoff_request import request_panel
 from bot.web.keys import HUB_KEY
 from bot.web.rasa_client import RasaUnavailable
 
-TEAM = "Information Governance"
 QUEUE_POLL_SECONDS = 2.0
 MAX_STAFF_MESSAGE = 2000
-
-
-def author_name(request: web.Request) -> str:
-    return f"{request['staff'].account.display_name} ({TEAM})"
 
 
 def minutes_since(moment: datetime, now: datetime) -> int:
@@ -100,18 +98,6 @@ async def queue_stream(request: web.Request) -> web.StreamResponse:
     return stream.response
 
 
-async def _handoff(request: web.Request) -> HandoffRecord:
-    services = request.app[STAFF_KEY]
-    try:
-        handoff_id = int(request.match_info["handoff_id"])
-    except ValueError:
-        raise web.HTTPNotFound(text="There is no such conversation.") from None
-    handoff = await services.db(services.handoffs.get, handoff_id)
-    if handoff is None:
-        raise web.HTTPNotFound(text="There is no such conversation.")
-    return handoff
-
-
 @require(roles.HANDOFFS)
 async def conversation_page(request: web.Request) -> web.Response:
     services = request.app[STAFF_KEY]
@@ -122,14 +108,17 @@ async def conversation_page(request: web.Request) -> web.Response:
     waited = waited_words(minutes_since(handoff.requested_at, services.now()))
     mine = handoff.status == CLAIMED and handoff.claimed_by == request["staff"].account.username
     flashes = {"claimed": "You have joined the chat. The resident has been told.",
-               "released": "The conversation is back in the queue."}
+               "released": "The conversation is back in the queue.",
+               "request_cancelled": "The request was cancelled: nothing was logged, and the "
+                                    "assistant will not carry on with it."}
     flash = flashes.get(request.query.get("done", ""))
     return page(request, "handoff.html", title=f"Live chat {handoff.id}", flash=flash,
                 handoff=handoff, history=history, waited=waited, mine=mine,
                 waiting=handoff.status == WAITING, claimed=handoff.status == CLAIMED,
                 resident_connected=request.app[HUB_KEY].resident_connected(
                     handoff.conversation_id),
-                max_message=MAX_STAFF_MESSAGE, intent_labels=json.dumps(intent_labels()))
+                max_message=MAX_STAFF_MESSAGE, intent_labels=json.dumps(intent_labels()),
+                request_panel=await request_panel(request, handoff))
 
 
 @require(roles.HANDOFFS)

@@ -195,7 +195,37 @@
     });
   }
 
+  /* -- on every page: chats waiting (navigation, title), the dashboard's figures ------- */
+  function startLive(nav) {
+    var badge = document.getElementById("nav-waiting");
+    var announce = document.getElementById("live-announce");
+    var baseTitle = nav.getAttribute("data-title") || document.title;
+    var last = null;
+    var source = new EventSource(nav.getAttribute("data-live"));
+    source.addEventListener("live", function (event) {
+      var data = JSON.parse(event.data);
+      if (typeof data.waiting === "number" && badge) {
+        var words = data.waiting + " waiting";
+        badge.textContent = words;
+        badge.hidden = data.waiting === 0;
+        document.title = (data.waiting ? "(" + words + ") " : "") + baseTitle;
+        if (last !== null && data.waiting > last && announce) {
+          announce.textContent = data.waiting === 1 ? "A chat is waiting for a person."
+            : data.waiting + " chats are waiting for a person.";
+        }
+        last = data.waiting;
+      }
+      Object.keys(data.tiles || {}).forEach(function (key) {
+        var tile = document.querySelector('[data-tile="' + key + '"]');
+        if (tile) tile.textContent = String(data.tiles[key]);
+      });
+    });
+    source.addEventListener("signed_out", function () { source.close(); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var nav = document.getElementById("console-nav");
+    if (nav && nav.hasAttribute("data-live") && document.getElementById("nav-waiting") && window.EventSource) startLive(nav);
     var queue = document.getElementById("queue-table");
     if (queue && window.EventSource) startQueue(queue);
     var conversation = document.getElementById("conversation");
