@@ -99,7 +99,8 @@ def test_influential_slots_follow_the_domain(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert influential_slots(domain) == {"a", "c"}
-    assert influential_slots(DOMAIN) == set()  # every slot here is filled by the forms
+    # The forms fill every slot but one: whether a request resumes after a hand-back.
+    assert influential_slots(DOMAIN) == {"resume_request"}
 
 
 def test_append_refuses_a_file_whose_last_section_is_not_stories(tmp_path: Path) -> None:
