@@ -41,6 +41,19 @@ STILL_UNAVAILABLE_TEXT = (
     "The assistant is still unavailable. This message is kept too and will be answered, in "
     "order, when it is back."
 )
+# The assistant answered but the database refused to store its reply (locked past the
+# busy timeout, read-only, full): the reply is in Rasa's tracker and is shown once it is
+# stored. Not kept (the database is refusing writes); nothing here claims a handoff.
+REPLY_NOT_SAVED_TEXT = (
+    "The assistant has answered your message, but our system could not save the answer just "
+    "now, so it is not shown yet. Your message is kept, and the answer will appear here as "
+    "soon as it is saved."
+)
+# The same, catching up on kept messages.
+NOT_SAVED_TEXT = (
+    "Our system could not save this conversation just now. Your messages are kept and will "
+    "be answered, in order, as soon as it can."
+)
 # The hub itself failed during a turn (not an outage of the assistant).
 TURN_FAILED_TEXT = (
     "Sorry, something went wrong with this chat. Your message is kept. If your question "
