@@ -101,13 +101,20 @@ def resend_text(missed: list[str], question: str | None) -> str:
     )
 
 
-def queued_text(position: int, wait_seconds: float) -> str:
-    """Honest about overload: the resident's place and a rough wait (recent turn times)."""
+def queued_text(position: int, wait_seconds: float, still: bool = False) -> str:
+    """Honest about overload: the resident's place and a rough wait (recent turn times);
+    ``still``: the wait given before has passed and they are still waiting."""
     if wait_seconds < 60:
         wait = f"about {max(5, 5 * round(wait_seconds / 5))} seconds"
     else:
         minutes = round(wait_seconds / 60)
         wait = "about a minute" if minutes <= 1 else f"about {minutes} minutes"
+    if still:
+        return (
+            "Sorry, this is taking longer than we thought. You are still in the queue "
+            f"(now number {position}). Your message is kept and will be answered in turn, "
+            f"in {wait}."
+        )
     return (
         "Many people are using the assistant right now, so you are in a queue "
         f"(number {position}). Your message is kept and will be answered in turn, in {wait}."

@@ -133,7 +133,7 @@ class TurnRelay:
         mode = ASSISTANT_MODE
         try:
             try:
-                async with self.queue.turn(lambda p, w: self._queued(conv, p, w)):
+                async with self.queue.turn(lambda p, w, still: self._queued(conv, p, w, still)):
                     started = self._clock()
                     replies = await hub.rasa.send(conv.id, out.text, metadata)
                     self.queue.record(self._clock() - started)
@@ -181,9 +181,10 @@ class TurnRelay:
             # The assistant may have handed the conversation to staff during this turn.
             await hub._set_mode(conv, mode)
 
-    async def _queued(self, conv: _Conversation, position: int, wait: float) -> None:
+    async def _queued(self, conv: _Conversation, position: int, wait: float,
+                      still: bool) -> None:
         await self.hub._broadcast(conv, {"type": "notice", "kind": notices.QUEUED,
-                                         "text": notices.queued_text(position, wait)})
+                                         "text": notices.queued_text(position, wait, still)})
 
     # -- outages -------------------------------------------------------------------------
 

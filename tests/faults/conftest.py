@@ -2,20 +2,27 @@
 
 Separate from the session-wide stack of ``tests/conftest.py`` (that one must stay healthy):
 its own var directory, database, ports and secrets, and short timeouts given to the parts
-by configuration (``FAULT_SETTINGS``). ``dpa run``'s supervisor does not run here: a test
-that kills a part restarts it itself (:meth:`FaultStack.restart`).
+by configuration (``FAULT_SETTINGS``). One stack serves the whole folder, the assistant's
+faults and the database's alike (starting Rasa is most of the suite's time): its database
+lives in a small tmpfs of its own when the tests run as root, so the disk can be filled
+(``tests/faults/database_fixtures.py`` has the database faults). ``dpa run``'s supervisor
+does not run here: a test that kills a part restarts it itself (:meth:`FaultStack.restart`);
+``test_runner.py`` tests ``dpa run`` itself.
 
-Generic on purpose: tests for other faults (the database's) use :class:`FaultStack` and
-:class:`Resident` too, or their own fixtures.
+Generic on purpose: :class:`FaultStack`, :class:`Resident` and :class:`Officer` serve every
+test here.
 """
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import json
 import os
+import re
 import signal
-import socket
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +32,18 @@ import aiohttp
 import pytest
 
 from bot.config import Settings, load_settings
+from bot.db.engine import get_engine, make_session_factory
 from bot.db.schema import upgrade_database
 from bot.rasa.stack import Service, Stack, answers, build_services
 from bot.rasa.training import ensure_trained, model_path
+from bot.staff.auth.accounts import AccountStore, hash_password
+from tests.conftest import stack_environment
+from tests.faults.database_fixtures import FAST, mount_tmpfs, unmount
 
 # Short enough that the whole folder runs in a few minutes, long enough for a real turn.
 FAULT_SETTINGS = {
+    "CHAT_ALLOWED_ORIGINS": "self",
+    **FAST,  # the database's busy timeout, the outbox's replay and /health's degraded
     "CHAT_RASA_TIMEOUT_SECONDS": "3",
     "CHAT_OUTAGE_CONTACT_SECONDS": "20",
     "CHAT_RETRY_MAX_SECONDS": "2",
@@ -42,12 +55,6 @@ START_TIMEOUT = 420  # Rasa loading the model on a busy two-core machine
 RESTART_TIMEOUT = 240
 # The names of the parts, as build_services names them.
 ACTION_SERVER, RASA, WEB_APP = "action server", "rasa server", "web app"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -130,49 +137,47 @@ class FaultStack:
                 self.restart(service.name)
 
 
-def _fault_settings(var_dir: Path) -> tuple[Settings, dict[str, str]]:
-    """Settings for a stack of our own: read with these variables set, then put back."""
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
-    overrides = {
-        "DPA_VAR_DIR": str(var_dir),
-        "CHAT_ALLOWED_ORIGINS": "self",
-        "DATABASE_URL": f"sqlite:///{var_dir / 'dpa.sqlite3'}",
-        "RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTION_PORT']}",
-        **{name: str(port) for name, port in ports.items()},
-        **FAULT_SETTINGS,
-    }
-    saved = {name: os.environ.get(name) for name in overrides}
-    os.environ.update(overrides)
-    try:
-        return load_settings(), overrides
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+@pytest.fixture(scope="package")
+def db_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, bool]]:
+    """Where the database lives, and whether it is a small tmpfs of its own."""
+    directory = tmp_path_factory.mktemp("database")
+    mounted = mount_tmpfs(directory)
+    yield directory, mounted
+    if mounted:
+        unmount(directory)
 
 
 @pytest.fixture(scope="package")
-def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack]:
-    """A real stack (trained model, Rasa, action server, web app) for this folder's tests."""
-    settings, overrides = _fault_settings(tmp_path_factory.mktemp("fault-var"))
-    model_dir = settings.model_dir
-    ensure_trained(model_dir)
-    upgrade_database(settings.database_url)
-    services = build_services(settings, model_path(model_dir))
-    for service in services:  # the parts read the short timeouts from their environment
-        service.env = {**service.env, **overrides}
-    stack = Stack(services, settings.var_dir / "logs")
-    stack.start(timeout=START_TIMEOUT)
-    faults = FaultStack(stack, settings)
+def fault_stack(
+    tmp_path_factory: pytest.TempPathFactory, db_dir: tuple[Path, bool]
+) -> Iterator[FaultStack]:
+    """A real stack (trained model, Rasa, action server, web app) for this folder's tests.
+
+    The parts read the short timeouts from the environment ``stack_environment`` sets for
+    the folder's duration (a part restarted by a test reads them too)."""
+    environment = stack_environment(tmp_path_factory.mktemp("fault-var"),
+                                    db_dir[0] / "dpa.sqlite3", FAULT_SETTINGS)
+    settings = next(environment)
     try:
-        yield faults
+        ensure_trained(load_settings().model_dir)
+        upgrade_database(settings.database_url)
+        stack = Stack(build_services(settings, model_path(settings.model_dir)),
+                      settings.var_dir / "logs")
+        stack.start(timeout=START_TIMEOUT)
+        faults = FaultStack(stack, settings)
+        try:
+            yield faults
+        finally:
+            for name in list(faults.frozen):
+                faults.thaw(name)  # a stopped process ignores SIGTERM until continued
+            stack.stop()
     finally:
-        for name in list(faults.frozen):
-            faults.thaw(name)  # a stopped process ignores SIGTERM until continued
-        stack.stop()
+        environment.close()  # the environment put back
+
+
+@pytest.fixture
+def fault_settings(fault_stack: FaultStack) -> Settings:
+    return fault_stack.settings
 
 
 @pytest.fixture
@@ -266,3 +271,51 @@ async def residents(healthy_stack: FaultStack):
     for resident in opened:
         await resident.ws.close()
     await client.close()
+
+
+# -- a member of staff at the console ------------------------------------------------------
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
+OFFICER, OFFICER_PASSWORD = "fault-officer", "a long enough password for the faults"
+
+
+@dataclass
+class Officer:
+    """A member of staff signed in to the real console (cookies and CSRF as a browser)."""
+
+    base_url: str
+    opener: urllib.request.OpenerDirector
+    csrf: str = ""
+
+    @classmethod
+    def sign_in(cls, stack: FaultStack) -> Officer:
+        accounts = AccountStore(make_session_factory(get_engine(stack.settings.database_url)))
+        if not accounts.count():
+            accounts.create(OFFICER, hash_password(OFFICER_PASSWORD), role="staff",
+                            display_name="Fault Officer")
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        officer = cls(stack.base_url, opener)
+        officer.page("/staff/login")
+        form = urllib.parse.urlencode({"username": OFFICER, "password": OFFICER_PASSWORD,
+                                       "csrf_token": officer.csrf}).encode()
+        with opener.open(f"{stack.base_url}/staff/login", data=form, timeout=30) as signed:
+            assert signed.status == 200 and "/staff/login" not in signed.url, signed.url
+        return officer
+
+    def page(self, path: str) -> str:
+        with self.opener.open(f"{self.base_url}{path}", timeout=30) as response:
+            text = response.read().decode()
+        if match := CSRF_META.search(text):
+            self.csrf = match.group(1) or self.csrf
+        return text
+
+    def handoff_queue(self) -> list[dict[str, Any]]:
+        """The live-chat queue as the console's JSON API shows it."""
+        with self.opener.open(f"{self.base_url}/staff/api/handoffs", timeout=30) as response:
+            return json.loads(response.read())["queue"]
+
+
+@pytest.fixture
+def officer(healthy_stack: FaultStack) -> Officer:
+    return Officer.sign_in(healthy_stack)
