@@ -6,7 +6,7 @@ confirmation of a complete request, at the status check's identity question (an 
 case's reference given, its email next), and about to ask for a person (the handoff). The
 fault comes just before they answer; the form-question resident then also asks "what was
 the question?" (the issue's case: a message typed after a turn the resident never saw
-answered). Then the part recovers (SIGCONT, or restarted as the supervisor would) and the
+answered). Then the part recovers (SIGCONT, or restarted by ``dpa run``'s supervisor) and the
 test checks: exactly one case per confirmed request, with the reference the resident was
 shown; every message kept in the transcript, in order, once; no answer applied to a
 question the resident did not see (the email answers the status check: the case's status
@@ -215,7 +215,7 @@ async def thaw(stack: FaultStack, name: str) -> None:
 async def test_action_server_killed(healthy_stack: FaultStack, residents, officer) -> None:
     await fault_case(healthy_stack, residents, officer,
                      inject=lambda: healthy_stack.kill(ACTION_SERVER),
-                     recover=lambda: healthy_stack.restart_async(ACTION_SERVER))
+                     recover=lambda: healthy_stack.restarted(ACTION_SERVER))
 
 
 async def test_action_server_frozen_past_the_timeout(
@@ -235,4 +235,4 @@ async def test_rasa_frozen(healthy_stack: FaultStack, residents, officer) -> Non
 async def test_rasa_killed(healthy_stack: FaultStack, residents, officer) -> None:
     await fault_case(healthy_stack, residents, officer,
                      inject=lambda: healthy_stack.kill(RASA),
-                     recover=lambda: healthy_stack.restart_async(RASA))
+                     recover=lambda: healthy_stack.restarted(RASA))
