@@ -94,15 +94,23 @@ def test_a_second_runner_refuses_a_busy_port_saying_by_what(fault_stack, more_ru
 
 def test_sigterm_stops_every_part_within_ten_seconds(fault_stack):
     fault_stack.heal()
-    runner, parts = fault_stack.runner, list(fault_stack.runner.parts().values())
-    assert len(parts) == len(PART_MODULES)
+    runner, named = fault_stack.runner, fault_stack.runner.parts()
+    assert set(named) == set(PART_MODULES)
+    started, stopped_after = time.monotonic(), {}
+
+    def all_stopped() -> bool:
+        for name, pid in named.items():
+            if name not in stopped_after and not alive(pid):
+                stopped_after[name] = time.monotonic() - started
+        return (runner.process.poll() is not None and len(stopped_after) == len(named)
+                and all_free(fault_stack.settings))
+
     runner.process.send_signal(signal.SIGTERM)
-    took = wait_for(lambda: runner.process.poll() is not None
-                    and not any(alive(pid) for pid in parts) and all_free(fault_stack.settings),
-                    STOP_WITHIN, "the runner and its parts stopping on SIGTERM")
+    took = wait_for(all_stopped, STOP_WITHIN, "the runner and its parts stopping on SIGTERM")
     assert runner.process.returncode == 0, runner.output()[-2000:]
     assert "dpa run: stopping" in runner.output()
-    print(f"SIGTERM: the runner and its parts stopped, ports free, in {took:.1f}s")
+    print(f"SIGTERM: the runner and its parts stopped, ports free, in {took:.1f}s ("
+          + ", ".join(f"{name} {after:.1f}s" for name, after in stopped_after.items()) + ")")
 
 
 def test_sigkill_of_the_runner_leaves_no_orphan(fault_stack, more_runners):
