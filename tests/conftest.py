@@ -18,9 +18,8 @@ from bot.rasa.stack import Stack, build_services
 from bot.rasa.training import ensure_trained, model_path
 
 # The real-database fixtures (database_url, migrated_url, repo, clock, postgres, ...) for
-# every test module: tests/fixtures/databases.py; the database faults' stack and faults:
-# tests/faults/database_fixtures.py.
-pytest_plugins = ("tests.fixtures.databases", "tests.faults.database_fixtures")
+# every test module: tests/fixtures/databases.py.
+pytest_plugins = ("tests.fixtures.databases",)
 
 
 def free_port() -> int:

@@ -32,6 +32,10 @@ from bot.web.understanding import MESSAGE_ID_KEY
 FORM_QUESTION_LABELS = {
     "confirmed": "confirming the details of your request",
     "change_field": "which answer you want to change",
+    # The status check's questions (status_form).
+    "case_reference": "the question about your case reference",
+    "identity_check": "the question about the email address or date of birth you gave "
+                      "with the request",
 }
 
 

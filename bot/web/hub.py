@@ -134,6 +134,9 @@ class _Conversation:
     outage_since: float | None = None
     contact_told: bool = False
     retry: asyncio.Task | None = None
+    # Relay states the database refused to record (locked, read-only, full): kept here
+    # until a write succeeds, so a catch-up still knows what Rasa may have had.
+    relay_unsaved: dict[int, str] = field(default_factory=dict)
 
 
 class ChatHub:

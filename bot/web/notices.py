@@ -41,6 +41,19 @@ STILL_UNAVAILABLE_TEXT = (
     "The assistant is still unavailable. This message is kept too and will be answered, in "
     "order, when it is back."
 )
+# The assistant answered but the database refused to store its reply (locked past the
+# busy timeout, read-only, full): the reply is in Rasa's tracker and is shown once it is
+# stored. Not kept (the database is refusing writes); nothing here claims a handoff.
+REPLY_NOT_SAVED_TEXT = (
+    "The assistant has answered your message, but our system could not save the answer just "
+    "now, so it is not shown yet. Your message is kept, and the answer will appear here as "
+    "soon as it is saved."
+)
+# The same, catching up on kept messages.
+NOT_SAVED_TEXT = (
+    "Our system could not save this conversation just now. Your messages are kept and will "
+    "be answered, in order, as soon as it can."
+)
 # The hub itself failed during a turn (not an outage of the assistant).
 TURN_FAILED_TEXT = (
     "Sorry, something went wrong with this chat. Your message is kept. If your question "
@@ -88,13 +101,20 @@ def resend_text(missed: list[str], question: str | None) -> str:
     )
 
 
-def queued_text(position: int, wait_seconds: float) -> str:
-    """Honest about overload: the resident's place and a rough wait (recent turn times)."""
+def queued_text(position: int, wait_seconds: float, still: bool = False) -> str:
+    """Honest about overload: the resident's place and a rough wait (recent turn times);
+    ``still``: the wait given before has passed and they are still waiting."""
     if wait_seconds < 60:
         wait = f"about {max(5, 5 * round(wait_seconds / 5))} seconds"
     else:
         minutes = round(wait_seconds / 60)
         wait = "about a minute" if minutes <= 1 else f"about {minutes} minutes"
+    if still:
+        return (
+            "Sorry, this is taking longer than we thought. You are still in the queue "
+            f"(now number {position}). Your message is kept and will be answered in turn, "
+            f"in {wait}."
+        )
     return (
         "Many people are using the assistant right now, so you are in a queue "
         f"(number {position}). Your message is kept and will be answered in turn, in {wait}."

@@ -9,6 +9,12 @@ next message or on a background retry with back-off, whichever finds the assista
 first: lost replies are shown, what Rasa never had is delivered in order, and what could
 answer a question the resident did not see is asked for again.
 
+When the database refuses the hub's own writes (locked past the busy timeout, read-only,
+full), a reply Rasa gave is not lost: Rasa's tracker has it, so the turn is treated like an
+outage (the resident is told the answer will appear once it is saved, in a notice that is
+not stored) and the retry shows it once the database takes writes; relay states it could
+not record are held in memory meanwhile (``relay_unsaved``).
+
 Past ``CHAT_MAX_TURNS_IN_FLIGHT`` turns at once the turn waits in :class:`TurnQueue` and
 the resident is told their place. Everything here runs under the conversation's
 ``relay_lock`` (see :mod:`bot.web.hub`).
@@ -19,13 +25,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.cases.status_limits import CLIENT_TAG_KEY
 from bot.chat.handoffs import ASSISTANT_MODE
 from bot.chat.transcripts import (
     ASSISTANT,
+    DELIVERED,
     IN_DOUBT,
     PENDING,
     RESEND,
@@ -34,6 +41,7 @@ from bot.chat.transcripts import (
     NewMessage,
     TranscriptMessage,
 )
+from bot.db.engine import database_refused
 from bot.web import catch_up, notices
 from bot.web.rasa_client import RasaUnavailable, Reply
 from bot.web.turn_queue import TurnQueue
@@ -88,10 +96,10 @@ class TurnRelay:
         """Relay one stored resident message, or catch up on everything kept before it."""
         hub = self.hub
         mode = await hub._current_mode(conv)
-        kept = await hub._db(hub.transcripts.undelivered, conv.id)
+        kept = await self._kept(conv)
         if mode != ASSISTANT_MODE:
             # Staff have the conversation: they see every kept message in the transcript.
-            await hub._db(hub.transcripts.set_relay, [m.id for m in kept], TO_STAFF)
+            await self._mark(conv, [m.id for m in kept], TO_STAFF)
             conv.outbound.clear()
             return
         if record.id not in {m.id for m in kept}:
@@ -99,8 +107,14 @@ class TurnRelay:
         if conv.outage_since is None and kept[0].id == record.id:
             # Nothing older is kept (messages typed while this one waited come after it).
             await self._turn(conv, record)
-        else:
+            return
+        try:
             await self._catch_up(conv, kept, new_message=True)
+        except Exception as exc:
+            if not database_refused(exc):
+                raise
+            log.warning("catching up waits for the database: %s", type(exc).__name__)
+            await self._outage(conv, text=notices.NOT_SAVED_TEXT)
 
     def cancel_retries(self) -> None:
         for task in list(self._retries):
@@ -119,33 +133,47 @@ class TurnRelay:
         mode = ASSISTANT_MODE
         try:
             try:
-                async with self.queue.turn(lambda p, w: self._queued(conv, p, w)):
+                async with self.queue.turn(lambda p, w, still: self._queued(conv, p, w, still)):
                     started = self._clock()
                     replies = await hub.rasa.send(conv.id, out.text, metadata)
                     self.queue.record(self._clock() - started)
             except RasaUnavailable as exc:
                 log.warning("assistant unavailable for a turn: %s", exc)
                 state = IN_DOUBT if exc.maybe_received else PENDING
-                await hub._db(hub.transcripts.set_relay, [record.id], state)
+                await self._mark(conv, [record.id], state)
                 await self._outage(conv)
                 return False
             async with conv.lock:
-                stored, mode, understood = await hub._db(
-                    hub._record_turn, conv.id, record.id, replies
-                )
-                if understood is not None:  # staff see it before the answer to it
-                    hub._to_staff(conv, {"type": "understanding", "id": record.id,
-                                         "intent": understood.intent,
-                                         "confidence": understood.confidence})
-                await hub._fan_out(conv, stored)
+                try:
+                    stored, mode, understood = await hub._db(
+                        hub._record_turn, conv.id, record.id, replies
+                    )
+                except Exception as exc:
+                    if not database_refused(exc):
+                        raise
+                    # Rasa's tracker has the replies (and this message, by its id): the
+                    # retry shows them once the database takes the write.
+                    log.warning("could not store the assistant's reply: %s", type(exc).__name__)
+                    unsaved = True
+                else:
+                    unsaved = False
+                    if understood is not None:  # staff see it before the answer to it
+                        hub._to_staff(conv, {"type": "understanding", "id": record.id,
+                                             "intent": understood.intent,
+                                             "confidence": understood.confidence})
+                    await hub._fan_out(conv, stored)
+            if unsaved:
+                await self._outage(conv, text=notices.REPLY_NOT_SAVED_TEXT)
+                return False
             if not stored and mode == ASSISTANT_MODE:
                 # Rasa answered nothing: typically a custom action failed (the action server
                 # is down) and its reply was lost. Rasa has the message, so it is never sent
                 # again: once the assistant is back the resident is asked for it again.
                 log.warning("assistant returned no reply for a turn")
-                await hub._db(hub.transcripts.set_relay, [record.id], IN_DOUBT)
+                await self._mark(conv, [record.id], IN_DOUBT)
                 await self._outage(conv)
                 return False
+            conv.relay_unsaved.pop(record.id, None)
             conv.outbound.pop(record.id, None)
             return True
         finally:
@@ -153,13 +181,14 @@ class TurnRelay:
             # The assistant may have handed the conversation to staff during this turn.
             await hub._set_mode(conv, mode)
 
-    async def _queued(self, conv: _Conversation, position: int, wait: float) -> None:
+    async def _queued(self, conv: _Conversation, position: int, wait: float,
+                      still: bool) -> None:
         await self.hub._broadcast(conv, {"type": "notice", "kind": notices.QUEUED,
-                                         "text": notices.queued_text(position, wait)})
+                                         "text": notices.queued_text(position, wait, still)})
 
     # -- outages -------------------------------------------------------------------------
 
-    async def _outage(self, conv: _Conversation) -> None:
+    async def _outage(self, conv: _Conversation, text: str | None = None) -> None:
         """Tell the resident the truth now, and make sure a retry is coming."""
         now = self._clock()
         first = conv.outage_since is None
@@ -168,10 +197,48 @@ class TurnRelay:
         if not conv.contact_told and now - (conv.outage_since or now) >= self.contact_after:
             conv.contact_told = True
             text = notices.UNAVAILABLE_CONTACT_TEXT
-        else:
+        elif text is None:
             text = notices.UNAVAILABLE_TEXT if first else notices.STILL_UNAVAILABLE_TEXT
-        await self.hub._store_and_send(conv, [NewMessage(SYSTEM, text, kind=notices.UNAVAILABLE)])
         self._schedule_retry(conv)
+        await self._tell(conv, text)
+
+    async def _tell(self, conv: _Conversation, text: str) -> None:
+        """An ``unavailable`` notice, kept in the transcript; only shown when the database
+        refuses it (it must still reach the resident at once)."""
+        try:
+            await self.hub._store_and_send(
+                conv, [NewMessage(SYSTEM, text, kind=notices.UNAVAILABLE)])
+        except Exception as exc:
+            if not database_refused(exc):
+                raise
+            log.warning("could not store a notice: %s", type(exc).__name__)
+            await self.hub._broadcast(conv, {"type": "notice", "kind": notices.UNAVAILABLE,
+                                             "text": text})
+
+    async def _kept(self, conv: _Conversation) -> list[TranscriptMessage]:
+        """The messages the assistant has not answered, with the states the database
+        refused to record applied (a message recorded delivered meanwhile is dropped)."""
+        kept = await self.hub._db(self.hub.transcripts.undelivered, conv.id)
+        if not conv.relay_unsaved:
+            return kept
+        still = {m.id for m in kept}
+        for message_id in [i for i in conv.relay_unsaved if i not in still]:
+            del conv.relay_unsaved[message_id]
+        return [replace(m, relay=conv.relay_unsaved.get(m.id, m.relay)) for m in kept
+                if conv.relay_unsaved.get(m.id) not in (DELIVERED, TO_STAFF, RESEND)]
+
+    async def _mark(self, conv: _Conversation, message_ids: list[int], state: str) -> None:
+        """Record where these messages stand; in memory while the database refuses it."""
+        try:
+            await self.hub._db(self.hub.transcripts.set_relay, message_ids, state)
+        except Exception as exc:
+            if not database_refused(exc):
+                raise
+            log.warning("could not record a relay state: %s", type(exc).__name__)
+            conv.relay_unsaved.update(dict.fromkeys(message_ids, state))
+            return
+        for message_id in message_ids:
+            conv.relay_unsaved.pop(message_id, None)
 
     def _end_outage(self, conv: _Conversation) -> None:
         conv.outage_since = None
@@ -197,19 +264,28 @@ class TurnRelay:
                 async with conv.relay_lock:
                     if conv.outage_since is None:
                         return  # the resident's next message caught up already
-                    kept = await hub._db(hub.transcripts.undelivered, conv.id)
-                    mode = await hub._current_mode(conv)
-                    if not kept or mode != ASSISTANT_MODE:
-                        await hub._db(hub.transcripts.set_relay, [m.id for m in kept], TO_STAFF)
-                        self._end_outage(conv)
-                        return
-                    if await self._catch_up(conv, kept, new_message=False):
-                        return
+                    try:
+                        kept = await self._kept(conv)
+                        mode = await hub._current_mode(conv)
+                        if not kept or mode != ASSISTANT_MODE:
+                            await self._mark(conv, [m.id for m in kept], TO_STAFF)
+                            self._end_outage(conv)
+                            return
+                        if await self._catch_up(conv, kept, new_message=False):
+                            return
+                    except Exception as exc:
+                        if not database_refused(exc):
+                            raise
+                        # Still refused: what is kept stays kept; try again after the delay.
+                        log.warning("catching up waits for the database: %s",
+                                    type(exc).__name__)
+                        if conv.outage_since is None:
+                            conv.outage_since = self._clock()
+                        continue
                     if (not conv.contact_told
                             and self._clock() - conv.outage_since >= self.contact_after):
                         conv.contact_told = True
-                        await hub._store_and_send(conv, [NewMessage(
-                            SYSTEM, notices.UNAVAILABLE_CONTACT_TEXT, kind=notices.UNAVAILABLE)])
+                        await self._tell(conv, notices.UNAVAILABLE_CONTACT_TEXT)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the type only: database errors quote what was said
@@ -242,10 +318,11 @@ class TurnRelay:
                 stored, mode, _ = await hub._db(hub._record_turn, conv.id, message.id, replies)
                 await hub._fan_out(conv, stored)
             conv.outbound.pop(message.id, None)
+            conv.relay_unsaved.pop(message.id, None)
         await hub._set_mode(conv, mode)
         if mode != ASSISTANT_MODE:  # the lost replies handed the conversation to staff
             rest = plan.resend + plan.deliver
-            await hub._db(hub.transcripts.set_relay, [m.id for m in rest], TO_STAFF)
+            await self._mark(conv, [m.id for m in rest], TO_STAFF)
             return True
         if plan.resend:
             shown_last = plan.recovered and plan.recovered[-1][1][-1] == plan.question
@@ -290,3 +367,4 @@ class TurnRelay:
             await hub._fan_out(conv, stored)
         for message in missed:
             conv.outbound.pop(message.id, None)
+            conv.relay_unsaved.pop(message.id, None)

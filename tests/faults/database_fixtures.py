@@ -1,10 +1,9 @@
-"""The database faults and the stack they are injected into (a pytest plugin: tests/conftest.py).
+"""The database faults, and what they need from the folder's stack (tests/faults/conftest.py).
 
-The stack is the real one (Rasa, the action server, the web app), started as
-tests/conftest.py starts it but with its own var directory, its database in a directory of
-its own (a small tmpfs when this runs as root, so the disk can be filled), and short
-timeouts: a writer gives up after SQLITE_BUSY_TIMEOUT_SECONDS=1, the outbox is replayed
-every second and /health says degraded once a record has waited two seconds.
+The stack's database is in a directory of its own (a small tmpfs when this runs as root, so
+the disk can be filled), with short timeouts (``FAST``): a writer gives up after
+SQLITE_BUSY_TIMEOUT_SECONDS=1, the outbox is replayed every second and /health says
+degraded once a record has waited two seconds.
 
 Faults:
 
@@ -29,11 +28,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings, load_settings
-from bot.db.schema import upgrade_database
-from bot.rasa.stack import Stack, build_services
-from bot.rasa.training import ensure_trained, model_path
-from tests.conftest import stack_environment
+from bot.config import Settings
 
 TMPFS_SIZE = "48m"
 FAST = {
@@ -43,7 +38,8 @@ FAST = {
 }
 
 
-def _mount_tmpfs(directory: Path) -> bool:
+def mount_tmpfs(directory: Path) -> bool:
+    """Mount a small tmpfs on ``directory`` (root only); whether it was mounted."""
     if os.geteuid() != 0 or not shutil.which("mount"):
         return False
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={TMPFS_SIZE},mode=0700",
@@ -51,36 +47,8 @@ def _mount_tmpfs(directory: Path) -> bool:
     return done.returncode == 0
 
 
-@pytest.fixture(scope="module")
-def db_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, bool]]:
-    """Where the database lives, and whether it is a small tmpfs of its own."""
-    directory = tmp_path_factory.mktemp("database")
-    mounted = _mount_tmpfs(directory)
-    yield directory, mounted
-    if mounted:
-        subprocess.run(["umount", "-l", str(directory)], check=False)
-
-
-@pytest.fixture(scope="module")
-def fault_settings(
-    tmp_path_factory: pytest.TempPathFactory, db_dir: tuple[Path, bool]
-) -> Iterator[Settings]:
-    var_dir = tmp_path_factory.mktemp("fault-var")
-    yield from stack_environment(var_dir, db_dir[0] / "dpa.sqlite3", FAST)
-
-
-@pytest.fixture(scope="module")
-def db_fault_stack(fault_settings: Settings) -> Iterator[Stack]:
-    model_dir = load_settings().model_dir
-    ensure_trained(model_dir)
-    upgrade_database(fault_settings.database_url)
-    running = Stack(build_services(fault_settings, model_path(model_dir)),
-                    fault_settings.var_dir / "logs")
-    running.start(timeout=420)
-    try:
-        yield running
-    finally:
-        running.stop()
+def unmount(directory: Path) -> None:
+    subprocess.run(["umount", "-l", str(directory)], check=False)
 
 
 def database_file(settings: Settings) -> Path:
