@@ -18,9 +18,11 @@ from bot.rasa.stack import Stack, build_services
 from bot.rasa.training import ensure_trained, model_path
 
 # The real-database fixtures (database_url, migrated_url, repo, clock, postgres, ...) for
-# every test module: tests/fixtures/databases.py; the database faults' stack and faults:
+# every test module: tests/fixtures/databases.py; Redis (redis, redis_url):
+# tests/fixtures/services.py; the database faults' stack and faults:
 # tests/faults/database_fixtures.py.
-pytest_plugins = ("tests.fixtures.databases", "tests.faults.database_fixtures")
+pytest_plugins = ("tests.fixtures.databases", "tests.fixtures.services",
+                  "tests.faults.database_fixtures")
 
 
 def free_port() -> int:

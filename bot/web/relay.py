@@ -134,7 +134,7 @@ class TurnRelay:
                     hub._record_turn, conv.id, record.id, replies
                 )
                 if understood is not None:  # staff see it before the answer to it
-                    hub._to_staff(conv, {"type": "understanding", "id": record.id,
+                    hub._tell_staff(conv, {"type": "understanding", "id": record.id,
                                          "intent": understood.intent,
                                          "confidence": understood.confidence})
                 await hub._fan_out(conv, stored)
@@ -228,7 +228,7 @@ class TurnRelay:
         resident is told when this was for a new message)."""
         hub = self.hub
         in_doubt = any(m.relay == IN_DOUBT for m in kept)
-        ready = await hub.rasa.ready()
+        ready = await hub.rasa.ready(conv.id)
         tracker = await self._tracker(conv, after_turns=in_doubt) if ready else None
         if tracker is None:
             if new_message:
