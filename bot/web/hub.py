@@ -196,8 +196,7 @@ class ChatHub:
                 history, mode = await self._db(self._snapshot, conversation_id)
                 await self._set_mode(conv, mode)  # other tabs may hold an older one
                 await self._send(conv, ws, json.dumps(history_payload(history, mode)))
-                if self.channel.shared and history and conv.sent_seq is None:
-                    conv.sent_seq = history[-1].seq
+                self._sent_up_to(conv, history)
                 if not ws.closed:
                     conv.sockets.add(ws)
 
@@ -212,7 +211,16 @@ class ChatHub:
     ) -> dict[str, Any]:
         """The ``history`` payload: every message so far and who has the conversation."""
         history, mode = await self._db(self._snapshot, conversation_id)
+        conv = self._conversations.get(conversation_id)
+        if conv is not None:  # a console that subscribed first: the history covers the rest
+            self._sent_up_to(conv, history)
         return history_payload(history, mode, for_staff=for_staff)
+
+    def _sent_up_to(self, conv: _Conversation, history: list[TranscriptMessage]) -> None:
+        """With other instances: a history was sent, so this instance knows from where to
+        send (once only; after that ``sent_seq`` moves as messages are sent)."""
+        if self.channel.shared and conv.sent_seq is None:
+            conv.sent_seq = history[-1].seq if history else 0
 
     async def resident_message(
         self,
