@@ -21,7 +21,7 @@ from tests.web.test_hub import claim, stored
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(params=["postgres", "redis"])
+@pytest.fixture(params=["postgres", pytest.param("redis", marks=pytest.mark.redis)])
 async def instances(request, make_chat, postgres) -> tuple[ChatApp, ChatApp]:
     """Instances A and B on one PostgreSQL database, joined by the channel named."""
     changes = {"database_url": postgres.migrated_database()}
