@@ -189,7 +189,9 @@ class RedisChannel(LiveChannel):
     async def _connect(self) -> None:
         import redis.asyncio as redis_asyncio
 
-        self._client = redis_asyncio.Redis.from_url(self._url, socket_connect_timeout=5)
+        # Named, so an operator's CLIENT LIST shows which instance each connection is.
+        self._client = redis_asyncio.Redis.from_url(
+            self._url, socket_connect_timeout=5, client_name=f"dpa-live-{self.instance}")
         self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
         await self._pubsub.subscribe(CHANNEL)
 
@@ -252,9 +254,13 @@ class PostgresChannel(LiveChannel):
         connection.autocommit = True
         return connection
 
+    def _open_listening(self) -> Any:
+        connection = self._open()
+        connection.cursor().execute(f"LISTEN {CHANNEL}")
+        return connection
+
     async def _connect(self) -> None:
-        self._listener = await asyncio.to_thread(self._open)
-        self._listener.cursor().execute(f"LISTEN {CHANNEL}")
+        self._listener = await asyncio.to_thread(self._open_listening)
         self._lost = asyncio.get_running_loop().create_future()
         asyncio.get_running_loop().add_reader(self._listener.fileno(), self._readable)
 

@@ -77,6 +77,9 @@ def scale_out(tmp_path_factory: pytest.TempPathFactory, postgres, redis) -> Iter
         "REDIS_URL": redis.new_database(),
         "STAFF_HOURS": "always",
         "CHAT_ALLOWED_ORIGINS": "self",
+        # A test types faster than a person: the per-connection limit would refuse it.
+        "CHAT_RATE_PER_MINUTE": "600",
+        "CHAT_RATE_BURST": "50",
     }
     for settings in stack_environment(var_dir, var_dir / "unused.sqlite3", extra):
         urls = (settings.rasa_url, f"http://127.0.0.1:{rasa_y}")
@@ -188,6 +191,8 @@ async def _until(check, timeout: float = TURN_TIMEOUT):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = check()
+        if asyncio.iscoroutine(found):
+            found = await found
         if found:
             return found
         await asyncio.sleep(0.1)

@@ -148,3 +148,37 @@ async def test_messages_stored_on_both_instances_at_once_arrive_in_order(
     events = await _messages_until(console, total)
     assert [e["seq"] for e in events] == transcript
     console.close()
+
+
+@pytest.mark.redis
+async def test_an_instance_that_lost_the_channel_catches_up_when_it_reconnects(
+    make_chat, postgres, redis_url: str, rasa: StandInRasa
+):
+    """Events published while an instance was not listening are lost to it; on
+    reconnecting it reads what it missed from the transcript (the resync)."""
+    import redis as redis_client
+
+    changes = {"database_url": postgres.migrated_database(), "redis_url": redis_url}
+    a, b = await make_chat(**changes), await make_chat(**changes)
+    for app in (a, b):
+        await asyncio.wait_for(app.hub.channel.connected.wait(), 5)
+    resident = new_resident()
+    url = a.settings.database_url
+    HandoffStore.from_url(url).request(resident, "asked for a person")
+    claim(url, resident)
+    tab = await a.open(resident)
+
+    server = redis_client.Redis.from_url(redis_url)
+    [listening] = [c for c in server.client_list(_type="pubsub")
+                   if c["name"] == f"dpa-live-{a.hub.channel.instance}"]
+    server.client_kill(listening["addr"])  # A's subscription only: B stays connected
+    for _ in range(100):  # A notices its subscription is gone (and waits before retrying)
+        if not a.hub.channel.connected.is_set():
+            break
+        await asyncio.sleep(0.02)
+    assert not a.hub.channel.connected.is_set()
+    await b.hub.post_staff_message(resident, "Sam", "are you still there?")
+
+    said = await tab.next("message", role="staff")
+    assert said["text"] == "are you still there?" and said["seq"] == 1
+    assert a.hub.channel.connected.is_set()
