@@ -4,8 +4,9 @@ PostgreSQL and Redis (docs/deployment.md, "Several machines").
 A resident on instance A completes a request, asks for a person, and is answered by a
 member of staff signed in to instance B, who hands the conversation back; the assistant
 then answers again. Both Rasa servers share the PostgreSQL tracker store and the Redis lock
-store: instance B lists them in the other order, so its hand-back (Rasa's ``resume``) goes
-to the Rasa server that does not take A's turns, and the next turn must see it.
+store. Each web app is given one of them (``RASA_URLS``), so whatever the routing, B's
+hand-back (Rasa's ``resume``) goes to the Rasa server that does not take A's turns, and A's
+next turn must see it there: the tracker store and the lock are shared, not per server.
 
 The heaviest test in the suite (two Rasa servers load the model): one module, one stack,
 one test; it prints how long the stack took to start and the conversation to run.
@@ -88,8 +89,8 @@ def scale_out(tmp_path_factory: pytest.TempPathFactory, postgres, redis) -> Iter
             action,
             replace(rasa, name="rasa server x"),
             _moved(rasa, "rasa server y", rasa_y, {}),
-            replace(web, name="web app a", env={**web.env, "RASA_URLS": ",".join(urls)}),
-            _moved(web, "web app b", web_b, {"RASA_URLS": ",".join(reversed(urls))}),
+            replace(web, name="web app a", env={**web.env, "RASA_URLS": urls[0]}),
+            _moved(web, "web app b", web_b, {"RASA_URLS": urls[1]}),
         ]
         ensure_trained(load_settings().model_dir)
         running = Stack(services, settings.var_dir / "logs")

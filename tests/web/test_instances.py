@@ -177,8 +177,12 @@ async def test_an_instance_that_lost_the_channel_catches_up_when_it_reconnects(
             break
         await asyncio.sleep(0.02)
     assert not a.hub.channel.connected.is_set()
+    health = await (await a.client.get("/health")).json()
+    assert health["live_channel"] == "unreachable" and health["status"] == "degraded"
     await b.hub.post_staff_message(resident, "Sam", "are you still there?")
 
     said = await tab.next("message", role="staff")
     assert said["text"] == "are you still there?" and said["seq"] == 1
     assert a.hub.channel.connected.is_set()
+    health = await (await a.client.get("/health")).json()
+    assert health["live_channel"] == "ok" and health["status"] == "ok"
