@@ -81,10 +81,14 @@ def scale_out(tmp_path_factory: pytest.TempPathFactory, postgres, redis) -> Iter
         # A test types faster than a person: the per-connection limit would refuse it.
         "CHAT_RATE_PER_MINUTE": "600",
         "CHAT_RATE_BURST": "50",
+        # One Rasa server per entry below, whatever `dpa run` would start on this machine.
+        "RASA_WORKERS": "1",
     }
     for settings in stack_environment(var_dir, var_dir / "unused.sqlite3", extra):
         urls = (settings.rasa_url, f"http://127.0.0.1:{rasa_y}")
-        action, rasa, web = build_services(settings, model_path(settings.model_dir))
+        built = build_services(settings, model_path(settings.model_dir))
+        action, rasa, web = (next(s for s in built if s.name.startswith(kind))
+                             for kind in ("action", "rasa", "web"))
         services = [
             action,
             replace(rasa, name="rasa server x"),
