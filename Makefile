@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 export PYTHON
 
-.PHONY: help install lint browser model run test test-unit validate evaluate-nlu bench-chat lock clean
+.PHONY: help install lint browser services model run test test-unit validate evaluate-nlu bench-chat lock clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,12 +23,15 @@ run: model ## start Rasa (:5005), the action server (:5055) and the web app (:80
 browser: ## install Debian's Chromium and axe-core for the browser tests (only when missing)
 	@scripts/setup-browser.sh
 
+services: ## install Debian's redis-server for the tests that start one (only when missing)
+	@scripts/setup-services.sh
+
 lint: install ## ruff (lint and import order), mypy over bot/ and actions/, no import cycles
 	@$(VENV)/bin/ruff check bot actions tests scripts
 	@$(VENV)/bin/mypy
 	@$(PY) scripts/check-import-cycles.py
 
-test: lint model browser ## lint, install what is missing, train if needed, run every test (pytest, rasa data validate, test stories, browser)
+test: lint model browser services ## lint, install what is missing, train if needed, run every test (pytest, rasa data validate, test stories, browser)
 	@scripts/run-tests.sh
 
 test-unit: install ## only the fast tests (no trained model, no servers)

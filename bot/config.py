@@ -96,6 +96,22 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _urls(name: str) -> tuple[str, ...]:
+    """A comma-separated list of http(s) URLs, each checked, in the order given."""
+    urls = _origins(name, ())
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{name}: {url!r} is not an http:// or https:// URL")
+    return tuple(url.rstrip("/") for url in urls)
+
+
+def _redis_url() -> str:
+    raw = os.environ.get("REDIS_URL", "").strip()
+    if raw and not raw.startswith(("redis://", "rediss://")):
+        raise ConfigError("REDIS_URL must start with redis:// or rediss://")
+    return raw
+
+
 # How long a SQLite writer waits for another's lock (docs/benchmarks.md, "SQLite under
 # concurrent writers"); well under CHAT_RASA_TIMEOUT_SECONDS, so a refused submission is
 # still kept in the outbox and the resident told within the turn.
@@ -181,10 +197,27 @@ class Settings:
     mail_max_attempts: int = 8
     mail_retry_seconds: float = 60.0
     mail_template_dir: Path | None = None
+    # Growing past one machine (docs/deployment.md). The Rasa servers the hub spreads
+    # conversations over (RASA_URLS; default: RASA_URL alone); Rasa's tracker store
+    # (TRACKER_STORE_URL; default: DATABASE_URL); Redis (REDIS_URL) for Rasa's lock store
+    # and the hubs' live channel. Empty: one machine, locks and live channel in-process.
+    rasa_urls: tuple[str, ...] = ()
+    tracker_store_url: str = ""
+    redis_url: str = ""
 
     @property
     def action_webhook_url(self) -> str:
         return self.action_server_url.rstrip("/") + "/webhook"
+
+    @property
+    def rasa_servers(self) -> tuple[str, ...]:
+        """Every Rasa server the hub may send a conversation to (at least RASA_URL)."""
+        return self.rasa_urls or (self.rasa_url,)
+
+    @property
+    def tracker_store_database(self) -> str:
+        """The database Rasa keeps its trackers in (the case database unless told)."""
+        return self.tracker_store_url or self.database_url
 
 
 def load_settings() -> Settings:
@@ -318,4 +351,7 @@ def load_settings() -> Settings:
         mail_max_attempts=mail_ints["MAIL_MAX_ATTEMPTS"],
         mail_retry_seconds=mail_floats["MAIL_RETRY_SECONDS"],
         mail_template_dir=Path(template_dir).resolve() if template_dir else None,
+        rasa_urls=_urls("RASA_URLS"),
+        tracker_store_url=os.environ.get("TRACKER_STORE_URL", "").strip(),
+        redis_url=_redis_url(),
     )

@@ -18,8 +18,9 @@ from bot.rasa.stack import Stack, build_services
 from bot.rasa.training import ensure_trained, model_path
 
 # The real-database fixtures (database_url, migrated_url, repo, clock, postgres, ...) for
-# every test module: tests/fixtures/databases.py.
-pytest_plugins = ("tests.fixtures.databases",)
+# every test module: tests/fixtures/databases.py; Redis (redis, redis_url):
+# tests/fixtures/services.py.
+pytest_plugins = ("tests.fixtures.databases", "tests.fixtures.services")
 
 
 def free_port() -> int:

@@ -239,6 +239,23 @@ class TranscriptStore:
             ).scalars().all()
             return [TranscriptMessage.from_row(row) for row in rows]
 
+    def between(
+        self, conversation_id: str, after_seq: int, up_to_seq: int | None = None
+    ) -> list[TranscriptMessage]:
+        """The messages after ``after_seq`` up to ``up_to_seq`` (the end when None), in order:
+        what another web app instance stored that this one has not sent yet."""
+        with session_scope(self._sessions) as session:
+            query = (
+                select(TranscriptMessageRow)
+                .where(TranscriptMessageRow.conversation_id == conversation_id,
+                       TranscriptMessageRow.seq > after_seq)
+                .order_by(TranscriptMessageRow.seq)
+            )
+            if up_to_seq is not None:
+                query = query.where(TranscriptMessageRow.seq <= up_to_seq)
+            rows = session.execute(query).scalars().all()
+            return [TranscriptMessage.from_row(row) for row in rows]
+
     def undelivered(self, conversation_id: str) -> list[TranscriptMessage]:
         """The resident's messages the assistant has not answered yet (``pending`` or
         ``in_doubt``), in order."""

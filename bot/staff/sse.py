@@ -59,12 +59,17 @@ class EventStream:
             return False
         return await self._write(b": ping\n\n")
 
-    async def wait(self, seconds: float) -> bool:
-        """Sleep up to ``seconds``; False when the stream should end."""
+    async def wait(self, seconds: float, wake: asyncio.Event | None = None) -> bool:
+        """Sleep up to ``seconds`` (less if ``wake`` is set meanwhile); False when the
+        stream should end."""
+        waits = [asyncio.ensure_future(self._services.closing.wait())]
+        if wake is not None:
+            waits.append(asyncio.ensure_future(wake.wait()))
         try:
-            await asyncio.wait_for(self._services.closing.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
         if self.closing:
             return False
         if time.monotonic() - self._checked >= SESSION_RECHECK_SECONDS:

@@ -25,6 +25,7 @@ from bot.web.keys import (
     RESIDENT_IDS_KEY,
     SETTINGS_KEY,
 )
+from bot.web.live_channel import live_channel_for
 from bot.web.origins import OriginPolicy
 from bot.web.rasa_client import RasaClient
 from bot.web.readiness import DatabaseReadiness
@@ -50,14 +51,23 @@ async def health(request: web.Request) -> web.Response:
     outbox (requests and handoffs waiting for the database: degraded once one waits long)."""
     settings = request.app[SETTINGS_KEY]
     client = request.app[CLIENT_KEY]
-    hub, rasa, actions = await asyncio.gather(
+    servers = settings.rasa_servers
+    hub, actions, *rasa_states = await asyncio.gather(
         request.app[READINESS_KEY].status(),
-        _probe(client, settings.rasa_url.rstrip("/") + "/"),
         _probe(client, settings.action_server_url.rstrip("/") + "/health"),
+        *(_probe(client, url.rstrip("/") + "/") for url in servers),
     )
+    rasa = next((state for state in rasa_states if state != "ok"), "ok")
     overall = "ok" if hub == rasa == actions == "ok" else "degraded"
     payload: dict[str, object] = {"status": overall, "hub": hub, "rasa": rasa,
                                   "action_server": actions}
+    if len(servers) > 1:  # which of them (by position in RASA_URLS: no hosts in answers)
+        payload["rasa_servers"] = rasa_states
+    channel = request.app[HUB_KEY].channel
+    if channel.shared:  # the live channel to the other instances
+        payload["live_channel"] = "ok" if channel.connected.is_set() else "unreachable"
+        if not channel.connected.is_set():
+            payload["status"] = "degraded"
     outbox = await asyncio.to_thread(Outbox.from_settings(settings).status)
     payload["outbox"] = outbox.as_dict()
     if outbox_overdue(outbox, settings):  # the database has refused writes for a while
@@ -78,7 +88,8 @@ def _build_hub(
         transcripts=TranscriptStore(database.sessions),
         handoffs=HandoffStore(database.sessions),
         rasa=RasaClient(
-            client, settings.rasa_url, settings.rasa_token, settings.chat_rasa_timeout_seconds,
+            client, settings.rasa_servers, settings.rasa_token,
+            settings.chat_rasa_timeout_seconds,
             action_health_url=settings.action_server_url.rstrip("/") + "/health",
         ),
         understand=lambda conversation_id, message_id: read_understanding(
@@ -88,6 +99,7 @@ def _build_hub(
         max_turns_in_flight=settings.chat_max_turns_in_flight,
         outage_contact_seconds=settings.chat_outage_contact_seconds,
         retry_max_seconds=settings.chat_retry_max_seconds,
+        channel=live_channel_for(settings),
     )
 
 
@@ -103,8 +115,10 @@ async def _client_and_hub(app: web.Application):
     # duration, and aiohttp's default (100 in all) would queue busy residents behind others.
     client = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     app[CLIENT_KEY] = client
-    app[HUB_KEY] = _build_hub(app[SETTINGS_KEY], client, app[DATABASE_KEY])
+    hub = app[HUB_KEY] = _build_hub(app[SETTINGS_KEY], client, app[DATABASE_KEY])
+    await hub.start_channel()
     yield
+    await hub.channel.close()
     await client.close()
 
 

@@ -17,8 +17,13 @@ handoff is open (waiting or claimed) the resident's messages go to staff only. T
 console uses :meth:`ChatHub.subscribe_staff`, :meth:`post_staff_message`, :meth:`notify`,
 :meth:`hand_back` and :meth:`close_handoff`.
 
-State in memory is per process. Several web app instances would need a shared channel
-(PostgreSQL LISTEN/NOTIFY or Redis) for the fan-out: the design's "Growing past one machine".
+State in memory is per process. Several web app instances share the conversations through
+a live channel (:mod:`bot.web.live_channel`: PostgreSQL LISTEN/NOTIFY or Redis pub/sub):
+each hub sends to the tabs and staff it holds, and publishes what happened; the others
+deliver to theirs (:meth:`ChatHub.remote_event`). Stored messages are never in an event:
+each instance reads them from the transcript by seq, so every tab and console still
+receives the conversation in seq order (``sent_seq`` and :meth:`ChatHub._fan_out`). With the
+in-process channel (one instance) nothing is published and nothing changes.
 """
 from __future__ import annotations
 
@@ -47,6 +52,7 @@ from bot.chat.transcripts import (
     message_payload,
 )
 from bot.web import notices
+from bot.web.live_channel import EVERY_CONVERSATION, LiveChannel
 from bot.web.rasa_client import HANDED_BACK_INTENT, RasaClient, RasaUnavailable, Reply
 from bot.web.relay import RETRY_FIRST_SECONDS, Outbound, TurnRelay
 
@@ -137,6 +143,9 @@ class _Conversation:
     # Relay states the database refused to record (locked, read-only, full): kept here
     # until a write succeeds, so a catch-up still knows what Rasa may have had.
     relay_unsaved: dict[int, str] = field(default_factory=dict)
+    # With a shared live channel: the last seq this instance sent to its tabs and staff
+    # (None until it sends one); messages another instance stored are read after it.
+    sent_seq: int | None = None
 
 
 class ChatHub:
@@ -154,6 +163,7 @@ class ChatHub:
         outage_contact_seconds: float = 60.0,
         retry_max_seconds: float = 30.0,
         retry_first_seconds: float = RETRY_FIRST_SECONDS,
+        channel: LiveChannel | None = None,
     ) -> None:
         self.transcripts = transcripts
         self.handoffs = handoffs
@@ -162,6 +172,8 @@ class ChatHub:
         self._conversations: dict[str, _Conversation] = {}
         self._tasks: set[asyncio.Task] = set()
         self._run_db = run_db
+        self.channel = channel or LiveChannel()
+        self._queue_event = asyncio.Event()
         self.relay = TurnRelay(self, max_in_flight=max_turns_in_flight,
                                contact_after_seconds=outage_contact_seconds,
                                retry_first_seconds=retry_first_seconds,
@@ -187,6 +199,7 @@ class ChatHub:
                 history, mode = await self._db(self._snapshot, conversation_id)
                 await self._set_mode(conv, mode)  # other tabs may hold an older one
                 await self._send(conv, ws, json.dumps(history_payload(history, mode)))
+                self._sent_up_to(conv, history)
                 if not ws.closed:
                     conv.sockets.add(ws)
 
@@ -201,7 +214,16 @@ class ChatHub:
     ) -> dict[str, Any]:
         """The ``history`` payload: every message so far and who has the conversation."""
         history, mode = await self._db(self._snapshot, conversation_id)
+        conv = self._conversations.get(conversation_id)
+        if conv is not None:  # a console that subscribed first: the history covers the rest
+            self._sent_up_to(conv, history)
         return history_payload(history, mode, for_staff=for_staff)
+
+    def _sent_up_to(self, conv: _Conversation, history: list[TranscriptMessage]) -> None:
+        """With other instances: a history was sent, so this instance knows from where to
+        send (once only; after that ``sent_seq`` moves as messages are sent)."""
+        if self.channel.shared and conv.sent_seq is None:
+            conv.sent_seq = history[-1].seq if history else 0
 
     async def resident_message(
         self,
@@ -265,11 +287,15 @@ class ChatHub:
                 conv, [NewMessage(SYSTEM, notices.ENDED_BY_RESIDENT_TEXT, kind=notices.CLOSED)]
             )
             self._to_staff(conv, {"type": "resident_ended"})
-            sockets, conv.sockets = list(conv.sockets), set()
-            await asyncio.gather(
-                *(ws.close(code=WSCloseCode.OK, message=b"ended") for ws in sockets),
-                return_exceptions=True,
-            )
+            self.channel.publish(conv.id, {"type": "ended"})
+            await self._close_tabs(conv)
+
+    async def _close_tabs(self, conv: _Conversation) -> None:
+        sockets, conv.sockets = list(conv.sockets), set()
+        await asyncio.gather(
+            *(ws.close(code=WSCloseCode.OK, message=b"ended") for ws in sockets),
+            return_exceptions=True,
+        )
 
     # -- staff (the console plugs in here) -----------------------------------------------
 
@@ -282,6 +308,18 @@ class ChatHub:
         subscription = StaffSubscription(self, conversation_id)
         conv.staff.add(subscription)
         return subscription
+
+    @property
+    def queue_event(self) -> asyncio.Event:
+        """Set when the handoff queue may have changed (here or on another instance: a
+        handoff opened, claimed, released or ended); take it before reading the queue."""
+        return self._queue_event
+
+    def _queue_touched(self, conv: _Conversation | None = None, *, publish: bool = True) -> None:
+        event, self._queue_event = self._queue_event, asyncio.Event()
+        event.set()
+        if publish and conv is not None:
+            self.channel.publish(conv.id, {"type": "queue"})
 
     def resident_connected(self, conversation_id: str) -> bool:
         conv = self._conversations.get(conversation_id)
@@ -314,13 +352,16 @@ class ChatHub:
             )
             mode = await self._db(self.handoffs.mode, conversation_id)
             await self._set_mode(conv, mode)
+            self._queue_touched(conv)
             return record
 
     async def set_typing(self, conversation_id: str, on: bool) -> None:
         """Show (or stop showing) the resident that staff are typing."""
+        payload = {"type": "typing", "on": bool(on)}
         conv = self._conversations.get(conversation_id)
         if conv is not None:
-            await self._broadcast(conv, {"type": "typing", "on": bool(on)})
+            await self._send_to_tabs(conv, payload)
+        self.channel.publish(conversation_id, {"type": "tabs", "payload": payload})
 
     async def hand_back(
         self, conversation_id: str, *, author: str | None = None, text: str | None = None
@@ -359,6 +400,7 @@ class ChatHub:
                     conv, [NewMessage(SYSTEM, text, kind=kind, author=author)]
                 )
                 await self._set_mode(conv, ASSISTANT_MODE)
+                self._queue_touched(conv)
                 if returned:
                     await self._carry_on(conv)
             return record
@@ -412,8 +454,9 @@ class ChatHub:
 
     async def _current_mode(self, conv: _Conversation) -> str:
         """Who has the conversation: read when the tab connected, after the previous turn's
-        replies (the assistant may have handed off), and on every staff call."""
-        if conv.mode is None:
+        replies (the assistant may have handed off), and on every staff call. With other
+        instances, read every time: staff on another instance may have changed it."""
+        if conv.mode is None or self.channel.shared:
             await self._set_mode(conv, await self._db(self.handoffs.mode, conv.id))
         assert conv.mode is not None
         return conv.mode
@@ -451,7 +494,33 @@ class ChatHub:
             return stored
 
     async def _fan_out(self, conv: _Conversation, records: list[TranscriptMessage]) -> None:
-        """Send stored messages to every tab (system lines as notices) and to staff."""
+        """Send stored messages to every tab (system lines as notices) and to staff, and
+        tell the other instances (under ``conv.lock``)."""
+        if not records:
+            return
+        if self.channel.shared:
+            first, last = records[0].seq, records[-1].seq
+            records = await self._unsent(conv, records)
+            self.channel.publish(conv.id, {"type": "stored", "from": first, "to": last})
+        await self._send_stored(conv, records)
+
+    async def _unsent(
+        self, conv: _Conversation, records: list[TranscriptMessage]
+    ) -> list[TranscriptMessage]:
+        """What of ``records`` this instance has not sent yet, preceded by any messages
+        another instance stored in between (read from the transcript), in seq order."""
+        sent = conv.sent_seq
+        if sent is not None:
+            if records[0].seq > sent + 1:
+                missed = await self._db(self.transcripts.between, conv.id, sent,
+                                        records[0].seq - 1)
+                records = missed + records
+            records = [r for r in records if r.seq > sent]
+        if records:
+            conv.sent_seq = records[-1].seq
+        return records
+
+    async def _send_stored(self, conv: _Conversation, records: list[TranscriptMessage]) -> None:
         for record in records:
             if conv.staff:
                 self._to_staff(conv, message_payload(record, for_staff=True))
@@ -462,9 +531,15 @@ class ChatHub:
                            "author": record.author}
             else:
                 payload = message_payload(record)
-            await self._broadcast(conv, payload)
+            await self._send_to_tabs(conv, payload)
 
     async def _broadcast(self, conv: _Conversation, payload: dict[str, Any]) -> None:
+        """Something not stored (typing, a queue place, a turn that failed) to every tab of
+        the conversation, on every instance."""
+        await self._send_to_tabs(conv, payload)
+        self.channel.publish(conv.id, {"type": "tabs", "payload": payload})
+
+    async def _send_to_tabs(self, conv: _Conversation, payload: dict[str, Any]) -> None:
         if not conv.sockets:
             return
         data = json.dumps(payload)
@@ -481,13 +556,80 @@ class ChatHub:
         for subscription in list(conv.staff):
             subscription.put(event)
 
-    async def _set_mode(self, conv: _Conversation, mode: str) -> None:
+    def _tell_staff(self, conv: _Conversation, event: dict[str, Any]) -> None:
+        """An event for staff watching the conversation, on every instance."""
+        self._to_staff(conv, event)
+        self.channel.publish(conv.id, {"type": "staff", "payload": event})
+
+    async def _set_mode(self, conv: _Conversation, mode: str, *, publish: bool = True) -> None:
         """Tell everyone when who-has-the-conversation changes (the first look is no change:
         tabs get the mode in ``history``, staff with the transcript)."""
         previous, conv.mode = conv.mode, mode
         if previous is not None and previous != mode:
-            await self._broadcast(conv, {"type": "mode", "mode": mode})
+            await self._send_to_tabs(conv, {"type": "mode", "mode": mode})
             self._to_staff(conv, {"type": "mode", "mode": mode})
+            self._queue_touched(conv, publish=False)
+        if publish and previous != mode:
+            # Others re-read it from the handoff queue (the one source of truth); also on a
+            # first look here, since another instance may hold an older one.
+            self.channel.publish(conv.id, {"type": "mode"})
+
+    # -- events from other instances -------------------------------------------------------
+
+    async def start_channel(self) -> None:
+        """Start hearing the other instances (the app's startup)."""
+        await self.channel.start(self.remote_event)
+
+    async def remote_event(self, conversation_id: str, event: dict[str, Any]) -> None:
+        """Deliver what another instance did to the tabs and staff this instance holds."""
+        kind = event.get("type")
+        if kind == "queue":
+            self._queue_touched(publish=False)
+            return
+        if conversation_id == EVERY_CONVERSATION:  # reconnected: read what was missed
+            self._queue_touched(publish=False)
+            for conv_id in list(self._conversations):
+                await self.remote_event(conv_id, {"type": "stored", "to": None})
+                await self.remote_event(conv_id, {"type": "mode"})
+            return
+        conv = self._conversations.get(conversation_id)
+        if conv is None:
+            return  # nobody here watches it
+        conv.busy += 1
+        try:
+            if kind == "stored":
+                await self._remote_stored(conv, event.get("from"), event.get("to"))
+            elif kind == "mode":
+                self._queue_touched(publish=False)
+                mode = await self._db(self.handoffs.mode, conv.id)
+                await self._set_mode(conv, mode, publish=False)
+            elif kind == "tabs" and isinstance(event.get("payload"), dict):
+                await self._send_to_tabs(conv, event["payload"])
+            elif kind == "staff" and isinstance(event.get("payload"), dict):
+                self._to_staff(conv, event["payload"])
+            elif kind == "ended":
+                self._to_staff(conv, {"type": "resident_ended"})
+                await self._close_tabs(conv)
+        finally:
+            conv.busy -= 1
+            self._forget_if_idle(conv)
+
+    async def _remote_stored(self, conv: _Conversation, first: Any, last: Any) -> None:
+        """Send the messages another instance stored (up to seq ``last``; every one after
+        the last sent when ``last`` is None) that this instance has not sent yet."""
+        async with conv.lock:
+            after = conv.sent_seq
+            if after is None:
+                if not isinstance(first, int):
+                    return  # nothing sent here yet: nothing to catch up on
+                after = first - 1
+            if isinstance(last, int) and last <= after:
+                return
+            records = await self._db(self.transcripts.between, conv.id, after,
+                                     last if isinstance(last, int) else None)
+            if records:
+                conv.sent_seq = records[-1].seq
+                await self._send_stored(conv, records)
 
     # -- bookkeeping ---------------------------------------------------------------------
 

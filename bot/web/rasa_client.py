@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -77,15 +79,31 @@ def parse_replies(body: Any) -> list[Reply]:
     return replies
 
 
+def server_for(conversation_id: str, servers: Sequence[str]) -> str:
+    """The Rasa server a conversation's calls go to: a stable hash of its id, so every
+    instance of the hub sends a conversation to the same server (its turns, resuming and
+    reading its tracker), whichever instance the resident is on."""
+    if len(servers) == 1:
+        return servers[0]
+    return servers[zlib.crc32(conversation_id.encode("utf-8")) % len(servers)]
+
+
 class RasaClient:
-    """Rasa's REST channel and HTTP API, through the web app's shared HTTP client."""
+    """Rasa's REST channel and HTTP API, through the web app's shared HTTP client.
+
+    ``base_url`` is one Rasa server, or several (``RASA_URLS``, docs/deployment.md) that
+    share a tracker store and a lock store; each conversation goes to one of them
+    (:func:`server_for`)."""
 
     def __init__(
-        self, client: aiohttp.ClientSession, base_url: str, token: str, timeout_seconds: float,
-        action_health_url: str | None = None,
+        self, client: aiohttp.ClientSession, base_url: str | Sequence[str], token: str,
+        timeout_seconds: float, action_health_url: str | None = None,
     ) -> None:
         self._client = client
-        self._base = base_url.rstrip("/")
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        if not urls:
+            raise ValueError("at least one Rasa server is needed")
+        self._servers = [url.rstrip("/") for url in urls]
         self._token = token
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._probe_timeout = aiohttp.ClientTimeout(total=min(timeout_seconds, PROBE_SECONDS))
@@ -94,14 +112,15 @@ class RasaClient:
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[Reply]:
         """Relay one resident message; the assistant's replies in order."""
         payload = {"sender": sender, "message": text, "metadata": metadata}
-        url = f"{self._base}/webhooks/rest/webhook"
+        url = f"{self._base(sender)}/webhooks/rest/webhook"
         body = await self._post(url, payload)
         return parse_replies(body)
 
     async def resume(self, conversation_id: str) -> None:
         """Un-pause the assistant for a conversation staff handed back (Rasa's ``resume`` event)."""
         url = (
-            f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+            f"{self._base(conversation_id)}/conversations/"
+            f"{quote(conversation_id, safe='')}/tracker/events"
         )
         params = {"token": self._token, "include_events": "NONE"}
         await self._post(url, RESUME_EVENTS, params=params)
@@ -133,7 +152,7 @@ class RasaClient:
         """
         quoted = quote(conversation_id, safe="")
         params = {"token": self._token, "include_events": "ALL"}
-        url = f"{self._base}/conversations/{quoted}/tracker"
+        url = f"{self._base(conversation_id)}/conversations/{quoted}/tracker"
         if after_turns:
             body = await self._post(f"{url}/events", CATCH_UP_EVENT, params=params)
         else:
@@ -142,9 +161,13 @@ class RasaClient:
             raise RasaUnavailable("the tracker is not a JSON object")
         return body
 
-    async def ready(self) -> bool:
-        """Whether Rasa and the action server both answer their health checks now."""
-        urls = [f"{self._base}/"]
+    def _base(self, conversation_id: str) -> str:
+        return server_for(conversation_id, self._servers)
+
+    async def ready(self, conversation_id: str = "") -> bool:
+        """Whether Rasa (the conversation's server) and the action server both answer
+        their health checks now."""
+        urls = [f"{self._base(conversation_id)}/"]
         if self._action_health_url:
             urls.append(self._action_health_url)
         for url in urls:

@@ -158,9 +158,9 @@ class TurnRelay:
                 else:
                     unsaved = False
                     if understood is not None:  # staff see it before the answer to it
-                        hub._to_staff(conv, {"type": "understanding", "id": record.id,
-                                             "intent": understood.intent,
-                                             "confidence": understood.confidence})
+                        hub._tell_staff(conv, {"type": "understanding", "id": record.id,
+                                               "intent": understood.intent,
+                                               "confidence": understood.confidence})
                     await hub._fan_out(conv, stored)
             if unsaved:
                 await self._outage(conv, text=notices.REPLY_NOT_SAVED_TEXT)
@@ -304,7 +304,7 @@ class TurnRelay:
         resident is told when this was for a new message)."""
         hub = self.hub
         in_doubt = any(m.relay == IN_DOUBT for m in kept)
-        ready = await hub.rasa.ready()
+        ready = await hub.rasa.ready(conv.id)
         tracker = await self._tracker(conv, after_turns=in_doubt) if ready else None
         if tracker is None:
             if new_message:

@@ -86,14 +86,19 @@ async def queue_json(request: web.Request) -> web.Response:
 
 @require(roles.HANDOFFS)
 async def queue_stream(request: web.Request) -> web.StreamResponse:
+    """The queue whenever it changes: at once when a hub (this instance or another, through
+    the live channel) says so, and at the latest every :data:`QUEUE_POLL_SECONDS` (waited
+    minutes, and changes no hub saw, such as the claim timeout)."""
     stream = await EventStream.open(request)
+    hub = request.app[HUB_KEY]
     last = None
     while not stream.closing:
+        wake = hub.queue_event  # before reading: a change meanwhile wakes the next wait
         items = await _queue(request)
         if items != last:
             await stream.send("queue", {"queue": items})
             last = items
-        if not await stream.wait(QUEUE_POLL_SECONDS):
+        if not await stream.wait(QUEUE_POLL_SECONDS, wake=wake):
             break
     return stream.response
 
