@@ -128,7 +128,7 @@ class RasaClient:
     async def trigger(self, conversation_id: str, intent: str) -> list[Reply]:
         """Inject an intent nobody typed (``EXTERNAL_handed_back``) and run the turn it starts
         (Rasa's ``trigger_intent``); the assistant's replies in order."""
-        url = (f"{self._base}/conversations/{quote(conversation_id, safe='')}"
+        url = (f"{self._base(conversation_id)}/conversations/{quote(conversation_id, safe='')}"
                "/trigger_intent")
         params = {"token": self._token, "include_events": "NONE"}
         body = await self._post(url, {"name": intent}, params=params)
@@ -137,7 +137,8 @@ class RasaClient:
 
     async def append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
         """Append events to a conversation's tracker (slots the staff console changed)."""
-        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        url = (f"{self._base(conversation_id)}/conversations/{quote(conversation_id, safe='')}"
+               "/tracker/events")
         await self._post(url, events, params={"token": self._token, "include_events": "NONE"})
 
     async def tracker(self, conversation_id: str, *, after_turns: bool) -> dict[str, Any]:
