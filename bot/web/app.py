@@ -11,14 +11,19 @@ from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import TranscriptStore
 from bot.config import ConfigError, Settings, load_settings
 from bot.db.offloop import HubDatabase
+from bot.documents.crypto import DocumentCipher
+from bot.documents.store import DocumentStore
+from bot.documents.sweeper import document_sweeper
 from bot.mail.sender import mail_sender
 from bot.rasa.supervisor import read_status, status_file
 from bot.staff.console import add_staff_console
 from bot.web.chat import add_chat_routes
+from bot.web.documents import add_document_routes
 from bot.web.hub import ChatHub
 from bot.web.keys import (
     CLIENT_KEY,
     DATABASE_KEY,
+    DOCUMENTS_KEY,
     HUB_KEY,
     ORIGINS_KEY,
     READINESS_KEY,
@@ -94,6 +99,8 @@ def _build_hub(
 async def _database(app: web.Application):
     database = HubDatabase(app[SETTINGS_KEY].database_url)
     app[DATABASE_KEY] = database
+    app[DOCUMENTS_KEY] = DocumentStore(database.sessions,
+                                       DocumentCipher(app[SETTINGS_KEY].document_key))
     yield
     await database.close()
 
@@ -130,11 +137,13 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_client_and_hub)
     app.cleanup_ctx.append(mail_sender)  # delivers the mail outbox (bot/mail, docs/mail.md)
+    app.cleanup_ctx.append(document_sweeper)  # deletes documents past retention (docs/documents.md)
     # aiohttp 3.9 writes Signal[Callable[...]] but aiosignal 1.4's Signal is generic in the
     # callbacks' arguments, so mypy expects a callback that takes a callback: a typing mismatch.
     app.on_shutdown.append(_close_chats)  # type: ignore[arg-type]
     app.router.add_get("/health", health)
     add_chat_routes(app)
+    add_document_routes(app)
     add_static_routes(app)
     add_staff_console(app)  # after _database: its services use the database thread
     return app
