@@ -174,8 +174,8 @@ async def case_context(request: web.Request, case: CaseDetail) -> dict[str, Any]
     views = await services.db(services.access_log.for_target, case.reference, 20)
     mail = await services.db(services.mail.for_case, case.reference)
     sent_documents = await services.db(services.documents.for_case, case.reference)
-    return {"sent_documents": sent_documents, "transcript": transcript, "views": views, "today": services.cases.today(),
-            "team": await officers(request), "mail": mail}
+    return {"transcript": transcript, "views": views, "today": services.cases.today(),
+            "team": await officers(request), "mail": mail, "sent_documents": sent_documents}
 
 
 def _case_page(request: web.Request, case: CaseDetail, context: dict[str, Any], *,
