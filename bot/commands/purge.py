@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _purge_mail_and_documents(settings, *, dry_run: bool) -> None:
     """The mail outbox and the document store, each by its own retention setting."""
-    from bot.documents.crypto import DocumentCipher
+    from bot.documents.crypto import cipher_for
     from bot.documents.store import DocumentStore
     from bot.mail.case_mail import council_today, outbox_for
     from bot.trainers.retention import cutoff_for
@@ -87,7 +87,7 @@ def _purge_mail_and_documents(settings, *, dry_run: bool) -> None:
     emails = outbox_for(settings).purge(cutoff, dry_run=dry_run)
     print(f"  mail outbox: older than {settings.mail_retention_days} days: {verb} "
           f"{emails} email(s) sent or given up on")
-    store = DocumentStore.from_url(settings.database_url, DocumentCipher(settings.document_key))
+    store = DocumentStore.from_url(settings.database_url, cipher_for(settings))
     files = store.purge_closed(council_today(), settings.document_retention_days,
                                dry_run=dry_run)
     print(f"  documents: cases closed {settings.document_retention_days} or more days ago: "

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.config import Settings
 
 _PURPOSE = b"dpa case documents v1\x00"
 
@@ -34,3 +38,10 @@ class DocumentCipher:
             return self._fernet.decrypt(token)
         except InvalidToken as exc:
             raise DocumentKeyError("the document cannot be decrypted with this key") from exc
+
+
+def cipher_for(settings: Settings) -> DocumentCipher:
+    """The installation's cipher: DOCUMENT_KEY (or var/secrets.json's ``document_key``, which
+    ``load_settings`` always fills); settings built by hand without one fall back to the
+    session secret, under this module's own purpose label."""
+    return DocumentCipher(settings.document_key or settings.session_secret)

@@ -19,7 +19,7 @@ from bot.cases.repository import CaseRepository
 from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import TranscriptStore
 from bot.config import Settings
-from bot.documents.crypto import DocumentCipher
+from bot.documents.crypto import cipher_for
 from bot.documents.store import DocumentStore
 from bot.mail.outbox import MailOutbox
 from bot.rules.hours import StaffedHours
@@ -87,7 +87,7 @@ class StaffServices:
             now=now,
             mail=MailOutbox(sessions, max_attempts=settings.mail_max_attempts,
                             retry_seconds=settings.mail_retry_seconds, now=now),
-            documents=DocumentStore(sessions, DocumentCipher(settings.document_key), now=now),
+            documents=DocumentStore(sessions, cipher_for(settings), now=now),
         )
 
     async def db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -11,12 +11,13 @@ from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import TranscriptStore
 from bot.config import ConfigError, Settings, load_settings
 from bot.db.offloop import HubDatabase
-from bot.documents.crypto import DocumentCipher
+from bot.documents.crypto import cipher_for
 from bot.documents.store import DocumentStore
 from bot.documents.sweeper import document_sweeper
 from bot.mail.sender import mail_sender
 from bot.rasa.supervisor import read_status, status_file
 from bot.staff.console import add_staff_console
+from bot.staff.services import NOW_KEY, utcnow
 from bot.web.chat import add_chat_routes
 from bot.web.documents import add_document_routes
 from bot.web.hub import ChatHub
@@ -99,8 +100,8 @@ def _build_hub(
 async def _database(app: web.Application):
     database = HubDatabase(app[SETTINGS_KEY].database_url)
     app[DATABASE_KEY] = database
-    app[DOCUMENTS_KEY] = DocumentStore(database.sessions,
-                                       DocumentCipher(app[SETTINGS_KEY].document_key))
+    app[DOCUMENTS_KEY] = DocumentStore(database.sessions, cipher_for(app[SETTINGS_KEY]),
+                                       now=app.get(NOW_KEY, utcnow))
     yield
     await database.close()
 
