@@ -71,7 +71,7 @@ async def test_a_clarification_is_reviewed_edited_sent_and_stops_the_clock(
 async def test_an_extension_notice_after_the_first_month_is_refused_and_nothing_sent(
     signed_in: Console, cases: CaseRepository
 ):
-    case = new_case(cases, day=date(2026, 9, 1), requires_id=False)  # the first month ended in October
+    case = new_case(cases, day=date(2026, 9, 1), requires_id=False)  # first month: over
     await signed_in.page(f"/staff/cases/{case.reference}")
     response = await signed_in.post(f"/staff/cases/{case.reference}/mail/send", {
         "kind": "extension", "reason": "Records in three archives.",
