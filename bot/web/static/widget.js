@@ -967,6 +967,10 @@
       : "Request " + state.reference + " is not waiting for any documents.";
     purposeSelect.textContent = "";
     awaiting.forEach(function (a) { purposeSelect.appendChild(el("option", { value: a.purpose }, a.label)); });
+    // Preselect the first one not sent yet (or sent and not accepted), so the next file is the next document.
+    var sentPurposes = sent.filter(function (d) { return d.status !== "rejected"; }).map(function (d) { return d.purpose; });
+    var next = awaiting.filter(function (a) { return sentPurposes.indexOf(a.purpose) < 0; })[0];
+    if (next) purposeSelect.value = next.purpose;
     purposeField.hidden = awaiting.length < 2;
     var canSend = awaiting.length > 0 && state.remaining > 0;
     [fileField, cameraField, uploadButton].forEach(function (n) { n.hidden = !canSend; });
