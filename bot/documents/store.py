@@ -146,14 +146,17 @@ class DocumentStore:
                                               Case.closed_on <= cutoff)
         query = select(CaseDocument).where(CaseDocument.ciphertext.is_not(None),
                                            CaseDocument.case_reference.in_(closed))
-        with session_scope(self._sessions, write=not dry_run) as session:
-            rows = list(session.scalars(query))
-            if not dry_run:
-                now = self._now()
-                for row in rows:
-                    row.ciphertext = None
-                    row.deleted_at = now
-            return len(rows)
+        # Read first: the hourly sweep takes SQLite's write lock only when there is work.
+        with session_scope(self._sessions) as session:
+            ids = list(session.scalars(query.with_only_columns(CaseDocument.id)))
+        if dry_run or not ids:
+            return len(ids)
+        with session_scope(self._sessions, write=True) as session:
+            now = self._now()
+            for row in session.scalars(query.where(CaseDocument.id.in_(ids))):
+                row.ciphertext = None
+                row.deleted_at = now
+        return len(ids)
 
     @staticmethod
     def _load(session: Session, reference: str, document_id: int) -> CaseDocument:
