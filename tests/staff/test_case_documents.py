@@ -4,6 +4,7 @@ open it (a download, audited) and accept it, which starts the clock on the day i
 tells the resident in the chat and queues the email. A real app on a real SQLite database."""
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import aiohttp
@@ -76,8 +77,9 @@ async def test_hostile_uploads_are_refused_with_a_reason_and_nothing_kept(
 
 
 async def test_an_accepted_document_starts_the_clock_on_the_day_it_arrived(
-    signed_in: Console, cases: CaseRepository
+    signed_in: Console, cases: CaseRepository, caplog: pytest.LogCaptureFixture
 ):
+    caplog.set_level(logging.DEBUG)
     case, conversation = case_in_chat(cases)
     assert case.due_on is None and "id" in case.waiting_for
     resident = signed_in.app[RESIDENT_IDS_KEY].sign(conversation)
@@ -124,6 +126,10 @@ async def test_an_accepted_document_starts_the_clock_on_the_day_it_arrived(
     assert mail.template == "document_accepted" and "Wednesday 23 December 2026" in mail.text_body
     history = await services.db(services.transcripts.history, conversation)
     assert any(m.kind == "document_accepted" and "accepted" in m.text for m in history)
+    # The logs name the case and the document, never its content or the resident's address.
+    assert case.reference in caplog.text
+    for secret in ("JavaScript", "ada@example.org", "Ada Lovelace", "%PDF"):
+        assert secret not in caplog.text, secret
     # Decided once: a second decision is refused.
     response = await signed_in.post(
         f"/staff/cases/{case.reference}/documents/{document['id']}/decide",
