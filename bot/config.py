@@ -40,7 +40,8 @@ def _load_or_create_secrets(var_dir: Path) -> dict[str, str]:
     else:
         stored = {}
     changed = False
-    for name in ("rasa_token", "session_secret", "action_token", "status_check_secret"):
+    for name in ("rasa_token", "session_secret", "action_token", "status_check_secret",
+                 "document_key"):
         if not stored.get(name):
             stored[name] = secrets.token_hex(32)
             changed = True
@@ -204,6 +205,15 @@ class Settings:
     rasa_urls: tuple[str, ...] = ()
     tracker_store_url: str = ""
     redis_url: str = ""
+    # How long sent (or given-up) emails stay in the outbox before `dpa purge` deletes them.
+    mail_retention_days: int = 730
+    # Documents residents send in the chat (docs/documents.md): size and count limits, and
+    # how long after the case is closed they are deleted (by the web app and `dpa purge`).
+    document_max_bytes: int = 10 * 1024 * 1024
+    document_max_count: int = 5
+    document_retention_days: int = 30
+    # The key that encrypts them at rest (Fernet); empty: var/secrets.json's.
+    document_key: str = ""
 
     @property
     def action_webhook_url(self) -> str:
@@ -288,7 +298,14 @@ def load_settings() -> Settings:
         "OUTBOX_DEGRADED_AFTER_SECONDS": _float("OUTBOX_DEGRADED_AFTER_SECONDS", 60.0),
     }
     _all_positive({}, outbox_limits)
-    mail_ints = {"MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8)}
+    mail_ints = {"MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+                 "MAIL_RETENTION_DAYS": _int("MAIL_RETENTION_DAYS", 730)}
+    document_ints = {
+        "DOCUMENT_MAX_BYTES": _int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024),
+        "DOCUMENT_MAX_COUNT": _int("DOCUMENT_MAX_COUNT", 5),
+        "DOCUMENT_RETENTION_DAYS": _int("DOCUMENT_RETENTION_DAYS", 30),
+    }
+    _all_positive(document_ints, {})
     mail_floats = {
         "SMTP_TIMEOUT_SECONDS": _float("SMTP_TIMEOUT_SECONDS", 30.0),
         "MAIL_SEND_INTERVAL_SECONDS": _float("MAIL_SEND_INTERVAL_SECONDS", 30.0),
@@ -354,4 +371,9 @@ def load_settings() -> Settings:
         rasa_urls=_urls("RASA_URLS"),
         tracker_store_url=os.environ.get("TRACKER_STORE_URL", "").strip(),
         redis_url=_redis_url(),
+        mail_retention_days=mail_ints["MAIL_RETENTION_DAYS"],
+        document_max_bytes=document_ints["DOCUMENT_MAX_BYTES"],
+        document_max_count=document_ints["DOCUMENT_MAX_COUNT"],
+        document_retention_days=document_ints["DOCUMENT_RETENTION_DAYS"],
+        document_key=os.environ.get("DOCUMENT_KEY", "").strip() or stored["document_key"],
     )

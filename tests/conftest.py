@@ -16,6 +16,7 @@ from bot.config import Settings, load_settings
 from bot.db.schema import upgrade_database
 from bot.rasa.stack import Stack, build_services
 from bot.rasa.training import ensure_trained, model_path
+from tests.fixtures.smtp import Inbox, smtp_server_on
 
 # The real-database fixtures (database_url, migrated_url, repo, clock, postgres, ...) for
 # every test module: tests/fixtures/databases.py; Redis (redis, redis_url):
@@ -37,13 +38,25 @@ def council_site_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def stack_smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real local SMTP server the session stack's web app delivers its mail outbox to."""
+    port = free_port()
+    with smtp_server_on(port) as inbox:
+        yield inbox, port
+
+
+@pytest.fixture(scope="session")
 def stack_settings(
-    tmp_path_factory: pytest.TempPathFactory, council_site_port: int
+    tmp_path_factory: pytest.TempPathFactory, council_site_port: int,
+    stack_smtp: tuple[Inbox, int],
 ) -> Iterator[Settings]:
     var_dir: Path = tmp_path_factory.mktemp("var")
     yield from stack_environment(
         var_dir, var_dir / "dpa.sqlite3",
-        {"CHAT_ALLOWED_ORIGINS": f"self,http://localhost:{council_site_port}"},
+        {"CHAT_ALLOWED_ORIGINS": f"self,http://localhost:{council_site_port}",
+         # Mail leaves through real SMTP (aiosmtpd, no TLS on loopback), checked often.
+         "SMTP_URL": f"smtp://127.0.0.1:{stack_smtp[1]}?starttls=off",
+         "MAIL_SEND_INTERVAL_SECONDS": "1"},
     )
 
 

@@ -39,6 +39,8 @@ SAMPLE_VALUES = {
     "overdue": [{"reference": "DPA-AAAA-BBBB", "request_label": "Get a copy of my information",
                  "status_label": "Clock running", "due_on": "Friday 27 March 2026"}],
     "due_soon": [],
+    "document": "proof of identity",
+    "arrived_on": "Monday 2 March 2026",
 }
 
 
@@ -147,6 +149,11 @@ def _mentions(text: str, *phrases: str) -> list[str]:
     ("clarification", ("paused", "Which years do you want?")),
     ("id_chase", ("the one-month time limit starts on the day we receive them",
                   "your passport", "the power of attorney")),
+    ("document_accepted", ("proof of identity", "Monday 2 March 2026",
+                           "one-month time limit started on the day it arrived",
+                           "We will respond by Tuesday 2 June 2026")),
+    ("document_rejected", ("could not accept it: The request is complex.",
+                           "one-month time limit starts on the day we receive")),
 ])
 def test_each_message_keeps_what_the_texts_require(rendered, kind, phrases) -> None:
     assert not _mentions(rendered[kind], *phrases), f"{kind}: {_mentions(rendered[kind], *phrases)}"

@@ -15,6 +15,7 @@ from bot.cases.outbox_replay import replay
 from bot.cases.records import ReferenceTaken
 from bot.cases.repository import CaseRepository
 from bot.chat.handoffs import HandoffStore
+from bot.config import load_settings
 from bot.db.engine import build_engine, database_refused, make_session_factory
 
 RECEIVED = datetime(2026, 3, 2, 10, 30, tzinfo=timezone.utc)
@@ -262,3 +263,38 @@ def test_the_replayer_thread_writes_what_arrives_and_survives_a_refusing_databas
         replayer.join(timeout=5)
     assert outbox.pending() == [] and len(calls) >= 2
     assert len(stores(migrated_url)[1].for_conversation("conv-thread")) == 1
+
+
+def test_a_replayed_case_gets_its_confirmation_once(outbox, migrated_url):
+    """A case kept in the outbox while the database refused is confirmed by email when it is
+    written (bot.cases.outbox_replay.mail_confirmation), and not again on a later pass."""
+    from bot.mail.case_mail import MailContext, queue_case_confirmation
+    from bot.mail.outbox import MailOutbox
+
+    cases, handoffs = stores(migrated_url)
+    mail = MailOutbox(make_session_factory(build_engine(migrated_url)))
+    settings = load_settings()
+    context = MailContext(outbox=mail, from_address="dpo@example.org", settings=settings)
+    outbox.add_case(new_case(), reference="DPA-7KQ4-M2XP", received_at=RECEIVED)
+    outbox.add_case(new_case("conv-3"), reference="DPA-7KQ4-M2XQ", received_at=RECEIVED)
+    cases.create_case_once(new_case("conv-3"), reference="DPA-7KQ4-M2XQ", received_at=RECEIVED)
+
+    def confirm(summary):
+        return queue_case_confirmation(summary, context=context)
+
+    replay(outbox, cases, handoffs, confirm=confirm)
+    replay(outbox, cases, handoffs, confirm=confirm)
+    [sent] = mail.not_sent()  # the one already there was confirmed when it was logged
+    assert sent.case_reference == "DPA-7KQ4-M2XP" and sent.template == "confirmation"
+    assert "DPA-7KQ4-M2XP" in sent.text_body and sent.to_address == "ada@example.org"
+
+
+def test_a_failing_confirmation_never_stops_the_replay(outbox, migrated_url):
+    cases, handoffs = stores(migrated_url)
+    outbox.add_case(new_case(), reference="DPA-7KQ4-M2XP", received_at=RECEIVED)
+
+    def broken(summary):
+        raise OSError("mail table unreachable")
+
+    result = replay(outbox, cases, handoffs, confirm=broken)
+    assert len(result.written) == 1 and outbox.pending() == []

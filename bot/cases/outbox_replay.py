@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.cases.outbox import Outbox, PendingCase, PendingHandoff
+from bot.cases.records import CaseSummary
 from bot.cases.repository import CaseRepository
 from bot.chat.handoffs import HandoffStore
 from bot.config import Settings
@@ -35,10 +36,19 @@ class ReplayResult:
     skipped: bool = False
 
 
+Confirm = Callable[[CaseSummary], object]
+
+
 def replay(
-    outbox: Outbox, cases: CaseRepository, handoffs: HandoffStore, *, wait: bool = False
+    outbox: Outbox, cases: CaseRepository, handoffs: HandoffStore, *, wait: bool = False,
+    confirm: Confirm | None = None,
 ) -> ReplayResult:
-    """One pass over the pending records, oldest first; stops while the database refuses."""
+    """One pass over the pending records, oldest first; stops while the database refuses.
+
+    ``confirm`` is called with each case this pass wrote (not one already there): the
+    confirmation email (bot.mail.case_mail), as for a case logged at once. Its failure is
+    logged and never stops the pass.
+    """
     result = ReplayResult()
     with outbox.replay_lock(wait=wait) as held:
         if not held:
@@ -48,10 +58,12 @@ def replay(
         for index, record in enumerate(pending):
             try:
                 if isinstance(record, PendingCase):
-                    _, created = cases.create_case_once(
+                    summary, created = cases.create_case_once(
                         record.new_case, reference=record.reference,
                         received_at=record.received_at)
                     (result.written if created else result.already_there).append(record.id)
+                    if created and confirm is not None:
+                        _confirm(confirm, summary)
                 elif isinstance(record, PendingHandoff):
                     handoffs.request(record.conversation_id, record.reason)
                     result.written.append(record.id)
@@ -76,6 +88,24 @@ def replay(
     return result
 
 
+def mail_confirmation(settings: Settings) -> Confirm:
+    """The confirmation email to the requester of a replayed case (docs/mail.md)."""
+    from bot.mail.case_mail import MailContext, queue_case_confirmation
+
+    def confirm(summary: CaseSummary) -> object:
+        return queue_case_confirmation(summary, context=MailContext.from_settings(settings))
+
+    return confirm
+
+
+def _confirm(confirm: Confirm, summary: CaseSummary) -> None:
+    try:
+        confirm(summary)
+    except Exception as exc:  # noqa: BLE001 (the case is written; the email is extra)
+        log.error("outbox: case %s: confirmation email not queued: %s", summary.reference,
+                  type(exc).__name__)
+
+
 class Replayer(threading.Thread):
     """Replays the outbox every ``interval`` seconds until stopped (a daemon thread).
 
@@ -86,9 +116,10 @@ class Replayer(threading.Thread):
 
     def __init__(self, outbox: Outbox,
                  stores: Callable[[], tuple[CaseRepository, HandoffStore]],
-                 interval: float) -> None:
+                 interval: float, confirm: Confirm | None = None) -> None:
         super().__init__(name="outbox-replayer", daemon=True)
         self.outbox, self._stores, self.interval = outbox, stores, interval
+        self.confirm = confirm
         self.stopped = threading.Event()
 
     @classmethod
@@ -97,7 +128,8 @@ class Replayer(threading.Thread):
             return (CaseRepository.from_settings(settings),
                     HandoffStore.from_url(settings.database_url))
 
-        return cls(Outbox.from_settings(settings), stores, settings.outbox_replay_seconds)
+        return cls(Outbox.from_settings(settings), stores, settings.outbox_replay_seconds,
+                   confirm=mail_confirmation(settings))
 
     def run(self) -> None:
         built: tuple[CaseRepository, HandoffStore] | None = None
@@ -106,7 +138,7 @@ class Replayer(threading.Thread):
                 continue
             try:
                 built = built or self._stores()
-                replay(self.outbox, *built)
+                replay(self.outbox, *built, confirm=self.confirm)
             except Exception as exc:  # never let the thread die: the next pass tries again
                 log.error("outbox replay failed: %s", type(exc).__name__)
 

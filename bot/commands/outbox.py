@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.cases.outbox import Outbox
-    from bot.cases.outbox_replay import replay
+    from bot.cases.outbox_replay import mail_confirmation, replay
     from bot.cases.repository import CaseRepository
     from bot.chat.handoffs import HandoffStore
     from bot.config import load_settings
@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     outbox = Outbox.from_settings(settings)
     if args.outbox_action == "replay":
         result = replay(outbox, CaseRepository.from_settings(settings),
-                        HandoffStore.from_url(settings.database_url), wait=True)
+                        HandoffStore.from_url(settings.database_url), wait=True,
+                        confirm=mail_confirmation(settings))
         print(f"outbox: {len(result.written)} written, {len(result.already_there)} already "
               f"in the database, {result.remaining} waiting")
         return 0 if result.remaining == 0 else 1

@@ -6,6 +6,11 @@
 - ``dpa purge --conversation ID [--dry-run]``: a resident's conversation, everywhere
   (tracker events, transcript, handoffs), e.g. for an erasure request.
 
+Purging by age also deletes, each by its own setting: emails sent (or given up on) more
+than MAIL_RETENTION_DAYS ago (730) from the mail outbox, and the files of documents sent in
+the chat for cases closed DOCUMENT_RETENTION_DAYS or more ago (30; what staff decided about
+them stays). ``--older-than`` is the transcripts' period only.
+
 Cases are never touched. Prints what was (or, with ``--dry-run``, would be) deleted. The
 work is :class:`bot.trainers.service.TrainerTools`' ``erase`` and ``purge`` (the staff
 console erases through it too); this module parses arguments and prints.
@@ -66,7 +71,27 @@ def run(args: argparse.Namespace) -> int:
         removed = "would be removed" if args.dry_run else "removed"
         print(f"  {report.conversations} conversation(s) {removed} from the tracker store entirely")
     _warn_missing(report)
+    _purge_mail_and_documents(settings, dry_run=args.dry_run)
     return 0
+
+
+def _purge_mail_and_documents(settings, *, dry_run: bool) -> None:
+    """The mail outbox and the document store, each by its own retention setting."""
+    from bot.documents.crypto import cipher_for
+    from bot.documents.store import DocumentStore
+    from bot.mail.case_mail import council_today, outbox_for
+    from bot.trainers.retention import cutoff_for
+
+    verb = "would delete" if dry_run else "deleted"
+    cutoff = cutoff_for(settings.mail_retention_days)
+    emails = outbox_for(settings).purge(cutoff, dry_run=dry_run)
+    print(f"  mail outbox: older than {settings.mail_retention_days} days: {verb} "
+          f"{emails} email(s) sent or given up on")
+    store = DocumentStore.from_url(settings.database_url, cipher_for(settings))
+    files = store.purge_closed(council_today(), settings.document_retention_days,
+                               dry_run=dry_run)
+    print(f"  documents: cases closed {settings.document_retention_days} or more days ago: "
+          f"{verb} {files} file(s)")
 
 
 def _counts(report: PurgeReport, *, handoffs: bool = False) -> str:

@@ -8,6 +8,7 @@ from bot.chat import (
     transcripts,  # noqa: F401  (registers dpa_transcript_messages on Base)
 )
 from bot.db.base import Base
+from bot.documents import models as document_models  # noqa: F401  (registers dpa_case_documents)
 from bot.mail import models as mail_models  # noqa: F401  (registers dpa_mail_outbox on Base)
 from bot.staff import models as staff_models  # noqa: F401  (registers dpa_staff_* on Base)
 

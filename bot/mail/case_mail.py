@@ -29,8 +29,11 @@ from bot.rules.deadlines import due_date, received_on
 
 log = logging.getLogger(__name__)
 
-# The messages staff send from a case (the confirmation and the digest are sent for them).
-STAFF_MESSAGE_KINDS = tuple(k for k in MESSAGE_KINDS if k not in ("confirmation", "digest"))
+# Sent for staff, not written by them: on logging a case, each morning, on deciding about a
+# document sent in the chat.
+AUTOMATIC_KINDS = ("confirmation", "digest", "document_accepted", "document_rejected")
+# The messages staff write from a case.
+STAFF_MESSAGE_KINDS = tuple(k for k in MESSAGE_KINDS if k not in AUTOMATIC_KINDS)
 
 
 class NoEmailAddress(MailTemplateError):
@@ -106,7 +109,7 @@ def render_case_message(kind: str, case: CaseSummary, values: Mapping[str, Any] 
     ``values``: what the kind needs besides the case (``question``, ``reason``, ``amount``,
     ``message``); an extension's reason defaults to the one recorded on the case.
     """
-    if kind not in STAFF_MESSAGE_KINDS and kind != "confirmation":
+    if kind not in STAFF_MESSAGE_KINDS and kind not in AUTOMATIC_KINDS or kind == "digest":
         raise MailTemplateError(f"{kind!r} is not a message to a requester")
     given = dict(values or {})
     if kind == "extension" and not given.get("reason"):
@@ -128,6 +131,23 @@ def queue_case_confirmation(case: CaseSummary, *,
     context = context or MailContext.from_settings()
     draft = render_case_message("confirmation", case, settings=context.settings)
     return _enqueue(context, draft, case, actor=ASSISTANT)
+
+
+def queue_document_decision(case: CaseSummary, *, accepted: bool, document: str,
+                            arrived_on: date, actor: str, reason: str | None = None,
+                            context: MailContext | None = None) -> MailRecord | None:
+    """Tell the requester staff accepted (or could not accept, and why) a document they sent
+    in the chat. ``case``: as it is after the decision (the due date, if the clock started).
+    None when the case has no email address."""
+    if not case.email:
+        return None
+    context = context or MailContext.from_settings()
+    kind = "document_accepted" if accepted else "document_rejected"
+    values: dict[str, Any] = {"document": document, "arrived_on": long_date(arrived_on)}
+    if not accepted:
+        values["reason"] = reason
+    draft = render_case_message(kind, case, values, settings=context.settings)
+    return _enqueue(context, draft, case, actor=actor)
 
 
 def queue_case_message(kind: str, case: CaseSummary, edited_text: str | None, actor: str, *,

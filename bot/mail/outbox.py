@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -197,6 +197,26 @@ class MailOutbox:
                 row.attempts = 0
                 row.next_attempt_at = self._now()
             return MailRecord.from_model(row)
+
+    def readdress(self, message_id: int, to_address: str) -> MailRecord:
+        """Point a message not yet sent at a corrected address (the case's, as staff fixed it)."""
+        with session_scope(self._sessions, write=True) as session:
+            row = self._load(session, message_id)
+            if row.status != SENT:
+                row.to_address = to_address
+            return MailRecord.from_model(row)
+
+    def purge(self, before: datetime, *, dry_run: bool = False) -> int:
+        """Delete messages sent or given up on before ``before`` (``dpa purge``, the
+        retention period MAIL_RETENTION_DAYS); messages still waiting are kept."""
+        done = or_(MailMessage.status == SENT, MailMessage.status == FAILED)
+        with session_scope(self._sessions, write=not dry_run) as session:
+            ids = list(session.scalars(
+                select(MailMessage.id).where(done, MailMessage.created_at < before)))
+            if ids and not dry_run:
+                session.execute(delete(MailMessage).where(MailMessage.id.in_(ids))
+                                .execution_options(synchronize_session=False))
+            return len(ids)
 
     def get(self, message_id: int) -> MailRecord:
         with session_scope(self._sessions) as session:

@@ -38,6 +38,9 @@ REQUIRED_VALUES: Mapping[str, tuple[str, ...]] = {
     "completion": (),
     "refusal": ("reason",),
     "digest": ("today", "working_days", "overdue", "due_soon"),
+    # Sent when staff decide about a document the resident sent in the chat.
+    "document_accepted": ("document", "arrived_on"),
+    "document_rejected": ("document", "arrived_on", "reason"),
 }
 OPTIONAL_VALUES: Mapping[str, tuple[str, ...]] = {"completion": ("message",)}
 MESSAGE_KINDS = tuple(REQUIRED_VALUES)

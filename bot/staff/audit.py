@@ -23,6 +23,13 @@ CASE_LIST, CASE_VIEW, CASE_EXPORT_JSON, CASE_PRINT, CASE_LIST_CSV = (
     "case_list", "case_view", "case_export_json", "case_print", "case_list_csv"
 )
 CASE_PREVIEW = "case_preview"
+# Emails to the requester from the case page: a draft shown for review, one queued, a failed
+# one queued again (target: the case reference; never the text or the address).
+CASE_MAIL_DRAFT, CASE_MAIL_SEND, CASE_MAIL_RETRY = (
+    "case_mail_draft", "case_mail_send", "case_mail_retry"
+)
+# A document a resident sent in the chat: opened (decrypted, downloaded) or decided about.
+DOCUMENT_VIEW, DOCUMENT_DECIDE = "document_view", "document_decide"
 HANDOFF_VIEW, HANDOFF_CLAIM, HANDOFF_RELEASE = "handoff_view", "handoff_claim", "handoff_release"
 HANDOFF_HAND_BACK, HANDOFF_CLOSE, HANDOFF_MESSAGE = (
     "handoff_hand_back", "handoff_close", "handoff_message"

@@ -20,6 +20,8 @@ from bot.staff.services import (
 from bot.staff.views import (
     accounts,
     case_actions,
+    case_documents,
+    case_mail,
     case_work,
     cases,
     complaints,
@@ -73,7 +75,7 @@ def add_staff_console(app: web.Application) -> None:
     app[TRAINERS_KEY] = TrainerTools(app[SETTINGS_KEY])
     app[EVALUATION_KEY] = EvaluationJob(
         log_path=app[SETTINGS_KEY].var_dir / "evaluate" / "evaluate.log")
-    for module in (sign_in, dashboard, cases, case_actions, case_work, handoffs,
-                   handoff_request, complaints, live, accounts,
+    for module in (sign_in, dashboard, cases, case_actions, case_work, case_mail, case_documents,
+                   handoffs, handoff_request, complaints, live, accounts,
                    training_inbox, training_stories, training_evaluate):
         module.add_routes(app)

@@ -20,6 +20,9 @@ from bot.cases.repository import CaseRepository
 from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import TranscriptStore
 from bot.config import Settings
+from bot.documents.crypto import cipher_for
+from bot.documents.store import DocumentStore
+from bot.mail.outbox import MailOutbox
 from bot.rules.hours import StaffedHours
 from bot.staff.audit import AccessLog
 from bot.staff.auth.accounts import AccountStore
@@ -56,6 +59,8 @@ class StaffServices:
     transcripts: TranscriptStore
     hours: StaffedHours
     now: Now
+    mail: MailOutbox
+    documents: DocumentStore
     login_buckets: dict[str, TokenBucket] = field(default_factory=dict)
     # Set when the app shuts down: live streams end.
     closing: asyncio.Event = field(default_factory=asyncio.Event)
@@ -83,6 +88,9 @@ class StaffServices:
             transcripts=TranscriptStore(sessions),
             hours=StaffedHours.parse(settings.staff_hours, settings.council_nation),
             now=now,
+            mail=MailOutbox(sessions, max_attempts=settings.mail_max_attempts,
+                            retry_seconds=settings.mail_retry_seconds, now=now),
+            documents=DocumentStore(sessions, cipher_for(settings), now=now),
         )
 
     async def db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -11,14 +11,20 @@ from bot.chat.handoffs import HandoffStore
 from bot.chat.transcripts import TranscriptStore
 from bot.config import ConfigError, Settings, load_settings
 from bot.db.offloop import HubDatabase
+from bot.documents.crypto import cipher_for
+from bot.documents.store import DocumentStore
+from bot.documents.sweeper import document_sweeper
 from bot.mail.sender import mail_sender
 from bot.rasa.supervisor import read_status, status_file
 from bot.staff.console import add_staff_console
+from bot.staff.services import NOW_KEY, utcnow
 from bot.web.chat import add_chat_routes
+from bot.web.documents import add_document_routes
 from bot.web.hub import ChatHub
 from bot.web.keys import (
     CLIENT_KEY,
     DATABASE_KEY,
+    DOCUMENTS_KEY,
     HUB_KEY,
     ORIGINS_KEY,
     READINESS_KEY,
@@ -106,6 +112,8 @@ def _build_hub(
 async def _database(app: web.Application):
     database = HubDatabase(app[SETTINGS_KEY].database_url)
     app[DATABASE_KEY] = database
+    app[DOCUMENTS_KEY] = DocumentStore(database.sessions, cipher_for(app[SETTINGS_KEY]),
+                                       now=app.get(NOW_KEY, utcnow))
     yield
     await database.close()
 
@@ -144,11 +152,13 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_client_and_hub)
     app.cleanup_ctx.append(mail_sender)  # delivers the mail outbox (bot/mail, docs/mail.md)
+    app.cleanup_ctx.append(document_sweeper)  # deletes documents past retention (docs/documents.md)
     # aiohttp 3.9 writes Signal[Callable[...]] but aiosignal 1.4's Signal is generic in the
     # callbacks' arguments, so mypy expects a callback that takes a callback: a typing mismatch.
     app.on_shutdown.append(_close_chats)  # type: ignore[arg-type]
     app.router.add_get("/health", health)
     add_chat_routes(app)
+    add_document_routes(app)
     add_static_routes(app)
     add_staff_console(app)  # after _database: its services use the database thread
     return app

@@ -20,8 +20,13 @@ RATE_LIMITED = "rate_limited"
 # time): the resident is offered a call back; the conversation stays in the queue.
 STAFF_UNAVAILABLE = "staff_unavailable"
 
+# Staff checked a document the resident sent in the chat (bot/web/documents.py).
+DOCUMENT_ACCEPTED = "document_accepted"
+DOCUMENT_REJECTED = "document_rejected"
+
 # What staff (and the console's queue watcher) may announce through ChatHub.notify.
-STAFF_NOTICE_KINDS = (STAFF_JOINED, STAFF_LEFT, HANDED_BACK, CLOSED, STAFF_UNAVAILABLE)
+STAFF_NOTICE_KINDS = (STAFF_JOINED, STAFF_LEFT, HANDED_BACK, CLOSED, STAFF_UNAVAILABLE,
+                      DOCUMENT_ACCEPTED, DOCUMENT_REJECTED)
 
 # The first failed turn of an outage: true at once (the message is kept, and the hub will
 # give it to the assistant, or ask for it again, when it is back).

@@ -4,13 +4,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from bot.cases.new_case import NewCase
 from bot.cases.records import CaseSummary
@@ -21,6 +18,9 @@ from bot.mail.case_mail import MailContext
 from bot.mail.outbox import MailOutbox
 from tests.conftest import free_port
 from tests.fixtures.databases import FakeClock
+from tests.fixtures.smtp import Inbox, smtp_server_on
+
+__all__ = ["Inbox", "log_case"]
 
 
 @pytest.fixture
@@ -54,31 +54,9 @@ def log_case(repo: CaseRepository, **fields: Any) -> CaseSummary:
                             received_at=datetime(2026, 3, 2, 10, tzinfo=timezone.utc))
 
 
-@dataclasses.dataclass
-class Inbox:
-    """What a real local SMTP server received."""
-
-    messages: list[tuple[str, list[str], EmailMessage]] = dataclasses.field(default_factory=list)
-    refuse_next: int = 0  # answer this many DATA commands with a temporary failure
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.refuse_next > 0:
-            self.refuse_next -= 1
-            return "451 4.3.0 try again later"
-        parsed = message_from_bytes(envelope.original_content, policy=policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     """aiosmtpd on a free loopback port, for as long as the test runs."""
-    inbox = Inbox()
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server_on(port) as inbox:
         yield inbox, port
-    finally:
-        controller.stop()

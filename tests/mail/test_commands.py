@@ -1,6 +1,7 @@
 """``dpa mail send`` and ``dpa mail digest`` on a migrated database, delivering to var/mail/."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -41,3 +42,26 @@ def test_digest_goes_to_the_team(env: Path, repo, capsys) -> None:
     message = message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["To"] == "ig-team@example.org"
     assert message["Subject"].startswith("Data protection requests on ")
+
+
+def test_purge_deletes_old_sent_mail_and_keeps_what_still_waits(
+    env: Path, repo, mail_context: MailContext, clock, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("MAIL_RETENTION_DAYS", "30")
+    case = log_case(repo)
+    box = mail_context.outbox
+    old_sent = queue_case_confirmation(case, context=mail_context)  # the clock: March 2026
+    old_waiting = queue_case_confirmation(case, context=mail_context)
+    box.mark_sent(old_sent.id)
+    clock.now = datetime.now(timezone.utc) - timedelta(days=1)  # the command's 'now' is real
+    recent = queue_case_confirmation(case, context=mail_context)
+    box.mark_sent(recent.id)
+
+    assert main(["purge", "--dry-run"]) == 0
+    assert "would delete 1 email(s)" in capsys.readouterr().out
+    assert len(box.for_case(case.reference)) == 3
+    assert main(["purge"]) == 0
+    out = capsys.readouterr().out
+    assert "mail outbox: older than 30 days: deleted 1 email(s)" in out
+    assert "documents: cases closed 30 or more days ago: deleted 0 file(s)" in out
+    assert {m.id for m in box.for_case(case.reference)} == {old_waiting.id, recent.id}

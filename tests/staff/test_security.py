@@ -14,7 +14,8 @@ from tests.staff.conftest import Console
 
 SAMPLE = {"reference": "DPA-0000-0000", "handoff_id": "1", "username": "sam",
           "item_id": "0123456789", "conversation": "0123456789abcdef",
-          "image": "confusion_matrix.png", "complaint_id": "1"}
+          "image": "confusion_matrix.png", "complaint_id": "1", "message_id": "1",
+          "document_id": "1"}
 
 
 def staff_routes(app) -> list[tuple[str, str]]:

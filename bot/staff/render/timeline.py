@@ -71,5 +71,5 @@ def timeline_rows(case: CaseDetail) -> list[dict[str, Any]]:
         notes = [text for text in (event.reason, change_words(event)) if text]
         rows.append({"on": day_label(event.on, ""), "what": event_label(event.kind),
                      "actor": event.actor, "note": " · ".join(notes), "due": due_note,
-                     "at": event.at})
+                     "at": event.at, "mail": None})
     return rows

@@ -21,6 +21,7 @@ from bot.staff.render.case_words import DUE_SOON_DAYS, due_words
 from bot.staff.render.pages import page
 from bot.staff.render.timeline import timeline_rows
 from bot.staff.services import STAFF_KEY
+from bot.staff.views.case_mail import mail_rows, offered_messages
 from bot.staff.views.case_work import DETAIL_FIELDS, officers
 
 DUE_FILTERS = {
@@ -171,8 +172,10 @@ async def case_context(request: web.Request, case: CaseDetail) -> dict[str, Any]
     if case.conversation_id:
         transcript = await services.db(services.transcripts.history, case.conversation_id)
     views = await services.db(services.access_log.for_target, case.reference, 20)
+    mail = await services.db(services.mail.for_case, case.reference)
+    sent_documents = await services.db(services.documents.for_case, case.reference)
     return {"transcript": transcript, "views": views, "today": services.cases.today(),
-            "team": await officers(request)}
+            "team": await officers(request), "mail": mail, "sent_documents": sent_documents}
 
 
 def _case_page(request: web.Request, case: CaseDetail, context: dict[str, Any], *,
@@ -185,7 +188,11 @@ def _case_page(request: web.Request, case: CaseDetail, context: dict[str, Any], 
     return page(request, "case.html", title=f"Case {case.reference}", flash=flash, case=case,
                 printable=printable, actions=offered_actions(case),
                 documents=document_rows(case), due_if_all_arrived=due_if_all_arrived,
-                timeline=timeline_rows(case), team=context["team"],
+                timeline=sorted(timeline_rows(case) + mail_rows(context["mail"]),
+                                key=lambda row: row["at"]),
+                failed_mail=[m for m in context["mail"] if m.failed],
+                sent_documents=context["sent_documents"],
+                mail_messages=offered_messages(case), team=context["team"],
                 detail_fields=DETAIL_FIELDS, answers=_answers(case),
                 transcript=context["transcript"], views=context["views"], today=today)
 
@@ -213,6 +220,9 @@ async def case_page(request: web.Request) -> web.Response:
 def _flash(done: str | None) -> str | None:
     return {"saved": "Saved. The case and its deadline are updated.",
             "note": "Note added.", "assigned": "The case is assigned.",
+            "mailed": "The email is queued and will be sent in a moment; it is on the timeline.",
+            "retried": "The email will be sent again in a moment.",
+            "document": "Saved. The resident is told in the chat and by email.",
             "details": "The details are corrected; the old values are on the timeline."
             }.get(done or "")
 

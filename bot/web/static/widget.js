@@ -204,6 +204,45 @@
   form.appendChild(hint);
   form.appendChild(formRow);
 
+  /* Documents: once a request in this chat waits for proof of identity (or of address, or
+     authority), the resident can send a photo or PDF here (POST /chat/documents). */
+  var upload = el("details", { "class": "dpa-chat__upload", hidden: "" });
+  var uploadSummary = el("summary", { "class": "dpa-chat__upload-summary" }, "Send your documents");
+  upload.appendChild(uploadSummary);
+  var uploadForm = el("form", { "class": "dpa-chat__upload-form", novalidate: "" });
+  var uploadHint = el("p", { id: "dpa-chat-upload-hint", "class": "dpa-chat__hint" }, "");
+  uploadForm.appendChild(uploadHint);
+  var purposeField = el("div", { "class": "dpa-chat__field", hidden: "" });
+  purposeField.appendChild(el("label", { "for": "dpa-chat-purpose", "class": "dpa-chat__label" }, "Which document is it?"));
+  var purposeSelect = el("select", { id: "dpa-chat-purpose", "class": "dpa-chat__select" });
+  purposeField.appendChild(purposeSelect);
+  uploadForm.appendChild(purposeField);
+  var fileField = el("div", { "class": "dpa-chat__field" });
+  fileField.appendChild(el("label", { "for": "dpa-chat-file", "class": "dpa-chat__label" }, "Choose a photo or PDF"));
+  var fileInput = el("input", {
+    type: "file", id: "dpa-chat-file", "class": "dpa-chat__file", name: "document",
+    accept: "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf", "aria-describedby": "dpa-chat-upload-hint"
+  });
+  fileField.appendChild(fileInput);
+  uploadForm.appendChild(fileField);
+  var cameraField = el("div", { "class": "dpa-chat__field" });
+  cameraField.appendChild(el("label", { "for": "dpa-chat-camera", "class": "dpa-chat__label" }, "Or take a photo with your camera"));
+  var cameraInput = el("input", {
+    type: "file", id: "dpa-chat-camera", "class": "dpa-chat__file", accept: "image/*", capture: "environment",
+    "aria-describedby": "dpa-chat-upload-hint"
+  });
+  cameraField.appendChild(cameraInput);
+  uploadForm.appendChild(cameraField);
+  var uploadButton = el("button", { type: "submit", "class": "dpa-chat__button dpa-chat__upload-send" }, "Send document");
+  uploadForm.appendChild(uploadButton);
+  var uploadStatus = el("p", { "class": "dpa-chat__upload-status", role: "status" });
+  var uploadError = el("p", { "class": "dpa-chat__upload-error", role: "alert" });
+  uploadForm.appendChild(uploadStatus);
+  uploadForm.appendChild(uploadError);
+  var sentList = el("ul", { "class": "dpa-chat__sent", "aria-label": "Documents you have sent" });
+  uploadForm.appendChild(sentList);
+  upload.appendChild(uploadForm);
+
   panel.appendChild(header);
   panel.appendChild(status);
   panel.appendChild(toolbar);
@@ -211,6 +250,7 @@
   panel.appendChild(log);
   panel.appendChild(typing);
   panel.appendChild(typingStatus);
+  panel.appendChild(upload);
   panel.appendChild(form);
   root.appendChild(panel);
   root.appendChild(launcher);
@@ -654,9 +694,11 @@
         pending.forEach(function (p) { p.sentOn = null; });
         flushPending();
         scrollToEnd();
+        refreshDocuments(0);
         break;
       case "message":
         addMessage(msg, true);
+        if (msg.role === "assistant") refreshDocuments(800);
         break;
       case "typing":
         setTyping(!!msg.on);
@@ -680,6 +722,7 @@
   function onNotice(msg) {
     var kind = String(msg.kind || "notice");
     if (kind === "staff_joined") setMode("staff");
+    if (kind === "document_accepted" || kind === "document_rejected") refreshDocuments(0);
     // "queued": the turn waits for the assistant (typing stays on); "unavailable": the
     // message is kept and answered later; "resend": the hub asks for a missed message again.
     if (kind === "unavailable" || kind === "closed" || kind === "resend") setTyping(false);
@@ -777,6 +820,9 @@
   /** Forget the conversation here: id, pending messages, draft, transcript. */
   function forget() {
     dropConversation();
+    clearTimeout(documentTimer);
+    documentState = null;
+    upload.hidden = true;
     rejectedId = null;
     local.del(KEYS.resident);
     pending = [];
@@ -886,6 +932,96 @@
   window.addEventListener("storage", function (event) {
     // "End chat" in another tab ends it here too
     if (event.key === KEYS.resident && !event.newValue && residentId) forget();
+  });
+
+  /* ---------- documents ---------- */
+  var documentState = null;
+  var documentTimer = null;
+  var uploading = false;
+  function documentsUrl() { return CONFIG.hub + "/chat/documents?resident=" + encodeURIComponent(residentId); }
+  /** Ask the hub (soon, once) what the request in this chat still waits for. */
+  function refreshDocuments(delay) {
+    clearTimeout(documentTimer);
+    documentTimer = setTimeout(function () {
+      if (!residentId) return;
+      var asked = residentId;
+      fetch(documentsUrl(), { credentials: "omit" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (state) { if (state && asked === residentId) showDocuments(state); })
+        .catch(function () { /* offline: the next reply asks again */ });
+    }, delay || 0);
+  }
+  function showDocuments(state) {
+    documentState = state;
+    var awaiting = Array.isArray(state.awaiting) ? state.awaiting : [];
+    var sent = Array.isArray(state.sent) ? state.sent : [];
+    if (!state.reference || (!awaiting.length && !sent.length)) { upload.hidden = true; return; }
+    var wasHidden = upload.hidden;
+    upload.hidden = false;
+    var names = awaiting.map(function (a) { return String(a.label).toLowerCase(); }).join(" or ");
+    uploadSummary.textContent = awaiting.length ? "Send your " + names : "Documents you sent";
+    uploadHint.textContent = awaiting.length
+      ? "For request " + state.reference + ": " + state.allowed_text + ", up to " + state.max_size_text +
+        " each (" + state.remaining + " more file" + (state.remaining === 1 ? "" : "s") + " allowed). " +
+        "It is sent to the council's data protection team only, and kept encrypted."
+      : "Request " + state.reference + " is not waiting for any documents.";
+    purposeSelect.textContent = "";
+    awaiting.forEach(function (a) { purposeSelect.appendChild(el("option", { value: a.purpose }, a.label)); });
+    // Preselect the first one not sent yet (or sent and not accepted), so the next file is the next document.
+    var sentPurposes = sent.filter(function (d) { return d.status !== "rejected"; }).map(function (d) { return d.purpose; });
+    var next = awaiting.filter(function (a) { return sentPurposes.indexOf(a.purpose) < 0; })[0];
+    if (next) purposeSelect.value = next.purpose;
+    purposeField.hidden = awaiting.length < 2;
+    var canSend = awaiting.length > 0 && state.remaining > 0;
+    [fileField, cameraField, uploadButton].forEach(function (n) { n.hidden = !canSend; });
+    sentList.textContent = "";
+    sent.forEach(function (d) {
+      sentList.appendChild(el("li", { "class": "dpa-chat__sent-item dpa-chat__sent-item--" + d.status },
+        d.label + " (" + d.received_on + "): " + d.status_text));
+    });
+    if (wasHidden && awaiting.length) upload.open = true;
+  }
+  function chosenFile() {
+    return (cameraInput.files && cameraInput.files[0]) || (fileInput.files && fileInput.files[0]) || null;
+  }
+  fileInput.addEventListener("change", function () { if (fileInput.files && fileInput.files.length) cameraInput.value = ""; uploadError.textContent = ""; });
+  cameraInput.addEventListener("change", function () { if (cameraInput.files && cameraInput.files.length) fileInput.value = ""; uploadError.textContent = ""; });
+  uploadForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (uploading || !residentId || !documentState) return;
+    var file = chosenFile();
+    uploadError.textContent = "";
+    uploadStatus.textContent = "";
+    if (!file) { uploadError.textContent = "Choose a photo or PDF first."; fileInput.focus(); return; }
+    if (documentState.max_bytes && file.size > documentState.max_bytes) {
+      uploadError.textContent = "That file is too large. The limit is " + documentState.max_size_text + ": please send a smaller photo or PDF.";
+      return;
+    }
+    var body = new FormData();
+    body.append("purpose", purposeSelect.value || "");
+    body.append("document", file, file.name || "document");
+    uploading = true;
+    uploadButton.disabled = true;
+    uploadStatus.textContent = "Sending your document…";
+    fetch(documentsUrl(), { method: "POST", body: body, credentials: "omit" })
+      .then(function (response) {
+        return response.json().then(function (payload) { return payload; },
+          function () { return { ok: false, text: "The document could not be sent (error " + response.status + "). Please try again." }; });
+      })
+      .then(function (payload) {
+        if (payload && payload.ok) {
+          uploadStatus.textContent = payload.text;
+          fileInput.value = "";
+          cameraInput.value = "";
+        } else {
+          uploadStatus.textContent = "";
+          uploadError.textContent = (payload && payload.text) || "The document could not be sent. Please try again.";
+        }
+      }, function () {
+        uploadStatus.textContent = "";
+        uploadError.textContent = "The document could not be sent: the connection failed. Nothing was stored; please try again.";
+      })
+      .then(function () { uploading = false; uploadButton.disabled = false; refreshDocuments(0); });
   });
 
   /* ---------- start ---------- */
