@@ -77,11 +77,19 @@ def run(args: argparse.Namespace) -> int:
 
 def _purge_mail_and_documents(settings, *, dry_run: bool) -> None:
     """The mail outbox and the document store, each by its own retention setting."""
+    from sqlalchemy import inspect
+
+    from bot.db.engine import get_engine
     from bot.documents.crypto import cipher_for
     from bot.documents.store import DocumentStore
     from bot.mail.case_mail import council_today, outbox_for
     from bot.trainers.retention import cutoff_for
 
+    tables = set(inspect(get_engine(settings.database_url)).get_table_names())
+    missing = sorted({"dpa_mail_outbox", "dpa_case_documents"} - tables)
+    if missing:  # a database the case store was never set up in (`dpa db upgrade`)
+        print(f"  (no {', '.join(missing)} table in this database: nothing there)")
+        return
     verb = "would delete" if dry_run else "deleted"
     cutoff = cutoff_for(settings.mail_retention_days)
     emails = outbox_for(settings).purge(cutoff, dry_run=dry_run)
