@@ -46,18 +46,23 @@ async def _probe(client: aiohttp.ClientSession, url: str) -> str:
 
 
 async def health(request: web.Request) -> web.Response:
-    """The hub (and its database), Rasa and the action server, each with its state, and the
-    outbox (requests and handoffs waiting for the database: degraded once one waits long)."""
+    """The hub (and its database), Rasa (each of its servers) and the action server, each
+    with its state, and the outbox (requests and handoffs waiting for the database: degraded
+    once one waits long)."""
     settings = request.app[SETTINGS_KEY]
     client = request.app[CLIENT_KEY]
-    hub, rasa, actions = await asyncio.gather(
+    urls = settings.rasa_worker_urls
+    hub, actions, *workers = await asyncio.gather(
         request.app[READINESS_KEY].status(),
-        _probe(client, settings.rasa_url.rstrip("/") + "/"),
         _probe(client, settings.action_server_url.rstrip("/") + "/health"),
+        *(_probe(client, url.rstrip("/") + "/") for url in urls),
     )
+    # "rasa": ok only when every server is (a conversation routed to one that is down waits).
+    rasa = next((state for state in workers if state != "ok"), "ok")
     overall = "ok" if hub == rasa == actions == "ok" else "degraded"
+    per_worker = [{"url": url, "state": state} for url, state in zip(urls, workers, strict=True)]
     payload: dict[str, object] = {"status": overall, "hub": hub, "rasa": rasa,
-                                  "action_server": actions}
+                                  "action_server": actions, "rasa_workers": per_worker}
     outbox = await asyncio.to_thread(Outbox.from_settings(settings).status)
     payload["outbox"] = outbox.as_dict()
     if outbox_overdue(outbox, settings):  # the database has refused writes for a while
@@ -78,7 +83,8 @@ def _build_hub(
         transcripts=TranscriptStore(database.sessions),
         handoffs=HandoffStore(database.sessions),
         rasa=RasaClient(
-            client, settings.rasa_url, settings.rasa_token, settings.chat_rasa_timeout_seconds,
+            client, settings.rasa_worker_urls, settings.rasa_token,
+            settings.chat_rasa_timeout_seconds,
             action_health_url=settings.action_server_url.rstrip("/") + "/health",
         ),
         understand=lambda conversation_id, message_id: read_understanding(

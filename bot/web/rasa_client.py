@@ -5,16 +5,22 @@ so a turn can take seconds; ``CHAT_RASA_TIMEOUT_SECONDS`` bounds how long a resi
 before being told the assistant is unavailable. After an outage the hub reads the
 conversation's tracker (:meth:`RasaClient.tracker`) to learn which of the kept
 messages Rasa already had (:mod:`bot.web.catch_up`).
+
+With several Rasa servers (``RASA_WORKERS``, ``RASA_URLS``) every call about a conversation
+goes to the one server :mod:`bot.rasa.routing` picks for it, so its turns stay in order.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+
+from bot.rasa.routing import RasaRouting
 
 log = logging.getLogger(__name__)
 
@@ -75,14 +81,15 @@ def parse_replies(body: Any) -> list[Reply]:
 
 
 class RasaClient:
-    """Rasa's REST channel and HTTP API, through the web app's shared HTTP client."""
+    """Rasa's REST channel and HTTP API, through the web app's shared HTTP client; each
+    conversation on the server its routing picks (``base_urls``: one or several)."""
 
     def __init__(
-        self, client: aiohttp.ClientSession, base_url: str, token: str, timeout_seconds: float,
-        action_health_url: str | None = None,
+        self, client: aiohttp.ClientSession, base_urls: Sequence[str], token: str,
+        timeout_seconds: float, action_health_url: str | None = None,
     ) -> None:
         self._client = client
-        self._base = base_url.rstrip("/")
+        self.routing = RasaRouting(base_urls)
         self._token = token
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._probe_timeout = aiohttp.ClientTimeout(total=min(timeout_seconds, PROBE_SECONDS))
@@ -91,15 +98,14 @@ class RasaClient:
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[Reply]:
         """Relay one resident message; the assistant's replies in order."""
         payload = {"sender": sender, "message": text, "metadata": metadata}
-        url = f"{self._base}/webhooks/rest/webhook"
+        url = f"{self.routing.url_for(sender)}/webhooks/rest/webhook"
         body = await self._post(url, payload)
         return parse_replies(body)
 
     async def resume(self, conversation_id: str) -> None:
         """Un-pause the assistant for a conversation staff handed back (Rasa's ``resume`` event)."""
-        url = (
-            f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
-        )
+        base = self.routing.url_for(conversation_id)
+        url = f"{base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
         params = {"token": self._token, "include_events": "NONE"}
         await self._post(url, RESUME_EVENTS, params=params)
 
@@ -115,7 +121,7 @@ class RasaClient:
         """
         quoted = quote(conversation_id, safe="")
         params = {"token": self._token, "include_events": "ALL"}
-        url = f"{self._base}/conversations/{quoted}/tracker"
+        url = f"{self.routing.url_for(conversation_id)}/conversations/{quoted}/tracker"
         if after_turns:
             body = await self._post(f"{url}/events", CATCH_UP_EVENT, params=params)
         else:
@@ -124,9 +130,12 @@ class RasaClient:
             raise RasaUnavailable("the tracker is not a JSON object")
         return body
 
-    async def ready(self) -> bool:
-        """Whether Rasa and the action server both answer their health checks now."""
-        urls = [f"{self._base}/"]
+    async def ready(self, conversation_id: str | None = None) -> bool:
+        """Whether Rasa (the server of ``conversation_id``, or every server) and the action
+        server all answer their health checks now."""
+        bases = (self.routing.urls if conversation_id is None
+                 else (self.routing.url_for(conversation_id),))
+        urls = [f"{base}/" for base in bases]
         if self._action_health_url:
             urls.append(self._action_health_url)
         for url in urls:

@@ -228,7 +228,7 @@ class TurnRelay:
         resident is told when this was for a new message)."""
         hub = self.hub
         in_doubt = any(m.relay == IN_DOUBT for m in kept)
-        ready = await hub.rasa.ready()
+        ready = await hub.rasa.ready(conv.id)
         tracker = await self._tracker(conv, after_turns=in_doubt) if ready else None
         if tracker is None:
             if new_message:

@@ -138,6 +138,8 @@ def _fault_settings(var_dir: Path) -> tuple[Settings, dict[str, str]]:
         "CHAT_ALLOWED_ORIGINS": "self",
         "DATABASE_URL": f"sqlite:///{var_dir / 'dpa.sqlite3'}",
         "RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
+        "RASA_URLS": f"http://127.0.0.1:{ports['RASA_PORT']}",
+        "RASA_WORKERS": "1",
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTION_PORT']}",
         **{name: str(port) for name, port in ports.items()},
         **FAULT_SETTINGS,
