@@ -82,9 +82,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.quick:
-        args.pause_scale, args.level_seconds, args.length_turns = 0.02, 4.0, 12
-        args.start, args.max_residents, args.parts = 2, 8, False
+    if args.quick:  # new defaults; options given on the command line still win
+        parser.set_defaults(pause_scale=0.02, level_seconds=4.0, length_turns=12, start=2,
+                            max_residents=8, parts=False)
+        args = parser.parse_args(argv)
     if args.workers < 1 or args.pause_scale <= 0 or args.level_seconds <= 0:
         parser.error("--workers, --pause-scale and --level-seconds must be positive")
     pause = (REAL_PAUSE[0] * args.pause_scale, REAL_PAUSE[1] * args.pause_scale)

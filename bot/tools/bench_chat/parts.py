@@ -95,6 +95,22 @@ def _install(timers: _Timers) -> None:
         timers.wrap(SQLTrackerStore, name, "tracker store")
 
 
+def _quiet_as_rasa_run() -> None:
+    """Log as ``rasa run`` does by default (INFO, our privacy filter): Rasa's debug logging
+    formats every state of the conversation on each prediction, which is not what the
+    server pays."""
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    from bot.rasa.log_privacy import install
+
+    install()
+    configure_logging_and_warnings(logging.INFO)
+    configure_structlog(logging.INFO)
+
+
 async def play_conversation(
     model: Path, endpoints: Path, sender: str, turns: Sequence[str],
     report: Callable[[int, TurnParts], None] = lambda _n, _t: None,
@@ -104,6 +120,7 @@ async def play_conversation(
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
 
+    _quiet_as_rasa_run()
     timers = _Timers()
     _install(timers)
     agent = await load_agent(model_path=str(model),
