@@ -96,17 +96,19 @@ def _install(timers: _Timers) -> None:
 
 
 def _quiet_as_rasa_run() -> None:
-    """Log as ``rasa run`` does by default (INFO, our privacy filter): Rasa's debug logging
-    formats every state of the conversation on each prediction, which is not what the
-    server pays."""
+    """Run as our Rasa launcher does (bot/rasa/server.py): INFO logging through our privacy
+    filter (Rasa's debug logging formats every state of the conversation on each
+    prediction, which the server does not pay), and the action result check built once."""
     import logging
 
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
+    from bot.rasa import action_validation
     from bot.rasa.log_privacy import install
 
     install()
+    action_validation.install()  # as bot/rasa/server.py does
     configure_logging_and_warnings(logging.INFO)
     configure_structlog(logging.INFO)
 

@@ -1,5 +1,7 @@
-"""The incremental tracker store gives exactly what Rasa's SQLTrackerStore gives, reading
-only new rows, and reads everything again when rows were deleted."""
+"""What keeps a turn cheap in Rasa: the incremental tracker store gives exactly what Rasa's
+SQLTrackerStore gives, reading
+only new rows, and reads everything again when rows were deleted; the action result check
+accepts and refuses as Rasa's does."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -97,3 +99,16 @@ async def test_deleted_rows_mean_everything_is_read_again(tmp_path: Path, domain
         connection.execute(sa.text("DELETE FROM events WHERE sender_id = 'b'"))
     assert await ours.retrieve("b") is None
     engine.dispose()
+
+
+def test_action_results_are_checked_as_rasa_checks_them():
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+
+    from bot.rasa import action_validation
+
+    action_validation.install()
+    action = RemoteAction("action_answer_question", None)
+    assert action._validate_action_result({"events": [], "responses": [{"text": "hi"}]})
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": "not a list"})
