@@ -1,7 +1,6 @@
 """What keeps a turn cheap in Rasa: the incremental tracker store gives exactly what Rasa's
-SQLTrackerStore gives, reading
-only new rows, and reads everything again when rows were deleted; the action result check
-accepts and refuses as Rasa's does."""
+SQLTrackerStore gives, reading only new rows, and reads everything again when rows were
+deleted; the action result check accepts and refuses as Rasa's does."""
 from __future__ import annotations
 
 from pathlib import Path
