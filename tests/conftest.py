@@ -54,7 +54,10 @@ def stack_settings(
     var_dir: Path = tmp_path_factory.mktemp("var")
     yield from stack_environment(
         var_dir, var_dir / "dpa.sqlite3",
-        {"CHAT_ALLOWED_ORIGINS": f"self,http://localhost:{council_site_port}"},
+        # Two Rasa workers, as dpa run starts on this two-core machine: every end-to-end test
+        # goes through the hub's routing (tests/e2e/test_workers.py checks it).
+        {"CHAT_ALLOWED_ORIGINS": f"self,http://localhost:{council_site_port}",
+         "RASA_WORKERS": "2"},
     )
 
 
