@@ -81,3 +81,21 @@ async def test_every_call_about_a_conversation_goes_to_its_server(make_chat, ras
         assert rasa.events == []
     finally:
         await other.close()
+
+
+async def test_health_shows_each_rasa_server(make_chat, rasa: StandInRasa):
+    other = await StandInRasa().start()
+    try:
+        chat = await make_chat(rasa_urls=(rasa.url, other.url))
+        async with chat.client.get("/health") as response:
+            health = await response.json()
+        assert health["rasa"] == "ok"
+        assert health["rasa_workers"] == [{"url": rasa.url, "state": "ok"},
+                                          {"url": other.url, "state": "ok"}]
+        await other.go_down()
+        async with chat.client.get("/health") as response:
+            health = await response.json()
+        assert health["status"] == "degraded" and health["rasa"].startswith("unreachable")
+        assert [w["state"] == "ok" for w in health["rasa_workers"]] == [True, False]
+    finally:
+        await other.close()
