@@ -111,3 +111,32 @@ def test_action_results_are_checked_as_rasa_checks_them():
     assert action._validate_action_result({"events": [], "responses": [{"text": "hi"}]})
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": "not a list"})
+
+
+def test_past_states_are_computed_once_per_prediction_and_stay_right(domain, monkeypatch):
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa import past_states
+
+    tracker = DialogueStateTracker.from_events(
+        "c", [ActionExecuted("action_listen"), *_turn(1), SlotSet("full_name", "Jane Smith")],
+        domain.slots)
+    expected = tracker.past_states(domain)  # before install: Rasa's own
+    expected_ml = tracker.past_states(domain, ignore_rule_only_turns=True)
+    past_states.install()
+    computed: list[int] = []
+    original = type(domain).states_for_tracker_history
+
+    def counting(self, *args, **kwargs):
+        computed.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(domain), "states_for_tracker_history", counting)
+    first = tracker.past_states(domain)
+    first[-1]["edited"] = {"by": "a caller"}  # callers edit what they get
+    assert tracker.past_states(domain) == expected
+    assert tracker.past_states(domain, ignore_rule_only_turns=True) == expected_ml
+    assert len(computed) == 2  # once per set of arguments
+    tracker.update(UserUttered("more", {"name": "thank", "confidence": 0.9}))
+    later = tracker.past_states(domain)
+    assert len(computed) == 3 and later != expected  # a new event: computed again

@@ -104,11 +104,12 @@ def _quiet_as_rasa_run() -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.rasa import action_validation
+    from bot.rasa import action_validation, past_states
     from bot.rasa.log_privacy import install
 
     install()
     action_validation.install()  # as bot/rasa/server.py does
+    past_states.install()
     configure_logging_and_warnings(logging.INFO)
     configure_structlog(logging.INFO)
 
