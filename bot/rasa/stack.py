@@ -192,7 +192,8 @@ class Stack:
         if busy:
             raise ServiceFailed(
                 "cannot start: " + "; ".join(busy)
-                + ". Stop that process, or choose other ports (RASA_PORT, ACTION_PORT, WEB_PORT)."
+                + ". Stop that process, or choose other ports (RASA_PORT and the RASA_WORKERS - 1 "
+                "after it, ACTION_PORT, WEB_PORT)."
             )
 
     def spawn(self, service: Service) -> None:
