@@ -113,30 +113,75 @@ def test_action_results_are_checked_as_rasa_checks_them():
         action._validate_action_result({"events": "not a list"})
 
 
-def test_past_states_are_computed_once_per_prediction_and_stay_right(domain, monkeypatch):
+def _conversation() -> list:
+    """Events of a conversation with every kind that rewrites Rasa's history: a fallback
+    (the utterance undone), a form (its steps folded), a new session, a followup."""
+    from rasa.shared.core.events import (
+        ActiveLoop,
+        FollowupAction,
+        UserUtteranceReverted,
+    )
+
+    def said(intent: str) -> UserUttered:
+        return UserUttered(intent, {"name": intent, "confidence": 0.9})
+
+    events = [ActionExecuted("action_session_start"), SessionStarted(),
+              ActionExecuted("action_listen")]
+    for n in range(3):
+        events += _turn(n)
+    events += [said("nlu_fallback"), ActionExecuted("action_default_fallback"),
+               UserUtteranceReverted(), ActionExecuted("action_listen")]
+    events += [said("request_access"), ActionExecuted("request_form"),
+               ActiveLoop("request_form"), SlotSet("requested_slot", "full_name"),
+               ActionExecuted("action_listen")]
+    for value in ("Jane Smith", "none"):
+        events += [said("inform"), ActionExecuted("request_form"),
+                   SlotSet("full_name", value), ActionExecuted("action_listen")]
+    events += [said("affirm"), ActionExecuted("request_form"), ActiveLoop(None),
+               SlotSet("requested_slot", None), FollowupAction("utter_greet"),
+               ActionExecuted("utter_greet", hide_rule_turn=True),
+               ActionExecuted("action_listen")]
+    for n in range(3, 6):
+        events += _turn(n)
+    events += [ActionExecuted("action_session_start"), SessionStarted(),
+               ActionExecuted("action_listen"), *_turn(7), *_turn(8)]
+    return events
+
+
+def test_past_states_carry_on_and_equal_rasas_at_every_step(domain, monkeypatch):
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot.rasa import past_states
 
-    tracker = DialogueStateTracker.from_events(
-        "c", [ActionExecuted("action_listen"), *_turn(1), SlotSet("full_name", "Jane Smith")],
-        domain.slots)
-    expected = tracker.past_states(domain)  # before install: Rasa's own
-    expected_ml = tracker.past_states(domain, ignore_rule_only_turns=True)
+    def rasas(tracker, **arguments):
+        return domain.states_for_tracker_history(tracker, **arguments)
+
+    arguments = [{}, {"ignore_rule_only_turns": True,
+                      "rule_only_data": {"slots": ["requested_slot"], "loops": []}},
+                 {"omit_unset_slots": True}]
+    events = _conversation()
+    expected = []
+    reference = DialogueStateTracker("step", domain.slots)
+    for event in events:  # Rasa's answer after every event, before install
+        reference.update(event)
+        expected.append([rasas(reference, **a) for a in arguments])
+
     past_states.install()
-    computed: list[int] = []
-    original = type(domain).states_for_tracker_history
+    replays: list[int] = []
+    original = DialogueStateTracker.applied_events
 
-    def counting(self, *args, **kwargs):
-        computed.append(1)
-        return original(self, *args, **kwargs)
+    def counting(self):
+        replays.append(1)
+        return original(self)
 
-    monkeypatch.setattr(type(domain), "states_for_tracker_history", counting)
-    first = tracker.past_states(domain)
-    first[-1]["edited"] = {"by": "a caller"}  # callers edit what they get
-    assert tracker.past_states(domain) == expected
-    assert tracker.past_states(domain, ignore_rule_only_turns=True) == expected_ml
-    assert len(computed) == 2  # once per set of arguments
-    tracker.update(UserUttered("more", {"name": "thank", "confidence": 0.9}))
-    later = tracker.past_states(domain)
-    assert len(computed) == 3 and later != expected  # a new event: computed again
+    monkeypatch.setattr(DialogueStateTracker, "applied_events", counting)
+    tracker = DialogueStateTracker("step", domain.slots)
+    for n, event in enumerate(events):
+        tracker.update(event)
+        for a, want in zip(arguments, expected[n], strict=True):
+            got = tracker.past_states(domain, **a)
+            assert got == want, (n, event, a)
+            got.append({"edited": {"by": "a caller"}})  # callers edit what they get
+            assert tracker.past_states(domain, **a) == want
+    # Replayed from the start only where the history was rewritten, not on every call.
+    assert 0 < len(replays) < len(events) * len(arguments) / 3
