@@ -181,7 +181,9 @@ def test_past_states_carry_on_and_equal_rasas_at_every_step(domain, monkeypatch)
         for a, want in zip(arguments, expected[n], strict=True):
             got = tracker.past_states(domain, **a)
             assert got == want, (n, event, a)
-            got.append({"edited": {"by": "a caller"}})  # callers edit what they get
+            got.append({"edited": {"by": "a caller"}})  # callers edit what they get:
+            if got[-2].get("user"):  # the list, and the last state, as the featurizer does
+                got[-2]["user"].pop("intent", None)
             assert tracker.past_states(domain, **a) == want
     # Replayed from the start only where the history was rewritten, not on every call.
     assert 0 < len(replays) < len(events) * len(arguments) / 3

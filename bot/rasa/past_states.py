@@ -9,8 +9,8 @@ prediction, each growing with the conversation. Once the tracker store read only
 changes two things, neither what the states are:
 
 - within one prediction the policies are handed the same, unchanged tracker: the answer is
-  kept on it, per set of arguments, and each caller gets its own deep copy (callers edit
-  the states they get);
+  kept on it, per set of arguments, and each caller gets its own list with its own copy of
+  the last state, the one Rasa's featurizer edits (:func:`_handed_out`);
 - across turns, :class:`IncrementalStates` keeps each conversation's replay (per worker:
   hash routing sends a conversation to one) and carries it on over the new events, as long
   as they only append to the history; anything that rewrites it (a restart, a new session,
@@ -145,6 +145,17 @@ class _Step:
         return [cleaned]
 
 
+def _handed_out(states: list[Any]) -> list[Any]:
+    """A caller's own list: the last state a deep copy (Rasa's featurizer edits it: text or
+    intent removed), the earlier ones shared. Copying them all would cost what replaying
+    them did; the only edit Rasa makes to earlier states is removing a state's text where it
+    has an intent (``_remove_user_text_if_intent``), which every featurizer call does
+    first anyway, so sharing them changes no answer."""
+    if not states:
+        return []
+    return [*states[:-1], copy.deepcopy(states[-1])]
+
+
 def install() -> None:
     """Make ``DialogueStateTracker.past_states`` carry on from its last call and answer
     repeated calls within a prediction from a memo (each caller gets its own copy)."""
@@ -175,7 +186,7 @@ def install() -> None:
         if key not in memo:
             memo[key] = incremental.states(domain, self, omit_unset_slots,
                                            ignore_rule_only_turns, rule_only_data)
-        return copy.deepcopy(memo[key])
+        return _handed_out(memo[key])
 
     DialogueStateTracker.past_states = past_states
     _installed = True

@@ -15,7 +15,8 @@ it is), and:
 The report goes into docs/benchmarks.md (its own section). ``--quick`` is a smoke run of a
 few seconds a level (pauses scaled to 2%), for checking the tool, not for figures.
 
-    python -m bot.tools.bench_chat                 # the full run (about 20-40 minutes)
+    python -m bot.tools.bench_chat                 # the full run (about an hour)
+    python -m bot.tools.bench_chat --pause-scale 0.2 --level-seconds 40   # about 20 minutes
     python -m bot.tools.bench_chat --quick --output -
 """
 from __future__ import annotations
@@ -63,8 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--pause-scale", type=float, default=1.0,
                         help="multiply the 5-15 s pauses by this (0.2: 1-3 s); the report "
                         "also gives residents at real pauses (residents / scale)")
-    parser.add_argument("--level-seconds", type=float, default=90.0,
-                        help="how long each ramp level runs")
+    parser.add_argument("--level-seconds", type=float, default=180.0,
+                        help="how long each ramp level runs (a whole request at real pauses "
+                        "takes about 150 s: 15 messages, 5-15 s apart)")
     parser.add_argument("--start", type=int, default=10, help="residents at the first level")
     parser.add_argument("--factor", type=float, default=1.5, help="growth from level to level")
     parser.add_argument("--max-residents", type=int, default=1500)
