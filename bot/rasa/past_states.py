@@ -61,8 +61,8 @@ class IncrementalStates:
     rewrite it (a restart or new session, an undone utterance or action, a form's next
     step, which folds the form's earlier steps away, a form starting). Carried on only
     when the new events are all of the first kind and the tracker's earlier events are the
-    very objects replayed before (the incremental tracker store hands the same objects);
-    otherwise replayed from the start, as Rasa does.
+    events replayed before (the last one replayed is still there, equal and at the same
+    time); otherwise replayed from the start, as Rasa does.
     """
 
     def __init__(self, kept: int = CONVERSATIONS_KEPT) -> None:
@@ -93,6 +93,13 @@ class IncrementalStates:
         return [*replay.states, *final]
 
 
+def _same_event(event: Any, other: Any) -> bool:
+    """The same event of the conversation: the same object, or (read again from the tracker
+    store, a new object each time) equal, of the same type, at the same time."""
+    return event is other or (type(event) is type(other) and event.timestamp == other.timestamp
+                              and event == other)
+
+
 def _loop_names(events: list[Any]) -> frozenset[str]:
     return frozenset(e.name for e in events if isinstance(e, ActiveLoop) and e.name)
 
@@ -100,7 +107,7 @@ def _loop_names(events: list[Any]) -> frozenset[str]:
 def _carries_on(replay: _Replay, events: list[Any]) -> bool:
     if replay.consumed == 0 or len(events) < replay.consumed:
         return False
-    if events[replay.consumed - 1] is not replay.last_event:
+    if not _same_event(events[replay.consumed - 1], replay.last_event):
         return False
     for event in events[replay.consumed:]:
         if isinstance(event, REWRITING_EVENTS):
