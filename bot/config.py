@@ -146,6 +146,11 @@ class Settings:
     # the action server listens here (default: WEB_HOST, loopback).
     action_token: str = ""
     action_host: str = "127.0.0.1"
+    # The Rasa servers the hub routes conversations to (bot/rasa/routing.py): RASA_URLS, or
+    # the RASA_WORKERS servers dpa run starts on consecutive ports from RASA_PORT. Empty
+    # (Settings built by hand) means rasa_url alone.
+    rasa_urls: tuple[str, ...] = ()
+    rasa_workers: int = 1
     # dpa run restarts a part that dies, giving up after this many restarts in this window.
     runner_max_restarts: int = 5
     runner_restart_window_minutes: float = 10.0
@@ -198,11 +203,9 @@ class Settings:
     mail_max_attempts: int = 8
     mail_retry_seconds: float = 60.0
     mail_template_dir: Path | None = None
-    # Growing past one machine (docs/deployment.md). The Rasa servers the hub spreads
-    # conversations over (RASA_URLS; default: RASA_URL alone); Rasa's tracker store
+    # Growing past one machine (docs/deployment.md): Rasa's tracker store
     # (TRACKER_STORE_URL; default: DATABASE_URL); Redis (REDIS_URL) for Rasa's lock store
     # and the hubs' live channel. Empty: one machine, locks and live channel in-process.
-    rasa_urls: tuple[str, ...] = ()
     tracker_store_url: str = ""
     redis_url: str = ""
     # How long sent (or given-up) emails stay in the outbox before `dpa purge` deletes them.
@@ -216,13 +219,13 @@ class Settings:
     document_key: str = ""
 
     @property
-    def action_webhook_url(self) -> str:
-        return self.action_server_url.rstrip("/") + "/webhook"
+    def rasa_worker_urls(self) -> tuple[str, ...]:
+        """Every Rasa server the hub may route a conversation to, in a fixed order."""
+        return self.rasa_urls or (self.rasa_url,)
 
     @property
-    def rasa_servers(self) -> tuple[str, ...]:
-        """Every Rasa server the hub may send a conversation to (at least RASA_URL)."""
-        return self.rasa_urls or (self.rasa_url,)
+    def action_webhook_url(self) -> str:
+        return self.action_server_url.rstrip("/") + "/webhook"
 
     @property
     def tracker_store_database(self) -> str:
@@ -235,6 +238,11 @@ def load_settings() -> Settings:
     var_dir = _var_dir()
     stored = _load_or_create_secrets(var_dir)
     rasa_port = _int("RASA_PORT", 5005)
+    rasa_workers = _int("RASA_WORKERS", os.cpu_count() or 1)
+    _positive("RASA_WORKERS", rasa_workers)
+    rasa_urls = _urls("RASA_URLS") or tuple(
+        f"http://localhost:{rasa_port + n}" for n in range(rasa_workers)
+    )
     action_port = _int("ACTION_PORT", 5055)
     web_port = _int("WEB_PORT", 8080)
     nation = os.environ.get("COUNCIL_NATION", "england-and-wales").strip().lower()
@@ -317,7 +325,10 @@ def load_settings() -> Settings:
         var_dir=var_dir,
         database_url=os.environ.get("DATABASE_URL")
         or f"sqlite:///{var_dir / 'dpa.sqlite3'}",
-        rasa_url=os.environ.get("RASA_URL") or f"http://localhost:{rasa_port}",
+        # One Rasa for calls that belong to no conversation (the action server's /model/parse).
+        rasa_url=os.environ.get("RASA_URL") or rasa_urls[0],
+        rasa_urls=tuple(url.rstrip("/") for url in rasa_urls),
+        rasa_workers=rasa_workers,
         action_server_url=os.environ.get("ACTION_SERVER_URL")
         or f"http://localhost:{action_port}",
         rasa_token=os.environ.get("RASA_TOKEN") or stored["rasa_token"],
@@ -368,7 +379,6 @@ def load_settings() -> Settings:
         mail_max_attempts=mail_ints["MAIL_MAX_ATTEMPTS"],
         mail_retry_seconds=mail_floats["MAIL_RETRY_SECONDS"],
         mail_template_dir=Path(template_dir).resolve() if template_dir else None,
-        rasa_urls=_urls("RASA_URLS"),
         tracker_store_url=os.environ.get("TRACKER_STORE_URL", "").strip(),
         redis_url=_redis_url(),
         mail_retention_days=mail_ints["MAIL_RETENTION_DAYS"],

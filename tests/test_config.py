@@ -6,7 +6,11 @@ import stat
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.rasa.endpoints import tracker_store_config, write_runtime_endpoints
+from bot.rasa.endpoints import (
+    TRACKER_STORE_TYPE,
+    tracker_store_config,
+    write_runtime_endpoints,
+)
 from bot.rasa.training import training_fingerprint
 
 
@@ -59,7 +63,7 @@ def test_bad_values_are_refused_clearly(clean_env, monkeypatch):
 
 def test_tracker_store_follows_database_url():
     assert tracker_store_config("sqlite:////srv/var/dpa.sqlite3") == {
-        "type": "SQL", "dialect": "sqlite", "db": "/srv/var/dpa.sqlite3"}
+        "type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": "/srv/var/dpa.sqlite3"}
     pg = tracker_store_config("postgresql://u:p@db:5432/dpa")
     assert pg["url"] == "postgresql://u:p@db:5432/dpa" and pg["dialect"] == "postgresql"
 

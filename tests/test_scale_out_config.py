@@ -14,9 +14,9 @@ from bot.web.live_channel import (
     live_channel_for,
     psycopg2_arguments,
 )
-from bot.web.rasa_client import server_for
 
-SCALE_OUT = ("DATABASE_URL", "RASA_URL", "RASA_URLS", "TRACKER_STORE_URL", "REDIS_URL")
+SCALE_OUT = ("DATABASE_URL", "RASA_URL", "RASA_URLS", "RASA_PORT", "TRACKER_STORE_URL",
+             "REDIS_URL")
 
 
 @pytest.fixture
@@ -32,8 +32,9 @@ def _endpoints() -> dict:
 
 
 def test_one_machine_has_no_lock_store_and_one_rasa(env):
+    env.setenv("RASA_WORKERS", "1")
     settings = load_settings()
-    assert settings.rasa_servers == ("http://localhost:5005",)
+    assert settings.rasa_worker_urls == ("http://localhost:5005",)
     assert settings.tracker_store_database == settings.database_url
     endpoints = _endpoints()
     assert "lock_store" not in endpoints  # Rasa's default: in memory, right for one server
@@ -48,7 +49,7 @@ def test_several_rasa_servers_a_tracker_store_and_redis(env):
     env.setenv("RASA_URLS", "http://rasa1:5005/, http://rasa2:5005")
     env.setenv("REDIS_URL", "redis://:s%40cret@redis.internal:6380/2")
     settings = load_settings()
-    assert settings.rasa_servers == ("http://rasa1:5005", "http://rasa2:5005")
+    assert settings.rasa_worker_urls == ("http://rasa1:5005", "http://rasa2:5005")
     endpoints = _endpoints()
     assert endpoints["tracker_store"]["url"] == "postgresql://rasa:pw@trackers.internal:5433/rasa"
     assert endpoints["lock_store"] == {
@@ -82,12 +83,3 @@ def test_bad_scale_out_settings_are_refused_clearly(env, name, value, message):
     env.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         load_settings()
-
-
-def test_each_conversation_keeps_one_rasa_server_and_all_are_used():
-    servers = ["http://a", "http://b", "http://c"]
-    picks = {f"conversation-{n}": server_for(f"conversation-{n}", servers) for n in range(300)}
-    assert all(server_for(c, servers) == s for c, s in picks.items())  # stable
-    counts = [list(picks.values()).count(s) for s in servers]
-    assert min(counts) > 60, counts  # spread over every server
-    assert server_for("anything", ["http://only"]) == "http://only"

@@ -23,6 +23,10 @@ from sqlalchemy.engine import make_url
 from bot.config import ConfigError, Settings
 from bot.rasa.action_server import ACTION_TOKEN_HEADER
 
+# Rasa's SQLTrackerStore, reading only the rows of a conversation it has not read before
+# (bot/rasa/tracker_store.py); the same fields as ``type: SQL``.
+TRACKER_STORE_TYPE = "bot.rasa.tracker_store.IncrementalSQLTrackerStore"
+
 
 def tracker_store_config(database_url: str) -> dict[str, Any]:
     """Rasa SQLTrackerStore settings equivalent to a SQLAlchemy URL.
@@ -33,8 +37,9 @@ def tracker_store_config(database_url: str) -> dict[str, Any]:
     """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        return {"type": "SQL", "dialect": "sqlite", "db": url.database or ""}
-    return {"type": "SQL", "dialect": url.drivername, "url": database_url, "db": url.database}
+        return {"type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": url.database or ""}
+    return {"type": TRACKER_STORE_TYPE, "dialect": url.drivername, "url": database_url,
+            "db": url.database}
 
 
 # Rasa's lock keys start with this (it must be alphanumeric), so a Redis shared with

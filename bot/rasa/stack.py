@@ -1,4 +1,7 @@
-"""Start and stop the three processes: Rasa server, action server, web app.
+"""Start and stop the processes: Rasa server(s), action server, web app.
+
+``RASA_WORKERS`` Rasa servers (default: one per core) listen on consecutive ports from
+``RASA_PORT``; the web app routes each conversation to one of them (:mod:`bot.rasa.routing`).
 
 Used by ``dpa run`` (and so ``make run``) and by the end-to-end tests, which start the
 same stack on free ports. Each process writes to its own log under ``var/logs/``; a part
@@ -71,12 +74,26 @@ def _python() -> str:
     return sys.executable
 
 
+def rasa_worker_names(workers: int) -> list[str]:
+    """``rasa server`` alone; ``rasa server 1`` ... ``rasa server N`` when there are several."""
+    return ["rasa server"] if workers == 1 else [f"rasa server {n}" for n in range(1, workers + 1)]
+
+
+def rasa_worker_ports(settings: Settings) -> list[int]:
+    """The ports dpa run starts its Rasa servers on: RASA_PORT and the next ones."""
+    return [settings.rasa_port + n for n in range(settings.rasa_workers)]
+
+
 def build_services(settings: Settings, model_path: Path) -> list[Service]:
-    """The three services with their command lines, from the settings."""
+    """The services with their command lines, from the settings: the action server, the
+    Rasa servers and the web app."""
     endpoints = write_runtime_endpoints(settings)
     common_env = {
         "DATABASE_URL": settings.database_url,
         "RASA_URL": settings.rasa_url,
+        # The hub routes to exactly the servers started here, unless RASA_URLS names others.
+        "RASA_URLS": ",".join(settings.rasa_worker_urls),
+        "RASA_WORKERS": str(settings.rasa_workers),
         "ACTION_SERVER_URL": settings.action_server_url,
         # Secrets travel in the environment (readable only by their owner), never in argv.
         "RASA_TOKEN": settings.rasa_token,
@@ -90,6 +107,26 @@ def build_services(settings: Settings, model_path: Path) -> list[Service]:
         "ACTION_PORT": str(settings.action_port),
     }
     host = settings.web_host
+    rasa_servers = [
+        Service(
+            name=name,
+            argv=[
+                _python(), "-m", "bot.rasa.server",  # `rasa run`, its token from RASA_TOKEN
+                "--model", str(model_path),
+                "--endpoints", str(endpoints),
+                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                "--interface", host,
+                "--port", str(port),
+            ],
+            health_url=f"http://127.0.0.1:{port}/",
+            listens_on=f"http://localhost:{port}/webhooks/rest/webhook",
+            env=common_env,
+            port=port,
+            host=host,
+        )
+        for name, port in zip(rasa_worker_names(settings.rasa_workers),
+                              rasa_worker_ports(settings), strict=True)
+    ]
     return [
         Service(
             name="action server",
@@ -104,22 +141,7 @@ def build_services(settings: Settings, model_path: Path) -> list[Service]:
             port=settings.action_port,
             host=settings.action_host,
         ),
-        Service(
-            name="rasa server",
-            argv=[
-                _python(), "-m", "bot.rasa.server",  # `rasa run`, its token from RASA_TOKEN
-                "--model", str(model_path),
-                "--endpoints", str(endpoints),
-                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-                "--interface", host,
-                "--port", str(settings.rasa_port),
-            ],
-            health_url=f"http://127.0.0.1:{settings.rasa_port}/",
-            listens_on=f"http://localhost:{settings.rasa_port}/webhooks/rest/webhook",
-            env=common_env,
-            port=settings.rasa_port,
-            host=host,
-        ),
+        *rasa_servers,
         Service(
             name="web app",
             argv=[_python(), "-m", "bot.web", "--host", host, "--port", str(settings.web_port)],
@@ -170,7 +192,8 @@ class Stack:
         if busy:
             raise ServiceFailed(
                 "cannot start: " + "; ".join(busy)
-                + ". Stop that process, or choose other ports (RASA_PORT, ACTION_PORT, WEB_PORT)."
+                + ". Stop that process, or choose other ports (RASA_PORT and the RASA_WORKERS - 1 "
+                "after it, ACTION_PORT, WEB_PORT)."
             )
 
     def spawn(self, service: Service) -> None:

@@ -53,22 +53,23 @@ async def _probe(client: aiohttp.ClientSession, url: str) -> str:
 
 
 async def health(request: web.Request) -> web.Response:
-    """The hub (and its database), Rasa and the action server, each with its state, and the
-    outbox (requests and handoffs waiting for the database: degraded once one waits long)."""
+    """The hub (and its database), Rasa (each of its servers) and the action server, each
+    with its state, and the outbox (requests and handoffs waiting for the database: degraded
+    once one waits long)."""
     settings = request.app[SETTINGS_KEY]
     client = request.app[CLIENT_KEY]
-    servers = settings.rasa_servers
-    hub, actions, *rasa_states = await asyncio.gather(
+    urls = settings.rasa_worker_urls
+    hub, actions, *workers = await asyncio.gather(
         request.app[READINESS_KEY].status(),
         _probe(client, settings.action_server_url.rstrip("/") + "/health"),
-        *(_probe(client, url.rstrip("/") + "/") for url in servers),
+        *(_probe(client, url.rstrip("/") + "/") for url in urls),
     )
-    rasa = next((state for state in rasa_states if state != "ok"), "ok")
+    # "rasa": ok only when every server is (a conversation routed to one that is down waits).
+    rasa = next((state for state in workers if state != "ok"), "ok")
     overall = "ok" if hub == rasa == actions == "ok" else "degraded"
+    per_worker = [{"url": url, "state": state} for url, state in zip(urls, workers, strict=True)]
     payload: dict[str, object] = {"status": overall, "hub": hub, "rasa": rasa,
-                                  "action_server": actions}
-    if len(servers) > 1:  # which of them (by position in RASA_URLS: no hosts in answers)
-        payload["rasa_servers"] = rasa_states
+                                  "action_server": actions, "rasa_workers": per_worker}
     channel = request.app[HUB_KEY].channel
     if channel.shared:  # the live channel to the other instances
         payload["live_channel"] = "ok" if channel.connected.is_set() else "unreachable"
@@ -94,7 +95,7 @@ def _build_hub(
         transcripts=TranscriptStore(database.sessions),
         handoffs=HandoffStore(database.sessions),
         rasa=RasaClient(
-            client, settings.rasa_servers, settings.rasa_token,
+            client, settings.rasa_worker_urls, settings.rasa_token,
             settings.chat_rasa_timeout_seconds,
             action_health_url=settings.action_server_url.rstrip("/") + "/health",
         ),

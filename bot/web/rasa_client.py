@@ -5,18 +5,22 @@ so a turn can take seconds; ``CHAT_RASA_TIMEOUT_SECONDS`` bounds how long a resi
 before being told the assistant is unavailable. After an outage the hub reads the
 conversation's tracker (:meth:`RasaClient.tracker`) to learn which of the kept
 messages Rasa already had (:mod:`bot.web.catch_up`).
+
+With several Rasa servers (``RASA_WORKERS``, ``RASA_URLS``) every call about a conversation
+goes to the one server :mod:`bot.rasa.routing` picks for it, so its turns stay in order.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+
+from bot.rasa.routing import RasaRouting
 
 log = logging.getLogger(__name__)
 
@@ -79,31 +83,16 @@ def parse_replies(body: Any) -> list[Reply]:
     return replies
 
 
-def server_for(conversation_id: str, servers: Sequence[str]) -> str:
-    """The Rasa server a conversation's calls go to: a stable hash of its id, so every
-    instance of the hub sends a conversation to the same server (its turns, resuming and
-    reading its tracker), whichever instance the resident is on."""
-    if len(servers) == 1:
-        return servers[0]
-    return servers[zlib.crc32(conversation_id.encode("utf-8")) % len(servers)]
-
-
 class RasaClient:
-    """Rasa's REST channel and HTTP API, through the web app's shared HTTP client.
-
-    ``base_url`` is one Rasa server, or several (``RASA_URLS``, docs/deployment.md) that
-    share a tracker store and a lock store; each conversation goes to one of them
-    (:func:`server_for`)."""
+    """Rasa's REST channel and HTTP API, through the web app's shared HTTP client; each
+    conversation on the server its routing picks (``base_urls``: one or several)."""
 
     def __init__(
-        self, client: aiohttp.ClientSession, base_url: str | Sequence[str], token: str,
+        self, client: aiohttp.ClientSession, base_urls: Sequence[str], token: str,
         timeout_seconds: float, action_health_url: str | None = None,
     ) -> None:
         self._client = client
-        urls = [base_url] if isinstance(base_url, str) else list(base_url)
-        if not urls:
-            raise ValueError("at least one Rasa server is needed")
-        self._servers = [url.rstrip("/") for url in urls]
+        self.routing = RasaRouting(base_urls)
         self._token = token
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._probe_timeout = aiohttp.ClientTimeout(total=min(timeout_seconds, PROBE_SECONDS))
@@ -112,24 +101,22 @@ class RasaClient:
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[Reply]:
         """Relay one resident message; the assistant's replies in order."""
         payload = {"sender": sender, "message": text, "metadata": metadata}
-        url = f"{self._base(sender)}/webhooks/rest/webhook"
+        url = f"{self.routing.url_for(sender)}/webhooks/rest/webhook"
         body = await self._post(url, payload)
         return parse_replies(body)
 
     async def resume(self, conversation_id: str) -> None:
         """Un-pause the assistant for a conversation staff handed back (Rasa's ``resume`` event)."""
-        url = (
-            f"{self._base(conversation_id)}/conversations/"
-            f"{quote(conversation_id, safe='')}/tracker/events"
-        )
+        base = self.routing.url_for(conversation_id)
+        url = f"{base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
         params = {"token": self._token, "include_events": "NONE"}
         await self._post(url, RESUME_EVENTS, params=params)
 
     async def trigger(self, conversation_id: str, intent: str) -> list[Reply]:
         """Inject an intent nobody typed (``EXTERNAL_handed_back``) and run the turn it starts
         (Rasa's ``trigger_intent``); the assistant's replies in order."""
-        url = (f"{self._base(conversation_id)}/conversations/{quote(conversation_id, safe='')}"
-               "/trigger_intent")
+        base = self.routing.url_for(conversation_id)
+        url = f"{base}/conversations/{quote(conversation_id, safe='')}/trigger_intent"
         params = {"token": self._token, "include_events": "NONE"}
         body = await self._post(url, {"name": intent}, params=params)
         messages = body.get("messages") if isinstance(body, dict) else None
@@ -137,8 +124,8 @@ class RasaClient:
 
     async def append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
         """Append events to a conversation's tracker (slots the staff console changed)."""
-        url = (f"{self._base(conversation_id)}/conversations/{quote(conversation_id, safe='')}"
-               "/tracker/events")
+        base = self.routing.url_for(conversation_id)
+        url = f"{base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
         await self._post(url, events, params={"token": self._token, "include_events": "NONE"})
 
     async def tracker(self, conversation_id: str, *, after_turns: bool) -> dict[str, Any]:
@@ -153,7 +140,7 @@ class RasaClient:
         """
         quoted = quote(conversation_id, safe="")
         params = {"token": self._token, "include_events": "ALL"}
-        url = f"{self._base(conversation_id)}/conversations/{quoted}/tracker"
+        url = f"{self.routing.url_for(conversation_id)}/conversations/{quoted}/tracker"
         if after_turns:
             body = await self._post(f"{url}/events", CATCH_UP_EVENT, params=params)
         else:
@@ -162,13 +149,12 @@ class RasaClient:
             raise RasaUnavailable("the tracker is not a JSON object")
         return body
 
-    def _base(self, conversation_id: str) -> str:
-        return server_for(conversation_id, self._servers)
-
-    async def ready(self, conversation_id: str = "") -> bool:
-        """Whether Rasa (the conversation's server) and the action server both answer
-        their health checks now."""
-        urls = [f"{self._base(conversation_id)}/"]
+    async def ready(self, conversation_id: str | None = None) -> bool:
+        """Whether Rasa (the server of ``conversation_id``, or every server) and the action
+        server all answer their health checks now."""
+        bases = (self.routing.urls if conversation_id is None
+                 else (self.routing.url_for(conversation_id),))
+        urls = [f"{base}/" for base in bases]
         if self._action_health_url:
             urls.append(self._action_health_url)
         for url in urls:

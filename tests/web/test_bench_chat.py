@@ -52,3 +52,67 @@ def test_each_path_goes_first_as_often_as_the_other():
 
     assert run_order(2) == ["rasa", "hub", "hub", "rasa"]
     assert run_order(3) == ["rasa", "hub", "hub", "rasa", "rasa", "hub"]
+
+
+# -- capacity (make bench-chat) -----------------------------------------------------------
+
+
+def test_capacity_is_the_last_level_that_passed_before_the_first_that_failed():
+    from bot.tools.bench_chat.capacity import Level, capacity, ramp_levels
+
+    fast, slow = [0.1] * 19 + [0.2], [0.1] * 18 + [1.5, 1.6]
+    levels = [Level(5, 1.0, fast), Level(10, 1.0, fast), Level(15, 1.0, slow),
+              Level(20, 1.0, fast)]
+    assert capacity(levels).residents == 10  # 20 passing after a failure does not count
+    errors = Level(5, 1.0, fast, {"timeout": 1})  # 1 of 21 turns unanswered: > 1%
+    assert not errors.passed and capacity([errors]) is None
+    assert ramp_levels(2, 1.5, 10) == [2, 3, 4, 6, 9]
+
+
+def test_length_ratio_compares_the_last_ten_turns_with_turns_two_to_eleven():
+    from bot.tools.bench_chat.capacity_report import length_ratio
+
+    latencies = [5.0] + [0.1] * 10 + [0.15] * 100 + [0.2] * 10
+    assert length_ratio(latencies) == pytest.approx(2.0)
+    assert length_ratio([0.1] * 5) != length_ratio([0.1] * 5)  # too short: nan
+
+
+async def test_paced_residents_complete_conversations_and_the_report_renders(
+    make_chat, rasa: StandInRasa
+):
+    from datetime import datetime, timezone
+
+    from bot.tools.bench_chat.capacity import conversation_length, ramp
+    from bot.tools.bench_chat.capacity_report import WorkerRun, capacity_report
+
+    chat = await make_chat(chat_rate_per_minute=100000, chat_rate_burst=1000)  # as BENCH_ENV
+    web_url = f"http://127.0.0.1:{chat.client.port}"
+    script = ["hello", "thanks", "bye"]
+    levels = await ramp(web_url, [1, 3], 0.6, (0.01, 0.03), script)
+    assert [lv.residents for lv in levels] == [1, 3]
+    assert all(lv.turns >= len(script) and lv.error_count == 0 for lv in levels)
+    senders = {turn["sender"] for turn in rasa.received}
+    assert len(senders) >= 4  # each resident started at least one conversation
+    # Every resident's messages arrive in its script's order.
+    for sender in senders:
+        said = [t["message"] for t in rasa.received if t["sender"] == sender]
+        assert said == (script * len(said))[:len(said)]
+    length = await conversation_length(web_url, ["hello"] * 21)
+    assert len(length) == 21
+
+    run = WorkerRun(1, levels=levels, length=length)
+    text = capacity_report([run], 0.002, 0.6, {"cpu": "test", "system": "test"},
+                           (0.0,), (0.0,), datetime.now(timezone.utc), quick=True)
+    assert "capacity: residents with p95 < 1 s" in text and "| 3 (1,500) |" in text
+
+
+async def test_a_failing_assistant_fails_the_level_and_ends_the_ramp(
+    chat: ChatApp, rasa: StandInRasa
+):
+    from bot.tools.bench_chat.capacity import ramp
+
+    rasa.script = lambda turn: []  # every turn: "unavailable"
+    web_url = f"http://127.0.0.1:{chat.client.port}"
+    levels = await ramp(web_url, [1, 2, 4], 0.3, (0.01, 0.02), ["hello"])
+    assert len(levels) == 1 and not levels[0].passed
+    assert levels[0].errors.get("notice unavailable", 0) >= 1

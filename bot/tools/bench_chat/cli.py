@@ -14,7 +14,7 @@ that load from other work on the machine falls on both alike. Prints p50/p95/p99
 throughput and errors, and the hub's overhead at p95, and writes them to
 ``docs/benchmarks.md``.
 
-    python -m bot.tools.bench_chat --residents 20 --turns 5
+    python -m bot.tools.bench_chat overhead --residents 20 --turns 5
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ from bot.tools.bench_chat.statistics import (
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.tools.bench_chat", description=__doc__.split("\n")[0]
+        prog="python -m bot.tools.bench_chat overhead", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--residents", type=int, default=20, help="simulated residents at once")
     parser.add_argument("--turns", type=int, default=5, help="turns per resident per run")

@@ -22,18 +22,34 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_stack(var_dir: Path):
-    """The real stack on free ports with its own database, as tests/e2e does."""
+def free_ports(count: int) -> int:
+    """The first of ``count`` consecutive free ports (for ``count`` Rasa servers)."""
+    from bot.rasa.ports import port_is_free
+
+    for _ in range(50):
+        first = free_port()
+        if all(port_is_free("127.0.0.1", first + n) for n in range(1, count)):
+            return first
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
+def start_stack(var_dir: Path, workers: int = 1):
+    """The real stack on free ports with its own database, as tests/e2e does, with
+    ``workers`` Rasa servers."""
     from bot.config import load_settings
     from bot.db.schema import upgrade_database
     from bot.rasa.stack import Stack, build_services
     from bot.rasa.training import model_is_current, model_path
 
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
+    ports = {"RASA_PORT": free_ports(workers), "ACTION_PORT": free_port(),
+             "WEB_PORT": free_port()}
     os.environ.update({
         "DPA_VAR_DIR": str(var_dir),
         "DATABASE_URL": f"sqlite:///{var_dir / 'dpa.sqlite3'}",
         "RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
+        "RASA_WORKERS": str(workers),
+        "RASA_URLS": ",".join(f"http://127.0.0.1:{ports['RASA_PORT'] + n}"
+                              for n in range(workers)),
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTION_PORT']}",
         **{name: str(port) for name, port in ports.items()},
         **BENCH_ENV,
@@ -111,6 +127,7 @@ def start_web_app_only(var_dir: Path, rasa_url: str):
     port = free_port()
     database_url = f"sqlite:///{var_dir / 'dpa.sqlite3'}"
     env = {"DPA_VAR_DIR": str(var_dir), "DATABASE_URL": database_url, "RASA_URL": rasa_url,
+           "RASA_URLS": rasa_url, "RASA_WORKERS": "1",
            "ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}", "WEB_PORT": str(port),
            **BENCH_ENV}
     os.environ.update(env)

@@ -114,3 +114,34 @@ def overhead_at_p95(rasa: Summary, hub: Summary) -> float:
 def ms(seconds: float) -> str:
     """A latency as every report and progress line shows it."""
     return f"{seconds * 1000:,.0f} ms"
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        found = []
+        for task in tasks:
+            text = (task / "children").read_text().split()
+            found += [int(child) for child in text]
+        return found
+    except OSError:
+        return []
+
+
+def rss_bytes(pids: Sequence[int]) -> int:
+    """Resident memory of these processes and all their descendants, from /proc (RSS counts
+    pages shared between processes once per process, so it is an upper bound)."""
+    total, seen, pending = 0, set(), list(pids)
+    while pending:
+        pid = pending.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+        pending += _children(pid)
+    return total

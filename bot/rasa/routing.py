@@ -1,0 +1,46 @@
+"""Which Rasa server serves a conversation: one, always the same, chosen by its id.
+
+The hub sends every call about a conversation (its turns, the tracker reads after an
+outage, the resume when staff hand it back) to the server this module picks, so one process
+handles a conversation's turns one after another, in order. That is what makes Rasa's
+default in-memory lock store enough with several servers on one machine: a conversation's
+lock only ever needs to be held in the one process that serves it. (Across machines, or if
+routing could send one conversation to two servers at once, the lock must be shared: Rasa's
+Redis lock store.) Every server reads and writes the same tracker store, so which one
+serves a conversation changes nothing it remembers.
+
+The choice is rendezvous (highest random weight) hashing over the list of base URLs: stable
+across processes and restarts (SHA-256, not Python's salted ``hash``), spread evenly, and
+when a server is added or removed only the conversations it gains or loses move.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+
+class RasaRouting:
+    """A fixed list of Rasa base URLs and the conversation-to-server choice over them."""
+
+    def __init__(self, urls: Sequence[str]) -> None:
+        cleaned = tuple(url.strip().rstrip("/") for url in urls if url.strip())
+        if not cleaned:
+            raise ValueError("at least one Rasa URL is needed")
+        if len(set(cleaned)) != len(cleaned):
+            raise ValueError("the Rasa URLs must be different")
+        self.urls = cleaned
+
+    def url_for(self, conversation_id: str) -> str:
+        """The base URL of the server that serves ``conversation_id``."""
+        if len(self.urls) == 1:
+            return self.urls[0]
+        return max(self.urls, key=lambda url: _weight(url, conversation_id))
+
+    def index_for(self, conversation_id: str) -> int:
+        """The position in :attr:`urls` of the server that serves ``conversation_id``."""
+        return self.urls.index(self.url_for(conversation_id))
+
+
+def _weight(url: str, conversation_id: str) -> int:
+    digest = hashlib.sha256(f"{url}\0{conversation_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")

@@ -1,0 +1,244 @@
+"""Residents who think between messages, completing whole requests; raised until p95 passes 1 s.
+
+Each simulated resident opens the widget's WebSocket, makes a subject access request from
+the first message to the case reference (:data:`REQUEST_TURNS`, as tests/e2e does), pausing
+between messages as people type (``pause``: 5 to 15 s; scaled down for a quick run), then
+starts a new conversation, until the level's time is up. Residents join spread over the
+first pause, so they do not all type at once. A level passes when its turn p95 is under
+:data:`TARGET_P95` and nearly every turn was answered; the capacity is the last level that
+passed, in residents and in turns a second.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import aiohttp
+
+from bot.tools.bench_chat.statistics import CpuProbe, percentile
+
+TARGET_P95 = 1.0  # seconds
+MAX_ERROR_SHARE = 0.01
+TURN_TIMEOUT_SECONDS = 60.0
+
+# A subject access request from start to case reference (the tests/e2e script).
+REQUEST_TURNS = (
+    "I'd like a copy of all the records the council has about me",
+    "myself",
+    "Jane Smith",
+    "none",
+    "3rd March 1984",
+    "12 High Street, Chester CH1 2NP",
+    "jane.smith@example.com",
+    "skip",
+    "none",
+    "all my council tax and housing records",
+    "2015 to 2019",
+    "paper",
+    "passport",
+    "bank statement",
+    "/affirm",
+)
+
+
+@dataclass
+class Level:
+    """One step of the ramp: how many residents, and what they got."""
+
+    residents: int
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    requests_completed: int = 0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    rss_bytes: int = 0
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+    @property
+    def turns(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies, 0.5)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies, 0.95)
+
+    @property
+    def turns_per_second(self) -> float:
+        return self.turns / self.seconds if self.seconds else 0.0
+
+    @property
+    def passed(self) -> bool:
+        attempted = self.turns + self.error_count
+        return bool(self.turns) and self.p95 < TARGET_P95 and (
+            self.error_count <= MAX_ERROR_SHARE * attempted)
+
+    def cpu_per_turn(self) -> dict[str, float]:
+        """CPU seconds per answered turn, per process of the stack."""
+        return {name: s / self.turns for name, s in self.cpu_seconds.items()} if self.turns else {}
+
+
+def capacity(levels: Sequence[Level]) -> Level | None:
+    """The highest level that passed below the first that failed (None: none passed)."""
+    best = None
+    for level in sorted(levels, key=lambda lv: lv.residents):
+        if not level.passed:
+            break
+        best = level
+    return best
+
+
+def ramp_levels(start: int, factor: float, limit: int) -> list[int]:
+    """start, start*factor, ... (each at least one more), up to ``limit``."""
+    levels, n = [], max(1, start)
+    while n <= limit:
+        levels.append(n)
+        n = max(n + 1, round(n * factor))
+    return levels
+
+
+async def turn(ws: aiohttp.ClientWebSocketResponse, text: str, page: str) -> tuple[str | None,
+                                                                                   list[str]]:
+    """Send one message; (None, the assistant's texts) when answered, else (why, [])."""
+    client_id = str(uuid.uuid4())
+    started = time.perf_counter()
+    await ws.send_json({"type": "message", "text": text, "client_id": client_id, "page": page})
+    acknowledged, replies = False, []
+    while True:
+        remaining = TURN_TIMEOUT_SECONDS - (time.perf_counter() - started)
+        try:
+            raw = await ws.receive(timeout=max(0.1, remaining))
+        except asyncio.TimeoutError:
+            return "timeout", []
+        if raw.type != aiohttp.WSMsgType.TEXT:
+            return f"socket {raw.type.name.lower()}", []
+        frame = json.loads(raw.data)
+        kind = frame["type"]
+        if kind == "message" and frame.get("client_id") == client_id:
+            acknowledged = True
+        elif kind == "message" and frame["role"] == "assistant":
+            replies.append(frame.get("text") or "")
+        elif kind == "notice":
+            return f"notice {frame['kind']}", []
+        elif kind == "error":
+            return f"error {frame.get('kind', '')}".strip(), []
+        elif kind == "typing" and not frame["on"] and acknowledged:
+            return (None, replies) if replies else ("no reply", [])
+
+
+async def open_conversation(client: aiohttp.ClientSession, web_url: str
+                            ) -> aiohttp.ClientWebSocketResponse:
+    """A new resident's WebSocket, as the widget opens it (session, then socket, history)."""
+    async with client.post(f"{web_url}/chat/session", headers={"Origin": web_url}) as issued:
+        issued.raise_for_status()
+        resident = (await issued.json())["resident"]
+    ws = await client.ws_connect(f"{web_url}/chat/ws", params={"resident": resident},
+                                 headers={"Origin": web_url})
+    history = await ws.receive_json(timeout=TURN_TIMEOUT_SECONDS)
+    if history.get("type") != "history":
+        await ws.close()
+        raise RuntimeError("no history on connect")
+    return ws
+
+
+async def _resident(client: aiohttp.ClientSession, web_url: str, level: Level,
+                    script: Sequence[str], pause: Callable[[], float], deadline: float,
+                    first_pause: float) -> None:
+    await asyncio.sleep(first_pause)
+    while time.monotonic() < deadline:
+        ws = await open_conversation(client, web_url)
+        try:
+            for text in script:
+                if time.monotonic() >= deadline:
+                    return
+                started = time.perf_counter()
+                failure, replies = await turn(ws, text, f"{web_url}/bench")
+                if failure is None:
+                    level.latencies.append(time.perf_counter() - started)
+                else:
+                    level.error(failure)
+                    break  # a request that went wrong is abandoned, as a person might
+                if text == script[-1] and any("DPA-" in r for r in replies):
+                    level.requests_completed += 1
+                await asyncio.sleep(pause())
+        finally:
+            await ws.close()
+
+
+async def run_level(web_url: str, residents: int, seconds: float,
+                    pause_range: tuple[float, float], script: Sequence[str] = REQUEST_TURNS,
+                    cpu_probe: CpuProbe | None = None, seed: int = 17) -> Level:
+    """``residents`` at once for ``seconds``, each pausing ``pause_range`` between messages."""
+    level = Level(residents)
+    rng = random.Random(seed + residents)
+    low, high = pause_range
+
+    def pause() -> float:
+        return rng.uniform(low, high)
+
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as client:
+        before = cpu_probe() if cpu_probe else {}
+        started = time.monotonic()
+        deadline = started + seconds
+        outcomes = await asyncio.gather(
+            *(_resident(client, web_url, level, script, pause, deadline,
+                        rng.uniform(0, high)) for _ in range(residents)),
+            return_exceptions=True,
+        )
+        level.seconds = time.monotonic() - started
+        after = cpu_probe() if cpu_probe else {}
+    level.cpu_seconds = {name: after[name] - before[name] for name in after if name in before}
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            level.error(f"resident failed: {type(outcome).__name__}")
+    return level
+
+
+async def ramp(web_url: str, residents: Sequence[int], seconds: float,
+               pause_range: tuple[float, float], script: Sequence[str] = REQUEST_TURNS,
+               cpu_probe: CpuProbe | None = None,
+               rss: Callable[[], int] = lambda: 0,
+               report: Callable[[Level], None] = lambda _: None) -> list[Level]:
+    """Run the levels in order until one fails (that one included)."""
+    levels = []
+    for count in residents:
+        level = await run_level(web_url, count, seconds, pause_range, script, cpu_probe)
+        level.rss_bytes = rss()
+        levels.append(level)
+        report(level)
+        if not level.passed:
+            break
+    return levels
+
+
+async def conversation_length(web_url: str, turns: Sequence[str]) -> list[float]:
+    """One resident taking ``turns`` back to back in one conversation: each turn's latency
+    (None-free: a failed turn raises)."""
+    async with aiohttp.ClientSession() as client:
+        ws = await open_conversation(client, web_url)
+        latencies: list[float] = []
+        try:
+            for text in turns:
+                started = time.perf_counter()
+                failure, _ = await turn(ws, text, f"{web_url}/bench")
+                if failure is not None:
+                    raise RuntimeError(f"turn {len(latencies) + 1}: {failure}")
+                latencies.append(time.perf_counter() - started)
+        finally:
+            await ws.close()
+    return latencies
