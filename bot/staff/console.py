@@ -34,6 +34,7 @@ from bot.staff.views import (
     training_inbox,
     training_stories,
 )
+from bot.trainers.label_journal import label_journal_path
 from bot.trainers.service import TrainerTools
 from bot.web.keys import DATABASE_KEY, SETTINGS_KEY
 
@@ -74,7 +75,8 @@ def add_staff_console(app: web.Application) -> None:
     app.on_shutdown.append(_stop_evaluation)  # type: ignore[arg-type]
     app[TRAINERS_KEY] = TrainerTools(app[SETTINGS_KEY])
     app[EVALUATION_KEY] = EvaluationJob(
-        log_path=app[SETTINGS_KEY].var_dir / "evaluate" / "evaluate.log")
+        log_path=app[SETTINGS_KEY].var_dir / "evaluate" / "evaluate.log",
+        labelled=label_journal_path(app[SETTINGS_KEY].var_dir))
     for module in (sign_in, dashboard, cases, case_actions, case_work, case_mail, case_documents,
                    handoffs, handoff_request, complaints, live, accounts,
                    training_inbox, training_stories, training_evaluate):

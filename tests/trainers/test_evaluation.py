@@ -108,14 +108,16 @@ def _fake_rasa(monkeypatch: pytest.MonkeyPatch, reports: dict[str, dict]) -> Non
 
     monkeypatch.setattr(ev, "score_model", score_model)
     monkeypatch.setattr(ev, "train_candidate", train_candidate)
+    monkeypatch.setattr(ev, "train_full_candidate", train_candidate)
 
 
 @pytest.fixture
 def holdout(tmp_path: Path) -> Path:
     path = tmp_path / "holdout.yml"
-    label_example("gimme all u got on me pls", "request_access",
-                  nlu_dir=PROJECT_ROOT / "data" / "nlu", domain_path=PROJECT_ROOT / "domain.yml",
-                  holdout=path)
+    for text, intent in (("gimme all u got on me pls", "request_access"),
+                         ("how much dis gonna cost me", "ask_cost")):
+        label_example(text, intent, nlu_dir=PROJECT_ROOT / "data" / "nlu",
+                      domain_path=PROJECT_ROOT / "domain.yml", holdout=path)
     return path
 
 
@@ -130,6 +132,11 @@ def test_evaluate_end_to_end_with_rasa_faked(monkeypatch, tmp_path, holdout) -> 
     assert (tmp_path / "out" / "confusion_matrix.png").exists()
     assert (tmp_path / "out" / "confusion_matrix_before.png").exists()
     assert any("WORSE" in line for line in said)
+    report = json.loads((tmp_path / "out" / ev.REPORT_FILE).read_text())
+    assert report["worse"] is True and report["labelled"] is None
+    assert report["held_out"]["per_intent"] == {"request_access": 1, "ask_cost": 1}
+    assert report["held_out"]["warnings"]  # two examples: too small to judge
+    assert {row["intent"] for row in report["intents"] if row["regressed"]}
     _fake_rasa(monkeypatch, {"current": BEFORE, "new": BETTER})
     assert ev.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
                        say=said.append) == 0
@@ -161,9 +168,6 @@ def test_scoring_the_real_model_on_held_out_data(tmp_path: Path, holdout: Path) 
 
     model_dir = load_settings().model_dir
     ensure_trained(model_dir)
-    label_example("how much will it cost me to get my file", "ask_cost",
-                  nlu_dir=PROJECT_ROOT / "data" / "nlu", domain_path=PROJECT_ROOT / "domain.yml",
-                  holdout=holdout)
     said: list[str] = []
     code = ev.evaluate(current_model=model_path(model_dir), test_data=holdout,
                        candidate=model_path(model_dir), out_dir=tmp_path / "out",
@@ -232,3 +236,32 @@ def test_evaluate_split_with_rasa_faked(monkeypatch, tmp_path) -> None:
     assert ev.evaluate_split(out_dir=tmp_path, say=said.append) == 0
     assert trained == ["before", "after"]
     assert (tmp_path / "held_out.yml").exists() and (tmp_path / "confusion_matrix.png").exists()
+
+
+def test_the_messages_just_labelled_are_scored_with_both_models(
+    monkeypatch, tmp_path, holdout
+) -> None:
+    from bot.trainers.label_journal import LABEL, DISMISS, JournalEntry, LabelJournal
+
+    journal = LabelJournal(tmp_path / "labelled.json")
+    journal.add([
+        JournalEntry("b1", LABEL, "aaaa", "ask_cost", "is it free", "/x/costs.yml"),
+        JournalEntry("b1", LABEL, "bbbb", "request_access", "my stuff pls", "/x/access.yml"),
+        JournalEntry("b2", DISMISS, "cccc"),
+    ])
+    model = tmp_path / "dpa.tar.gz"
+    model.write_bytes(b"model")
+    _fake_rasa(monkeypatch, {"current": BEFORE, "new": BETTER,
+                             "current (labelled)": BEFORE, "new (labelled)": BETTER})
+    said: list[str] = []
+    ev.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
+                labelled=journal.path, say=said.append)
+    written = (tmp_path / "out" / ev.LABELLED_FILE).read_text()
+    assert "- intent: ask_cost" in written and "- is it free" in written
+    assert "cccc" not in written
+    report = json.loads((tmp_path / "out" / ev.REPORT_FILE).read_text())
+    # the fake scores one message right and one wrong, whatever the model
+    assert report["labelled"]["total"] == 2 and report["labelled"]["after"] == 1
+    assert report["labelled"]["missed"] == [
+        {"text": "x", "intent": "ask_cost", "predicted": "greet"}]
+    assert any("just labelled" in line for line in said)
