@@ -310,7 +310,13 @@ class DismissedStore:
         return {str(entry) for entry in data.get("dismissed", [])}
 
     def add(self, ids: Sequence[str]) -> None:
-        current = self.ids() | set(ids)
+        self._write(self.ids() | set(ids))
+
+    def remove(self, ids: Sequence[str]) -> None:
+        """Show these items again (undoing a dismissal)."""
+        self._write(self.ids() - set(ids))
+
+    def _write(self, current: set[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"dismissed": sorted(current)}, indent=1), encoding="utf-8")
