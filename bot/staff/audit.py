@@ -62,6 +62,7 @@ TRAINING_EVALUATE_START, TRAINING_EVALUATE_END = "training_evaluate_start", "tra
 # (target: the model's file name; detail: from which, to which servers, or why it failed);
 # restored the previous one.
 TRAINING_UNDO = "training_undo"
+TRAINING_EVALUATE_VIEW = "training_evaluate_view"
 TRAINING_DEPLOY, TRAINING_RESTORE = "training_deploy", "training_restore"
 
 

@@ -168,6 +168,14 @@ class EvaluationJob:
             return None
         return data if isinstance(data, dict) else None
 
+    def last_report(self) -> dict | None:
+        """The last ``report.json`` on disk, whoever wrote it (after a console restart)."""
+        try:
+            data = json.loads((self.results_dir / REPORT_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
     def image_path(self, name: str) -> Path | None:
         """The path of a known image, or None (unknown names are never turned into paths)."""
         if name not in IMAGES:
