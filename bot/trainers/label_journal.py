@@ -14,9 +14,10 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 LABEL, HOLDOUT, DISMISS = "label", "holdout", "dismiss"
 # Batches kept for undo (older ones can no longer be undone from the console).
@@ -65,7 +66,9 @@ class LabelJournal:
                     continue
         return entries
 
-    def _change(self, change) -> list[JournalEntry]:
+    def _change(self, change: Callable[[list[JournalEntry]], tuple[list[JournalEntry], Any]]
+                ) -> Any:
+        """Apply ``change`` (current entries -> entries kept, result) under the lock."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.trainers.inbox import DismissedStore, InboxItem, InboxOptions, find_item, load_inbox
 from bot.trainers import label_journal
+from bot.trainers.inbox import DismissedStore, InboxItem, InboxOptions, find_item, load_inbox
 from bot.trainers.label_journal import (
     DISMISS,
     LABEL,
@@ -156,7 +156,8 @@ class TrainerTools:
             entries = self.journal.take_batch(batch)
             labels = 0
             for entry in entries:
-                if entry.kind in (LABEL, label_journal.HOLDOUT) and entry.file and entry.intent and entry.text:
+                written = entry.kind in (LABEL, label_journal.HOLDOUT)
+                if written and entry.file and entry.intent and entry.text:
                     labels += remove_example(Path(entry.file), entry.intent, entry.text)
             dismissed = [e.item_id for e in entries if e.kind == DISMISS]
             if dismissed:

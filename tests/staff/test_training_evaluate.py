@@ -7,9 +7,8 @@ that start the job set a tiny one of their own.
 """
 from __future__ import annotations
 
-import sys
-
 import json
+import sys
 from pathlib import Path
 
 import pytest

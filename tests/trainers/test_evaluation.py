@@ -241,7 +241,7 @@ def test_evaluate_split_with_rasa_faked(monkeypatch, tmp_path) -> None:
 def test_the_messages_just_labelled_are_scored_with_both_models(
     monkeypatch, tmp_path, holdout
 ) -> None:
-    from bot.trainers.label_journal import LABEL, DISMISS, JournalEntry, LabelJournal
+    from bot.trainers.label_journal import DISMISS, LABEL, JournalEntry, LabelJournal
 
     journal = LabelJournal(tmp_path / "labelled.json")
     journal.add([

@@ -206,7 +206,9 @@ async def evaluate_page(request: web.Request) -> web.Response:
     flash, error = _DONE.get(request.query.get("done", ""), (None, None))
     failure = request.query.get("failed")
     if failure in ("deploy", "restore"):
-        error = (f"The {failure} did not go through: {_LAST_FAILURE.get(failure, 'see the access log')}. "
+        who = request["staff"].account.username
+        reason = _LAST_FAILURE.get((who, failure), "see the access log")
+        error = (f"The {failure} did not go through: {reason}. "
                  "The assistant kept the model it had.")
     await log(request, audit.TRAINING_EVALUATE_VIEW, target="evaluate",
               detail=f"state={context['job'].state}")
@@ -256,9 +258,9 @@ async def evaluate_start(request: web.Request) -> web.Response:
     return see_other(f"{EVALUATE}?done=started")
 
 
-# The last failure's reason per kind, shown once after the redirect (this process only;
-# no resident data: file names and Rasa's error text).
-_LAST_FAILURE: dict[str, str] = {}
+# The last failure's reason per member of staff and kind, shown after the redirect (this
+# process only; no resident data: file names and Rasa's error text).
+_LAST_FAILURE: dict[tuple[str, str], str] = {}
 
 
 @require(roles.TRAINING)
@@ -273,14 +275,15 @@ async def deploy(request: web.Request) -> web.Response:
     if not offer["offered"] or candidate is None or report is None:
         await log(request, audit.TRAINING_DEPLOY, target="model",
                   detail="refused: " + (offer["words"] or "no evaluated model"))
-        _LAST_FAILURE["deploy"] = offer["words"] or "there is no evaluated model to deploy"
+        _LAST_FAILURE[(who, "deploy")] = (offer["words"]
+                                          or "there is no evaluated model to deploy")
         return see_other(f"{EVALUATE}?failed=deploy")
     started = time.monotonic()
     try:
         entry = await deployer.deploy(candidate, who, fingerprint=report.get("fingerprint"))
     except DeployFailed as failed:
         await log(request, audit.TRAINING_DEPLOY, target="model", detail=f"failed: {failed}")
-        _LAST_FAILURE["deploy"] = str(failed)
+        _LAST_FAILURE[(who, "deploy")] = str(failed)
         return see_other(f"{EVALUATE}?failed=deploy")
     await asyncio.to_thread(trainer_tools(request).journal.mark_deployed)
     await log(request, audit.TRAINING_DEPLOY, target=f"model:{entry.name}",
@@ -299,7 +302,7 @@ async def restore(request: web.Request) -> web.Response:
         entry = await deployer.restore(who)
     except DeployFailed as failed:
         await log(request, audit.TRAINING_RESTORE, target="model", detail=f"failed: {failed}")
-        _LAST_FAILURE["restore"] = str(failed)
+        _LAST_FAILURE[(who, "restore")] = str(failed)
         return see_other(f"{EVALUATE}?failed=restore")
     await log(request, audit.TRAINING_RESTORE, target=f"model:{entry.name}",
               detail=f"replaced {live.name}; on {len(entry.servers)} Rasa server(s)")

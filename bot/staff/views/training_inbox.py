@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.conversation.intent_labels import label as intent_words
 from bot.staff import audit
 from bot.staff.auth import roles
 from bot.staff.auth.security import require
@@ -24,7 +25,6 @@ from bot.staff.views.training_common import (
     story_url,
 )
 from bot.staff.views.training_common import tools as trainer_tools
-from bot.conversation.intent_labels import label as intent_words
 from bot.trainers.inbox import (
     AMBIGUOUS,
     BEFORE_HANDOFF,
