@@ -75,6 +75,28 @@ ASK_AFFIRMATION_ACTIONS = frozenset(
 )
 
 ITEM_ID_LENGTH = 10
+# The assistant's message before an item is cut to its last sentences up to this length
+# (the question the resident answered is at its end; the page stays one row per message).
+QUESTION_CHARS = 160
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def question_excerpt(text: str | None, limit: int = QUESTION_CHARS) -> str | None:
+    """The end of the assistant's message, whole sentences, at most ``limit`` characters
+    (a longer last sentence is cut at its start with "…")."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for sentence in reversed(_SENTENCE_END.split(text)):
+        if sum(len(s) + 1 for s in kept) + len(sentence) > limit:
+            break
+        kept.insert(0, sentence)
+    if not kept:
+        return "…" + text[-(limit - 1):].lstrip()
+    return "… " + " ".join(kept)
 SORTS = ("frequent", "newest")
 
 
@@ -266,7 +288,7 @@ def _add(
             id=key, text=turn.text, count=1, last_seen=turn.timestamp, reasons=reasons,
             intent=top_intent, confidence=top_confidence, second_intent=second_intent,
             second_confidence=second_confidence, suggested_intent=suggestion,
-            question=turn.question,
+            question=question_excerpt(turn.question),
         )
         return key
     item.count += 1
@@ -278,7 +300,7 @@ def _add(
         item.intent, item.confidence = top_intent, top_confidence
         item.second_intent, item.second_confidence = second_intent, second_confidence
         item.suggested_intent = suggestion or item.suggested_intent
-        item.question = turn.question or item.question
+        item.question = question_excerpt(turn.question) or item.question
     else:
         item.suggested_intent = item.suggested_intent or suggestion
     return key

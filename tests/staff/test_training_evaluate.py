@@ -257,9 +257,10 @@ async def test_the_report_is_a_table_with_the_just_labelled_score(console: Conso
     await job(console).wait()
     page = await console.page(EVALUATE)
     assert "<caption>On the held-out data (tests/nlu/holdout.yml)</caption>" in page
-    assert "<th scope=\"row\">Accuracy</th><td>0.667</td><td>1.000</td><td>+0.333</td>" in page
+    assert ("<th scope=\"row\">Accuracy</th><td class=\"num\">0.667</td><td class=\"num\">1.000"
+            "</td><td class=\"num\">+0.333</td>") in page
     assert "now understood 6 of 8</strong> (the current model: 2 of 8)" in page
-    assert "labelled Does it cost anything? (ask_cost), taken for" in page
+    assert "labelled Does it cost anything? (ask_cost), taken for nothing (it fell back)" in page
     assert 'data-label="Intent">Get a copy of my information (request_access)' in page
     assert "<td data-label=\"Current\">–</td>" in page  # not in the earlier report
     assert "Fixed" in page and "Too small to judge well" in page

@@ -292,3 +292,17 @@ def test_trainer_modules_import_without_rasa() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("text,expected", [
+    (None, None),
+    ("Which records?", "Which records?"),
+    ("Hello, I'm the council's assistant. " * 6 + "What is your full name?",
+     "… Hello, I'm the council's assistant. What is your full name?"),
+    ("x" * 200, "…" + "x" * 159),
+])
+def test_the_question_is_the_end_of_the_assistants_message(text, expected) -> None:
+    from bot.trainers.inbox import QUESTION_CHARS, question_excerpt
+
+    shown = question_excerpt(text, 70 if text and "council" in text else QUESTION_CHARS)
+    assert shown == expected
