@@ -39,7 +39,7 @@ import aiohttp
 DEPLOY, RESTORE, INITIAL = "deploy", "restore", "initial"
 # Loading a model (unpacking it, building the graph) takes tens of seconds on two cores.
 LOAD_TIMEOUT_SECONDS = 300.0
-STATUS_TIMEOUT_SECONDS = 10.0
+STATUS_TIMEOUT_SECONDS = 5.0
 METADATA_FILE = "metadata.json"  # Rasa's model archive metadata (trained_at, model_id)
 
 
@@ -256,7 +256,12 @@ class Deployer:
                 raise DeployFailed(f"there is no candidate model to deploy ({candidate.name})")
             current = await self._current()
             info, stored = await asyncio.to_thread(self._store, candidate)
-            await self._load_everywhere(stored, fallback=Path(current.file))
+            try:
+                await self._load_everywhere(stored, fallback=Path(current.file))
+            except DeployFailed:
+                if not any(e.file == str(stored) for e in self.history.entries()):
+                    stored.unlink(missing_ok=True)  # never live: not kept
+                raise
             entry = self.history.append(
                 action=DEPLOY, file=str(stored), name=stored.name, trained_at=info.trained_at,
                 model_id=info.model_id, at=time.time(), by=who, previous=current.id,

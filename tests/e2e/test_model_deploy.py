@@ -84,3 +84,5 @@ async def test_a_model_rasa_cannot_load_changes_nothing(
         await deployer.deploy(broken, "tom")
     assert (await rasa(stack_settings, "GET", "/status"))["model_file"] == before
     assert [e.action for e in deployer.history.entries()] == [INITIAL]  # no deploy recorded
+    kept = sorted(path.name for path in (tmp_path / "deployed").iterdir())
+    assert kept == [deployer.history.entries()[0].name]  # the refused file is not kept
