@@ -54,10 +54,14 @@ REASONS = (NOT_UNDERSTOOD, FALLBACK, LOW_CONFIDENCE, AMBIGUOUS, BEFORE_HANDOFF)
 # two-stage fallback's "did you mean ...?" (actions/fallback.py).
 NOT_UNDERSTOOD_REPLIES = frozenset({"utter_default", "utter_ask_rephrase",
                                     "utter_ask_affirmation"})
+# The actions that only ever say it. Not action_two_stage_fallback itself: it also runs
+# to close its loop when the resident's next message was understood.
 NOT_UNDERSTOOD_ACTIONS = frozenset({
-    "action_default_fallback", "action_two_stage_fallback", "action_default_ask_affirmation",
-    "action_default_ask_rephrase", "utter_default", "utter_ask_rephrase",
+    "action_default_fallback", "action_default_ask_affirmation", "action_default_ask_rephrase",
+    "utter_default", "utter_ask_rephrase",
 })
+# Loops during which a pending form question is not being answered.
+FALLBACK_LOOPS = frozenset({"action_two_stage_fallback"})
 # A message like a button payload (``council_tax_bill``): a code, not something typed.
 _CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 DEFAULT_MIN_CONFIDENCE = 0.7
@@ -210,7 +214,7 @@ def is_button_value(turn: UserTurn) -> bool:
 def is_form_answer(turn: UserTurn) -> bool:
     """A form question was pending and a form (not the fallback loop) was running."""
     return (turn.requested_slot is not None and turn.active_loop is not None
-            and turn.active_loop not in NOT_UNDERSTOOD_ACTIONS)
+            and turn.active_loop not in FALLBACK_LOOPS)
 
 
 def _suggestion(turn: UserTurn, next_turn: UserTurn | None) -> str | None:

@@ -37,6 +37,8 @@ def tracker(db_url: str):
     create_events_table(engine)
     (Conversation(engine, RESIDENT).session_start()
      .user(FALLBACK_TEXT, ("ask_what_data_held", 0.45), ("request_access", 0.40), fallback=True)
+     .bot("Sorry, I'm not sure I understood. Did you mean one of these?",
+          utter="utter_ask_affirmation")
      .reply("action_two_stage_fallback")
      .user("hello", ("greet", 0.98), ("thank", 0.01)).reply("utter_greet")
      .user(SCRIPT_TEXT, ("request_access", 0.55), ("ask_rights", 0.3)).reply("utter_ask")

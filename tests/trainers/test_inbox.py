@@ -70,7 +70,11 @@ def turn(text, *ranking, intent=None, conversation="c1", at=1.0, actions=(), pay
         (turn("eh?", ("greet", 0.99), ("thank", 0.01), replies=("utter_ask_rephrase",)),
          [NOT_UNDERSTOOD]),
         (turn("wot u got", ("ask_what_data_held", 0.92), ("greet", 0.01),
-              actions=["action_two_stage_fallback"]), [NOT_UNDERSTOOD]),
+              actions=["action_two_stage_fallback"], replies=("utter_ask_affirmation",)),
+         [NOT_UNDERSTOOD]),
+        # The two-stage fallback closing its loop on an understood message: not a miss.
+        (turn("I want a copy of my file", ("request_access", 0.98), ("greet", 0.01),
+              actions=["action_two_stage_fallback", "request_form"]), []),
         # Button values, pressed or typed, and payload-like codes: never.
         (turn("council_tax_bill", ("inform", 0.3), ("greet", 0.2)), []),
         (turn("All", ("inform", 0.3), ("greet", 0.2), buttons=("all", "All of it")), []),

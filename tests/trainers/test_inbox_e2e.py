@@ -44,8 +44,9 @@ def tracker(settings, conversation_id: str) -> dict:
 # What "didn't understand" looks like in Rasa's events, named independently of the inbox's
 # code: the responses data/responses has for it, and the fallback actions that say it.
 NOT_UNDERSTOOD_RESPONSES = {"utter_default", "utter_ask_rephrase", "utter_ask_affirmation"}
-FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback",
-                    "action_default_ask_affirmation", "action_default_ask_rephrase"}
+FALLBACK_ACTIONS = {"action_default_fallback", "action_default_ask_affirmation",
+                    "action_default_ask_rephrase"}
+FALLBACK_LOOP = "action_two_stage_fallback"  # also closes its loop on an understood message
 
 
 def expected_picks(settings, conversation_id: str) -> dict[str, set[str]]:
@@ -59,7 +60,7 @@ def expected_picks(settings, conversation_id: str) -> dict[str, set[str]]:
     for event in events:
         if event["event"] == "user":
             replies.append(set())
-            in_form.append(requested is not None and loop not in (None, *FALLBACK_ACTIONS))
+            in_form.append(requested is not None and loop not in (None, FALLBACK_LOOP))
             buttons.append(offered)
         elif event["event"] == "bot":
             if replies:
