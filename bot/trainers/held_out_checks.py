@@ -1,9 +1,10 @@
 """Is the trainers' held-out set (``tests/nlu/holdout.yml``) fit to judge a new model?
 
 Checked before anything is trained, so a trainer is told in plain words what is missing
-instead of meeting a traceback minutes later (``rasa test nlu`` on a set that covers one
-intent gave ``'list' object has no attribute 'items'``). Pure: it looks at the examples
-per intent only.
+instead of meeting a traceback minutes later: ``rasa test nlu`` on a set that covers one
+intent writes no intent report at all (Rasa 3.6, ``rasa/nlu/test.py``:
+``should_eval_intents = len(intent_labels) >= 2``), and reading the missing report gave
+``'list' object has no attribute 'items'``. Pure: it looks at the examples per intent only.
 
 - **Blocking** (nothing is trained): no file, no examples, or only one intent (a
   comparison of intents needs at least two; with one, every wrong answer is "another

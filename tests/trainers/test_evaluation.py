@@ -242,26 +242,45 @@ def test_the_messages_just_labelled_are_scored_with_both_models(
     monkeypatch, tmp_path, holdout
 ) -> None:
     from bot.trainers.label_journal import DISMISS, LABEL, JournalEntry, LabelJournal
+    from bot.trainers.nlu_files import NluIndex
 
     journal = LabelJournal(tmp_path / "labelled.json")
     journal.add([
         JournalEntry("b1", LABEL, "aaaa", "ask_cost", "is it free", "/x/costs.yml"),
-        JournalEntry("b1", LABEL, "bbbb", "request_access", "my stuff pls", "/x/access.yml"),
+        JournalEntry("b1", LABEL, "bbbb", "ask_cost", "how much for [NAME]", "/x/costs.yml"),
         JournalEntry("b2", DISMISS, "cccc"),
     ])
     model = tmp_path / "dpa.tar.gz"
     model.write_bytes(b"model")
-    _fake_rasa(monkeypatch, {"current": BEFORE, "new": BETTER,
-                             "current (labelled)": BEFORE, "new (labelled)": BETTER})
+    _fake_rasa(monkeypatch, {"current": BEFORE, "new": BETTER})
+    held_out_score = ev.score_model
+    seen: dict[str, dict[str, str]] = {}
+
+    def score_model(model, test_data, out_dir, label, *, say=print):
+        if "labelled" not in label:
+            return held_out_score(model, test_data, out_dir, label, say=say)
+        examples = NluIndex.load(test_data).intent_by_example  # as Rasa would read them
+        seen[label] = examples
+        # Rasa's rows: the new model understands all but "is it free"; the current none;
+        # the companion example (another intent, so Rasa scores at all) always right.
+        rows = [{"text": text, "intent": intent, "intent_prediction": {
+            "name": intent if ("new" in label and text != "is it free") or intent != "ask_cost"
+            else "nlu_fallback", "confidence": 0.9}} for text, intent in examples.items()]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        right = [r for r in rows if r["intent"] == r["intent_prediction"]["name"]]
+        wrong = [r for r in rows if r not in right]
+        (out_dir / "intent_successes.json").write_text(json.dumps(right))
+        (out_dir / "intent_errors.json").write_text(json.dumps(wrong))
+        return out_dir
+
+    monkeypatch.setattr(ev, "score_model", score_model)
     said: list[str] = []
     ev.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
                 labelled=journal.path, say=said.append)
-    written = (tmp_path / "out" / ev.LABELLED_FILE).read_text()
-    assert "- intent: ask_cost" in written and "- is it free" in written
-    assert "cccc" not in written
+    # one intent labelled: a companion of another intent makes Rasa score them at all
+    assert set(seen["new (labelled)"].values()) == {"ask_cost", "greet"}
+    assert "cccc" not in (tmp_path / "out" / ev.LABELLED_FILE).read_text()
     report = json.loads((tmp_path / "out" / ev.REPORT_FILE).read_text())
-    # the fake scores one message right and one wrong, whatever the model
-    assert report["labelled"]["total"] == 2 and report["labelled"]["after"] == 1
-    assert report["labelled"]["missed"] == [
-        {"text": "x", "intent": "ask_cost", "predicted": "greet"}]
-    assert any("just labelled" in line for line in said)
+    assert report["labelled"] == {"total": 2, "before": 0, "after": 1, "missed": [
+        {"text": "is it free", "intent": "ask_cost", "predicted": "nlu_fallback"}]}
+    assert any("the new one 1 of 2" in line for line in said)
