@@ -1,6 +1,7 @@
 """``dpa evaluate``: retrain on today's data and compare with the current model.
 
-Scores ``models/dpa.tar.gz`` and a newly trained NLU model on the same held-out data
+Checks the held-out data first (what is missing, in plain words), then scores
+``models/dpa.tar.gz`` and a newly trained model on the same held-out data
 (``tests/nlu/holdout.yml`` by default), prints per-intent F1 before and after and the
 confusion pairs that changed, writes confusion-matrix images under ``results/evaluate/``,
 and exits with status 3 when an intent got worse. See bot/trainers/evaluation.py.
@@ -32,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="where reports and images go (default results/evaluate/)")
     parser.add_argument("--tolerance", type=float, default=REGRESSION_TOLERANCE, metavar="X",
                         help=f"F1 drop that counts as worse (default {REGRESSION_TOLERANCE})")
+    parser.add_argument("--labelled", type=Path, metavar="FILE",
+                        help="the console's journal of messages just labelled "
+                        "(var/trainers/labelled.json): also score those with both models")
     parser.add_argument("--split", action="store_true",
                         help="no held-out file needed: compare data/nlu at --baseline with "
                         "data/nlu now, both trained without the same held-out fifth of the "
@@ -59,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
             out_dir=args.out,
             tolerance=args.tolerance,
             cross_validation=args.cross_validation,
+            labelled=args.labelled,
             say=say,
         )
     except RuntimeError as exc:

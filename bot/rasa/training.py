@@ -47,6 +47,12 @@ def _stamp_path(model_dir: Path) -> Path:
     return model_dir / f"{MODEL_NAME}.fingerprint"
 
 
+def stamp_path(model_dir: Path) -> Path:
+    """The file holding the fingerprint of the data ``models/dpa.tar.gz`` was trained on
+    (a console deploy writes it with the model it installs)."""
+    return _stamp_path(model_dir)
+
+
 def model_is_current(model_dir: Path, root: Path = PROJECT_ROOT) -> bool:
     stamp = _stamp_path(model_dir)
     return (

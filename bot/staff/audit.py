@@ -58,6 +58,12 @@ STATUS_CHECK_LOCKED, STATUS_CHECK_ADDRESS_LOCKED = (
 )
 # "Train a candidate and compare" (dpa evaluate) started from the console, and how it ended.
 TRAINING_EVALUATE_START, TRAINING_EVALUATE_END = "training_evaluate_start", "training_evaluate_end"
+# A trainer undid a batch of labels or dismissals; deployed a model to the running assistant
+# (target: the model's file name; detail: from which, to which servers, or why it failed);
+# restored the previous one.
+TRAINING_UNDO = "training_undo"
+TRAINING_EVALUATE_VIEW = "training_evaluate_view"
+TRAINING_DEPLOY, TRAINING_RESTORE = "training_deploy", "training_restore"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from bot.staff.auth.security import add_security_headers, staff_gate
 from bot.staff.callbacks import watch_queue
 from bot.staff.evaluate_job import EvaluationJob
 from bot.staff.services import (
+    DEPLOYER_KEY,
     EVALUATION_KEY,
     NOW_KEY,
     STAFF_KEY,
@@ -34,6 +35,8 @@ from bot.staff.views import (
     training_inbox,
     training_stories,
 )
+from bot.trainers.deploy import Deployer
+from bot.trainers.label_journal import label_journal_path
 from bot.trainers.service import TrainerTools
 from bot.web.keys import DATABASE_KEY, SETTINGS_KEY
 
@@ -74,7 +77,9 @@ def add_staff_console(app: web.Application) -> None:
     app.on_shutdown.append(_stop_evaluation)  # type: ignore[arg-type]
     app[TRAINERS_KEY] = TrainerTools(app[SETTINGS_KEY])
     app[EVALUATION_KEY] = EvaluationJob(
-        log_path=app[SETTINGS_KEY].var_dir / "evaluate" / "evaluate.log")
+        log_path=app[SETTINGS_KEY].var_dir / "evaluate" / "evaluate.log",
+        labelled=label_journal_path(app[SETTINGS_KEY].var_dir))
+    app[DEPLOYER_KEY] = Deployer.for_settings(app[SETTINGS_KEY])
     for module in (sign_in, dashboard, cases, case_actions, case_work, case_mail, case_documents,
                    handoffs, handoff_request, complaints, live, accounts,
                    training_inbox, training_stories, training_evaluate):

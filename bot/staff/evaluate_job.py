@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import sys
 import time
@@ -24,6 +25,7 @@ from bot.config import PROJECT_ROOT
 # app does not import the evaluation code (tests check they agree).
 RESULTS_DIR = PROJECT_ROOT / "results" / "evaluate"
 REGRESSION_EXIT = 3
+REPORT_FILE = "report.json"
 # The confusion-matrix images ``dpa evaluate`` writes into its --out directory; the only
 # files the console serves from there.
 IMAGES = {
@@ -44,8 +46,9 @@ def _shown(path: Path) -> str:
         return path.name
 
 
-def default_command(out_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "bot", "evaluate", "--out", str(out_dir)]
+def default_command(out_dir: Path, labelled: Path | None = None) -> list[str]:
+    command = [sys.executable, "-m", "bot", "evaluate", "--out", str(out_dir)]
+    return command + (["--labelled", str(labelled)] if labelled is not None else [])
 
 
 class AlreadyRunning(Exception):
@@ -60,6 +63,7 @@ class EvaluationJob:
     results_dir: Path = RESULTS_DIR
     command: Sequence[str] | None = None  # None: ``python -m bot evaluate --out results_dir``
     cwd: Path = PROJECT_ROOT
+    labelled: Path | None = None  # the console's journal of just-labelled messages
     state: str = IDLE
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -80,7 +84,7 @@ class EvaluationJob:
 
     def the_command(self) -> list[str]:
         return list(self.command) if self.command is not None else default_command(
-            self.results_dir)
+            self.results_dir, self.labelled)
 
     def start(self, who: str, now: Callable[[], datetime],
               on_finish: Callable[[EvaluationJob], Awaitable[None]] | None = None) -> None:
@@ -150,6 +154,27 @@ class EvaluationJob:
                 if (self.results_dir / name).stat().st_mtime >= self._started_wall - 1:
                     found.append(name)
         return found
+
+    def report(self) -> dict | None:
+        """The ``report.json`` this job wrote (None while running, or if it wrote none)."""
+        if self.state != FINISHED:
+            return None
+        path = self.results_dir / REPORT_FILE
+        try:
+            if path.stat().st_mtime < self._started_wall - 1:
+                return None
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def last_report(self) -> dict | None:
+        """The last ``report.json`` on disk, whoever wrote it (after a console restart)."""
+        try:
+            data = json.loads((self.results_dir / REPORT_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
 
     def image_path(self, name: str) -> Path | None:
         """The path of a known image, or None (unknown names are never turned into paths)."""

@@ -29,6 +29,7 @@ from bot.staff.auth.accounts import AccountStore
 from bot.staff.auth.csrf import CsrfTokens
 from bot.staff.auth.sessions import SessionStore
 from bot.staff.evaluate_job import EvaluationJob
+from bot.trainers.deploy import Deployer
 from bot.trainers.service import TrainerTools
 from bot.web.limits import TokenBucket
 
@@ -122,3 +123,6 @@ TRAINERS_KEY = web.AppKey("trainer_tools", TrainerTools)
 # The trainers' "train a candidate and compare" job (``dpa evaluate`` in a child process);
 # set when the console is added; tests swap its command for a tiny fake one.
 EVALUATION_KEY = web.AppKey("evaluation_job", EvaluationJob)
+# Deploying an evaluated model to every Rasa server, and restoring the previous one; set
+# when the console is added; tests point it at their own history and model store.
+DEPLOYER_KEY = web.AppKey("model_deployer", Deployer)

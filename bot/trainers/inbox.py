@@ -2,12 +2,23 @@
 
 A message is picked when it
 
+- ``not_understood``: the assistant *replied* that it did not understand, or asked to
+  rephrase, or asked "did you mean ...?" (:data:`NOT_UNDERSTOOD_REPLIES`), whatever the
+  model's confidence (a confident intent without an answer ends in "didn't understand" too);
 - ``fallback``: fell back (``nlu_fallback``: the FallbackClassifier was not sure enough);
 - ``low_confidence``: the top intent's confidence was below ``min_confidence`` (0.7 by
   default, ``INBOX_MIN_CONFIDENCE``), above the fallback threshold but still shaky;
 - ``ambiguous``: the top two intents were closer than ``min_margin`` (0.1, ``INBOX_MIN_MARGIN``);
 - ``before_handoff``: the resident asked for a person (``request_human``) right after it, or
   the assistant handed the conversation over (``action_handoff``) in reply to it.
+
+Never picked: button values (pressed or typed: the payload or title of a button the
+assistant had just offered, or of any form choice) and form answers (a form question was
+pending and the form took the message without a "didn't understand"): there is nothing
+to learn from "[NAME]", "all" or "council_tax_bill".
+
+Each item carries the assistant's question before the message (redacted), so a trainer
+reads "2 or 3 words" in context.
 
 Identical messages (after redaction, ignoring case and spacing) are one item with a count,
 the latest time and the conversations they came from; items are ordered most frequent
@@ -23,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -33,10 +45,25 @@ from sqlalchemy.engine import Engine
 from bot.trainers.nlu_files import NluIndex, normalise
 from bot.trainers.tracker_events import UserTurn, read_user_turns
 
-FALLBACK, LOW_CONFIDENCE, AMBIGUOUS, BEFORE_HANDOFF = (
-    "fallback", "low_confidence", "ambiguous", "before_handoff",
+NOT_UNDERSTOOD, FALLBACK, LOW_CONFIDENCE, AMBIGUOUS, BEFORE_HANDOFF = (
+    "not_understood", "fallback", "low_confidence", "ambiguous", "before_handoff",
 )
-REASONS = (FALLBACK, LOW_CONFIDENCE, AMBIGUOUS, BEFORE_HANDOFF)
+REASONS = (NOT_UNDERSTOOD, FALLBACK, LOW_CONFIDENCE, AMBIGUOUS, BEFORE_HANDOFF)
+# Replies that mean "I did not understand" (Rasa's utter_action of the bot message, or the
+# action that said it): data/responses' utter_default and utter_ask_rephrase, and the
+# two-stage fallback's "did you mean ...?" (actions/fallback.py).
+NOT_UNDERSTOOD_REPLIES = frozenset({"utter_default", "utter_ask_rephrase",
+                                    "utter_ask_affirmation"})
+# The actions that only ever say it. Not action_two_stage_fallback itself: it also runs
+# to close its loop when the resident's next message was understood.
+NOT_UNDERSTOOD_ACTIONS = frozenset({
+    "action_default_fallback", "action_default_ask_affirmation", "action_default_ask_rephrase",
+    "utter_default", "utter_ask_rephrase",
+})
+# Loops during which a pending form question is not being answered.
+FALLBACK_LOOPS = frozenset({"action_two_stage_fallback"})
+# A message like a button payload (``council_tax_bill``): a code, not something typed.
+_CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 DEFAULT_MIN_CONFIDENCE = 0.7
 DEFAULT_MIN_MARGIN = 0.1
 
@@ -52,6 +79,28 @@ ASK_AFFIRMATION_ACTIONS = frozenset(
 )
 
 ITEM_ID_LENGTH = 10
+# The assistant's message before an item is cut to its last sentences up to this length
+# (the question the resident answered is at its end; the page stays one row per message).
+QUESTION_CHARS = 160
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def question_excerpt(text: str | None, limit: int = QUESTION_CHARS) -> str | None:
+    """The end of the assistant's message, whole sentences, at most ``limit`` characters
+    (a longer last sentence is cut at its start with "…")."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for sentence in reversed(_SENTENCE_END.split(text)):
+        if sum(len(s) + 1 for s in kept) + len(sentence) > limit:
+            break
+        kept.insert(0, sentence)
+    if not kept:
+        return "…" + text[-(limit - 1):].lstrip()
+    return "… " + " ".join(kept)
 SORTS = ("frequent", "newest")
 
 
@@ -75,6 +124,12 @@ class InboxItem:
     second_confidence: float | None
     conversation_ids: list[str] = field(default_factory=list)  # newest first
     suggested_intent: str | None = None  # what the resident chose after "did you mean?"
+    question: str | None = None  # the assistant's message before it (redacted)
+
+    @property
+    def preselected(self) -> str | None:
+        """The intent a trainer most likely wants: what the resident chose, else the guess."""
+        return self.suggested_intent or self.intent
 
     @property
     def conversation_id(self) -> str:
@@ -99,11 +154,16 @@ def reasons_for(
     min_margin: float = DEFAULT_MIN_MARGIN,
 ) -> list[str]:
     """Why ``turn`` deserves a trainer's look (empty: it does not)."""
-    if turn.is_payload or not turn.text.strip():
-        return []  # a button press: the resident chose the intent, nothing to learn
+    if turn.is_payload or not turn.text.strip() or is_button_value(turn):
+        return []  # a button: the resident chose, nothing to learn
+    not_understood = replied_not_understood(turn)
+    if is_form_answer(turn) and not not_understood:
+        return []  # the form took it: an answer, not a request to learn
     reasons = []
     top_intent, top_confidence = turn.top
     second_intent, second_confidence = turn.second
+    if not_understood:
+        reasons.append(NOT_UNDERSTOOD)
     if turn.fell_back:
         reasons.append(FALLBACK)
     if top_confidence is not None and top_confidence < min_confidence:
@@ -119,6 +179,42 @@ def reasons_for(
     if (handed_off or asked_for_person) and turn.intent != HUMAN_INTENT:
         reasons.append(BEFORE_HANDOFF)
     return reasons
+
+
+def replied_not_understood(turn: UserTurn) -> bool:
+    """The assistant answered ``turn`` with a fallback or a request to rephrase."""
+    return bool(NOT_UNDERSTOOD_REPLIES.intersection(turn.replies)
+                or NOT_UNDERSTOOD_ACTIONS.intersection(turn.actions))
+
+
+def _form_choice_words() -> frozenset[str]:
+    from bot.conversation.request_form import CHOICES
+
+    return frozenset(normalise(word) for choices in CHOICES.values() for choice in choices
+                     for word in (choice.value, choice.label))
+
+
+_FORM_CHOICES: frozenset[str] | None = None
+
+
+def is_button_value(turn: UserTurn) -> bool:
+    """``turn`` is a button's payload or title (offered just before, or a form choice), or
+    reads like a payload code (``council_tax_bill``)."""
+    global _FORM_CHOICES
+    if _FORM_CHOICES is None:
+        _FORM_CHOICES = _form_choice_words()
+    text = normalise(turn.text)
+    if _CODE.match(text):
+        return True
+    if text in {normalise(value) for value in turn.buttons}:
+        return True
+    return turn.requested_slot is not None and text in _FORM_CHOICES
+
+
+def is_form_answer(turn: UserTurn) -> bool:
+    """A form question was pending and a form (not the fallback loop) was running."""
+    return (turn.requested_slot is not None and turn.active_loop is not None
+            and turn.active_loop not in FALLBACK_LOOPS)
 
 
 def _suggestion(turn: UserTurn, next_turn: UserTurn | None) -> str | None:
@@ -196,6 +292,7 @@ def _add(
             id=key, text=turn.text, count=1, last_seen=turn.timestamp, reasons=reasons,
             intent=top_intent, confidence=top_confidence, second_intent=second_intent,
             second_confidence=second_confidence, suggested_intent=suggestion,
+            question=question_excerpt(turn.question),
         )
         return key
     item.count += 1
@@ -207,6 +304,7 @@ def _add(
         item.intent, item.confidence = top_intent, top_confidence
         item.second_intent, item.second_confidence = second_intent, second_confidence
         item.suggested_intent = suggestion or item.suggested_intent
+        item.question = question_excerpt(turn.question) or item.question
     else:
         item.suggested_intent = item.suggested_intent or suggestion
     return key
@@ -238,7 +336,13 @@ class DismissedStore:
         return {str(entry) for entry in data.get("dismissed", [])}
 
     def add(self, ids: Sequence[str]) -> None:
-        current = self.ids() | set(ids)
+        self._write(self.ids() | set(ids))
+
+    def remove(self, ids: Sequence[str]) -> None:
+        """Show these items again (undoing a dismissal)."""
+        self._write(self.ids() - set(ids))
+
+    def _write(self, current: set[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"dismissed": sorted(current)}, indent=1), encoding="utf-8")

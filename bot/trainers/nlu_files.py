@@ -273,3 +273,58 @@ def add_example(path: Path, intent: str, example: str, *, header: str = "") -> N
             os.fsync(handle.fileno())
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def drop_example(text: str, intent: str, example: str) -> str:
+    """``text`` without ``intent``'s last example line equal (normalised) to ``example``;
+    unchanged when there is none. Other lines, comments and layout are kept."""
+    lines = text.splitlines(keepends=True)
+    intent_line = re.compile(_INTENT_LINE.format(name=re.escape(intent)))
+    wanted = normalise(example)
+    found = None
+    inside, item_indent = False, 0
+    for number, line in enumerate(lines):
+        current = line.rstrip("\r\n")
+        match = intent_line.match(current)
+        if match is not None:
+            inside, item_indent = True, len(match.group("indent"))
+            continue
+        if not inside:
+            continue
+        is_content = current.strip() and not current.lstrip().startswith("#")
+        if is_content and _indent(current) <= item_indent:
+            inside = False
+            continue
+        stripped = current.strip()
+        if stripped.startswith("- ") and normalise(stripped[2:]) == wanted:
+            found = number
+    if found is None:
+        return text
+    del lines[found]
+    return "".join(lines)
+
+
+def remove_example(path: Path, intent: str, example: str) -> bool:
+    """Take ``example`` out of ``intent`` in ``path`` (undoing a label), under the same lock
+    as :func:`add_example`; False when it is not there."""
+    if not path.is_file():
+        return False
+    with open(path, "r+", encoding="utf-8", newline="") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            before = handle.read()
+            after = drop_example(before, intent, example)
+            if after == before:
+                return False
+            try:
+                yaml.load(after, Loader=_Loader)
+            except yaml.YAMLError as exc:
+                raise LabellingError(f"undoing would break {path.name}: {exc}") from exc
+            handle.seek(0)
+            handle.truncate()
+            handle.write(after)
+            handle.flush()
+            os.fsync(handle.fileno())
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    return True

@@ -19,8 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import PROJECT_ROOT, Settings
+from bot.trainers import label_journal
 from bot.trainers.inbox import DismissedStore, InboxItem, InboxOptions, find_item, load_inbox
+from bot.trainers.label_journal import (
+    DISMISS,
+    LABEL,
+    JournalEntry,
+    LabelJournal,
+    label_journal_path,
+    new_batch_id,
+)
 from bot.trainers.labelling import LabellingError, LabelResult, label_item
+from bot.trainers.nlu_files import remove_example
 from bot.trainers.retention import PurgeReport, cutoff_for, erase_conversation, purge_older_than
 from bot.trainers.stories import NO_STEPS, append_story, influential_slots, story_name, story_yaml
 from bot.trainers.tracker_events import conversation_ids, read_story_events
@@ -94,21 +104,72 @@ class TrainerTools:
         return find_item(load_inbox(self._engine, self.nlu_dir, self._dismissed, _EVERY_MESSAGE,
                                     holdout=self.holdout), item_id)
 
+    @property
+    def journal(self) -> LabelJournal:
+        """What was just labelled or dismissed (for undo, and for scoring the labels)."""
+        return LabelJournal(label_journal_path(self.settings.var_dir))
+
     def label(self, item_id: str, intent: str, *, new_intent: bool = False,
-              text: str | None = None, holdout: bool = False) -> LabelResult:
+              text: str | None = None, holdout: bool = False,
+              batch: str | None = None) -> LabelResult:
         item = self.find(item_id)
         if item is None:
             raise UnknownItem(f"no inbox item {item_id!r}")
+        return self._label(item, intent, new_intent=new_intent, text=text, holdout=holdout,
+                           batch=batch or new_batch_id())
+
+    def _label(self, item: InboxItem, intent: str, *, new_intent: bool, text: str | None,
+               holdout: bool, batch: str) -> LabelResult:
         with self._writing:
-            return label_item(item, intent, nlu_dir=self.nlu_dir, domain_path=self.domain_path,
-                              new_intent=new_intent, text=text,
-                              holdout=self.holdout if holdout else None)
+            result = label_item(item, intent, nlu_dir=self.nlu_dir,
+                                domain_path=self.domain_path, new_intent=new_intent, text=text,
+                                holdout=self.holdout if holdout else None)
+            if result.written and result.path is not None:
+                self.journal.add([JournalEntry(
+                    batch=batch, kind=label_journal.HOLDOUT if holdout else LABEL, item_id=item.id,
+                    intent=result.intent, text=result.text, file=str(result.path))])
+        return result
+
+    def label_many(self, choices: Sequence[tuple[str, str, bool]], batch: str
+                   ) -> list[tuple[str, LabelResult | LabellingError]]:
+        """Label several items at once: (item id, intent, hold out) each; one batch, so
+        one undo. Each choice succeeds or fails on its own (the result, or the refusal)."""
+        items = load_inbox(self._engine, self.nlu_dir, self._dismissed, _EVERY_MESSAGE,
+                           holdout=self.holdout)
+        out: list[tuple[str, LabelResult | LabellingError]] = []
+        for item_id, intent, holdout in choices:
+            item = find_item(items, item_id)
+            if item is None:
+                out.append((item_id, UnknownItem(f"no inbox item {item_id!r}")))
+                continue
+            try:
+                out.append((item_id, self._label(item, intent, new_intent=False, text=None,
+                                                 holdout=holdout, batch=batch)))
+            except LabellingError as exc:
+                out.append((item_id, exc))
+        return out
+
+    def undo(self, batch: str) -> tuple[int, int]:
+        """Undo a batch: its examples taken out of the files, its dismissed items shown
+        again; (labels undone, dismissals undone)."""
+        with self._writing:
+            entries = self.journal.take_batch(batch)
+            labels = 0
+            for entry in entries:
+                written = entry.kind in (LABEL, label_journal.HOLDOUT)
+                if written and entry.file and entry.intent and entry.text:
+                    labels += remove_example(Path(entry.file), entry.intent, entry.text)
+            dismissed = [e.item_id for e in entries if e.kind == DISMISS]
+            if dismissed:
+                self._dismissed.remove(dismissed)
+        return labels, len(dismissed)
 
     def dismiss(self, item_id: str) -> bool:
         found, _ = self.dismiss_many([item_id])
         return bool(found)
 
-    def dismiss_many(self, item_ids: Sequence[str]) -> tuple[list[str], list[str]]:
+    def dismiss_many(self, item_ids: Sequence[str], batch: str | None = None
+                     ) -> tuple[list[str], list[str]]:
         """Hide these items; returns (the ids dismissed, the ids no item has)."""
         items = load_inbox(self._engine, self.nlu_dir, self._dismissed, _EVERY_MESSAGE,
                            holdout=self.holdout)
@@ -123,6 +184,9 @@ class TrainerTools:
         if found:
             with self._writing:
                 self._dismissed.add(found)
+                if batch is not None:
+                    self.journal.add([JournalEntry(batch=batch, kind=DISMISS, item_id=i)
+                                      for i in found])
         return found, unknown
 
     def intents(self) -> list[str]:
@@ -191,6 +255,17 @@ class TrainerTools:
 
     async def dismiss_async(self, item_id: str) -> bool:
         return await asyncio.to_thread(self.dismiss, item_id)
+
+    async def dismiss_many_async(self, item_ids: Sequence[str], batch: str | None = None
+                                 ) -> tuple[list[str], list[str]]:
+        return await asyncio.to_thread(self.dismiss_many, item_ids, batch)
+
+    async def label_many_async(self, choices: Sequence[tuple[str, str, bool]], batch: str
+                               ) -> list[tuple[str, LabelResult | LabellingError]]:
+        return await asyncio.to_thread(self.label_many, choices, batch)
+
+    async def undo_async(self, batch: str) -> tuple[int, int]:
+        return await asyncio.to_thread(self.undo, batch)
 
     async def story_async(self, conversation_id: str) -> str:
         return await asyncio.to_thread(self.story, conversation_id)

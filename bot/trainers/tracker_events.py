@@ -14,7 +14,7 @@ none of the product's metadata, so no migration of ours touches it).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -56,6 +56,15 @@ class UserTurn:
     ranking: tuple[tuple[str, float], ...]  # the classifier's ranking, nlu_fallback removed
     actions: tuple[str, ...] = ()  # actions the assistant ran in reply, in order
     is_payload: bool = False  # a button ("/affirm"), not typed text
+    # The assistant's last message before this one (redacted), and its buttons' payloads
+    # and titles (a typed or pressed button value is no message to learn from).
+    question: str | None = None
+    buttons: tuple[str, ...] = ()
+    # A form question was pending (requested_slot) while the form (active_loop) ran.
+    requested_slot: str | None = None
+    active_loop: str | None = None
+    # The responses the assistant replied with (Rasa's utter_action of each bot message).
+    replies: tuple[str, ...] = ()
 
     @property
     def fell_back(self) -> bool:
@@ -135,10 +144,12 @@ def _redacted_text(data: dict, requested_slot: object) -> tuple[str, bool]:
 
 
 def _user_turn(
-    sender: str, event_id: int, timestamp: float | None, data: dict, requested_slot: object
+    sender: str, event_id: int, timestamp: float | None, data: dict, requested_slot: object,
+    *, context: _Context | None = None,
 ) -> UserTurn:
     """Build a turn from a parsed user event; the raw text goes no further than here."""
     text, is_payload = _redacted_text(data, requested_slot)
+    context = context or _Context()
     parse_data = data.get("parse_data") or {}
     intent = parse_data.get("intent") or {}
     confidence = intent.get("confidence")
@@ -151,7 +162,36 @@ def _user_turn(
         confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
         ranking=_ranking(parse_data),
         is_payload=is_payload,
+        question=context.question,
+        buttons=context.buttons,
+        requested_slot=requested_slot if isinstance(requested_slot, str) else None,
+        active_loop=context.active_loop,
     )
+
+
+@dataclass
+class _Context:
+    """What the assistant had just said and was doing when a resident wrote."""
+
+    question: str | None = None  # redacted
+    buttons: tuple[str, ...] = ()
+    active_loop: str | None = None
+
+    def heard(self, data: dict) -> None:
+        """A bot message: the next resident message answers it."""
+        text = " ".join(str(data.get("text") or "").split())
+        self.question = redact(text) if text else self.question
+        buttons = ((data.get("data") or {}).get("buttons")) or []
+        values = []
+        for button in buttons if isinstance(buttons, list) else []:
+            if isinstance(button, dict):
+                values += [str(button.get(k) or "") for k in ("payload", "title")]
+        self.buttons = tuple(v.lstrip("/") for v in values if v)
+
+
+def _utter_action(data: dict) -> str | None:
+    name = (data.get("metadata") or {}).get("utter_action")
+    return str(name) if name else None
 
 
 def read_user_turns(
@@ -166,7 +206,7 @@ def read_user_turns(
     query = (
         sa.select(events.c.id, events.c.sender_id, events.c.type_name, events.c.timestamp,
                   events.c.action_name, events.c.data)
-        .where(events.c.type_name.in_(("user", "action", "slot")))
+        .where(events.c.type_name.in_(("user", "action", "slot", "bot", "active_loop")))
         .order_by(events.c.sender_id, events.c.id)
     )
     if since is not None:
@@ -175,34 +215,47 @@ def read_user_turns(
         query = query.where(events.c.sender_id == conversation_id)
     pending: UserTurn | None = None
     actions: list[str] = []
+    replies: list[str] = []
     sender: str | None = None
     requested: object = None
+    context = _Context()
     with engine.connect() as connection:
         result = connection.execution_options(stream_results=True).execute(query)
         for row in result:
             if row.sender_id != sender:
                 if pending is not None:
-                    yield _with_actions(pending, actions)
-                pending, actions, sender, requested = None, [], row.sender_id, None
+                    yield _with_actions(pending, actions, replies)
+                pending, actions, replies = None, [], []
+                sender, requested, context = row.sender_id, None, _Context()
             if row.type_name == "slot":
                 data = _load(row.data)
                 if data.get("name") == REQUESTED_SLOT:
                     requested = data.get("value")
+            elif row.type_name == "active_loop":
+                name = _load(row.data).get("name")
+                context.active_loop = str(name) if name else None
+            elif row.type_name == "bot":
+                data = _load(row.data)
+                context.heard(data)
+                utter = _utter_action(data)
+                if pending is not None and utter:
+                    replies.append(utter)
             elif row.type_name == "user":
                 if pending is not None:
-                    yield _with_actions(pending, actions)
+                    yield _with_actions(pending, actions, replies)
                 pending = _user_turn(
-                    row.sender_id, row.id, row.timestamp, _load(row.data), requested
+                    row.sender_id, row.id, row.timestamp, _load(row.data), requested,
+                    context=context,
                 )
-                actions = []
+                actions, replies = [], []
             elif pending is not None and row.action_name and row.action_name != LISTEN_ACTION:
                 actions.append(row.action_name)
     if pending is not None:
-        yield _with_actions(pending, actions)
+        yield _with_actions(pending, actions, replies)
 
 
-def _with_actions(turn: UserTurn, actions: list[str]) -> UserTurn:
-    return replace(turn, actions=tuple(actions))
+def _with_actions(turn: UserTurn, actions: list[str], replies: Sequence[str] = ()) -> UserTurn:
+    return replace(turn, actions=tuple(actions), replies=tuple(replies))
 
 
 def read_story_events(engine: Engine, conversation_id: str) -> list[StoryEvent]:

@@ -274,3 +274,82 @@ def test_trainer_inbox_shows_real_messages_redacted_and_passes_axe(
     finally:
         context.close()
 
+
+
+def _sample_report() -> dict:
+    """A finished evaluation's report.json as dpa evaluate writes it (figures and redacted
+    examples only), for the evaluate page's tables."""
+    rows = [("ask_cost", 0.8, 0.91, 11), ("request_access", 0.95, 0.97, 14),
+            ("ask_what_data_held", None, 0.88, 6), ("object_automated_decision", 0.9, 0.9, 3)]
+    return {
+        "version": 1, "finished_at": 0, "worse": False, "tolerance": 0.02,
+        "test_data": "tests/nlu/holdout.yml",
+        "held_out": {"examples": 34, "per_intent": {}, "problems": [],
+                     "warnings": ["The held-out set is small (34 examples, fewer than 50)"],
+                     "uncovered": []},
+        "current_model": "models/dpa.tar.gz", "candidate": "", "fingerprint": "",
+        "summary": {"macro_f1_before": 0.8833, "macro_f1_after": 0.915,
+                    "accuracy_before": 0.88, "accuracy_after": 0.94},
+        "intents": [{"intent": i, "before": b, "after": a, "delta": a - (b or 0.0),
+                     "support": n, "regressed": False} for i, b, a, n in rows],
+        "confusions": [{"intent": "ask_what_data_held", "predicted": "request_access",
+                        "before": 3, "after": 1, "status": "better"}],
+        "labelled": {"total": 8, "before": 2, "after": 6, "missed": [
+            {"text": "is it free for [NAME]", "intent": "ask_cost",
+             "predicted": "nlu_fallback"}]},
+    }
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_trainer_pages_pass_axe_and_fit_the_screen(
+    browser, hub_url, stack_settings, trainer_account, axe_source, width
+):
+    """The inbox (compact rows, a question before each message) and Retrain and evaluate
+    (its report as tables, no reload): no serious or critical axe violations at 1280 and
+    390 px, no sideways scrolling on a phone; screenshots for people to look at."""
+    from bot.staff.evaluate_job import REPORT_FILE, RESULTS_DIR
+
+    sender = "browser-trainloop-" + datetime.now(timezone.utc).strftime("%H%M%S%f")
+    chat = Chat(stack_settings.rasa_url, sender)
+    chat.say("hello")
+    chat.say("zorp glimmer quonk, ring me on 07700 900456")
+    report = RESULTS_DIR / REPORT_FILE
+    wrote_report = not report.exists()  # never clobber a real evaluation's report
+    if wrote_report:
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps(_sample_report()), encoding="utf-8")
+    context, page = _signed_in_page(browser, hub_url, trainer_account,
+                                    landing="Training inbox", bypass_csp=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
+    try:
+        page.goto(hub_url + "/staff/training")
+        item = page.locator(".inbox-item").filter(has_text="zorp glimmer")
+        expect(item).to_have_count(1)
+        expect(item).to_contain_text("[PHONE]")
+        expect(item.locator(".inbox-question")).to_contain_text("Assistant:")
+        assert "07700 900456" not in page.content()
+        # one tick box per row, named by the message; the intent list labelled
+        expect(item.get_by_role("checkbox", name=re.compile("zorp glimmer"))).to_be_visible()
+        expect(item.get_by_role("combobox", name="Intent of this message")).to_be_visible()
+        for name, path in (("inbox", "/staff/training"), ("evaluate", "/staff/training/evaluate")):
+            page.goto(hub_url + path)
+            violations = serious_violations(page, axe_source)
+            assert violations == [], (path, width, json.dumps(violations, indent=1))
+            if width <= 390:
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= width, (path, scroll)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"staff-training-{name}-{width}.png"),
+                            full_page=True)
+        assert page.locator('meta[http-equiv="refresh"]').count() == 0
+        expect(page.get_by_role("table", name=re.compile("Per intent"))).to_be_visible()
+        expect(page.get_by_text("now understood 6 of 8")).to_be_visible()
+        # the live region is there, quiet until the job's state changes
+        assert page.locator("#evaluate-announce[role=status]").count() == 1
+    finally:
+        context.close()
+        if wrote_report:
+            report.unlink(missing_ok=True)
+    assert not errors, f"script errors in the console: {errors}"

@@ -19,7 +19,8 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.db.engine import get_engine, make_session_factory
 from bot.staff.auth.accounts import AccountStore, hash_password
 from bot.staff.evaluate_job import EvaluationJob
-from bot.staff.services import EVALUATION_KEY, NOW_KEY, TRAINERS_KEY
+from bot.staff.services import DEPLOYER_KEY, EVALUATION_KEY, NOW_KEY, TRAINERS_KEY
+from bot.trainers.deploy import Deployer, DeployHistory
 from bot.trainers.service import TrainerTools
 from bot.web.app import create_app
 from bot.web.resident_ids import new_conversation_id
@@ -139,6 +140,13 @@ async def make_console(settings: Settings, clock: FakeClock,  # noqa: F811
             log_path=app_settings.var_dir / "evaluate" / "evaluate.log",
             results_dir=trainer_project.parent / "results" / "evaluate",
             command=[sys.executable, "-c", "print('no training in tests')"])
+        # Never the project's models/ nor a real Rasa: nothing listens on port 9 (tests of
+        # deploying point it at a Rasa of their own).
+        app[DEPLOYER_KEY] = Deployer(
+            servers=("http://127.0.0.1:9",), token="test-token",
+            history=DeployHistory(app_settings.var_dir / "trainers" / "deployments.json"),
+            store_dir=trainer_project.parent / "models" / "deployed",
+            startup_model=trainer_project.parent / "models" / "dpa.tar.gz")
         client = TestClient(TestServer(app))
         await client.start_server()
         clients.append(client)

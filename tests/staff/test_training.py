@@ -37,6 +37,8 @@ def tracker(db_url: str):
     create_events_table(engine)
     (Conversation(engine, RESIDENT).session_start()
      .user(FALLBACK_TEXT, ("ask_what_data_held", 0.45), ("request_access", 0.40), fallback=True)
+     .bot("Sorry, I'm not sure I understood. Did you mean one of these?",
+          utter="utter_ask_affirmation")
      .reply("action_two_stage_fallback")
      .user("hello", ("greet", 0.98), ("thank", 0.01)).reply("utter_greet")
      .user(SCRIPT_TEXT, ("request_access", 0.55), ("ask_rights", 0.3)).reply("utter_ask")
@@ -81,15 +83,18 @@ async def test_trainers_land_on_the_inbox_and_see_only_redacted_text(trainer: Co
     assert str(landing.url).endswith("/staff/training")
     html = await landing.text()
     assert landing.status == 200
-    for secret in PERSONAL:
-        assert secret not in html
+    for secret in PERSONAL:  # as words ("Doe" is in "Does it cost anything?")
+        assert not re.search(rf"\b{re.escape(secret)}\b", html), secret
     assert "[NAME]" in html and "[EMAIL]" in html and "[PHONE]" in html
-    assert "hello" not in html  # understood: not in the inbox
+    assert "Resident:</span> hello<" not in html  # understood: not in the inbox
     assert len(items(html)) == 3
     assert "3 messages to review" in html
     # the model's guess, its confidence, the runner-up and why it was picked
-    assert "ask_what_data_held (45%)" in html and "request_access (40%)" in html
+    # in plain words with the contract name beside, one compact row each
+    assert "guess: What information do you collect? (ask_what_data_held) 45%" in html
+    assert "then Get a copy of my information (request_access) 40%" in html
     assert "Fell back" in html and "Came just before a handoff" in html
+    assert "Answered “didn&#39;t understand”" in html  # replied with the two-stage fallback
     # the navigation offers the trainer pages, not cases or chats
     assert 'href="/staff/training"' in html
     assert 'href="/staff/cases"' not in html and 'href="/staff/handoffs"' not in html
@@ -291,3 +296,66 @@ async def test_without_a_tracker_store_the_inbox_says_so(console: Console):
     await console.login("tom")
     html = await console.page("/staff/training")
     assert "No conversations to review yet" in html
+
+
+async def test_the_resident_choice_or_the_guess_is_preselected(trainer: Console):
+    html = await trainer.page("/staff/training")
+    cost = item_for(html, "how much does it cost")
+    row = html.split(f'name="intent-{cost}"')[1].split("</select>")[0]
+    assert '<option value="ask_cost" selected>Does it cost anything? (ask_cost)</option>' in row
+    assert row.count(" selected") == 1
+
+
+async def test_several_messages_are_labelled_at_once_and_the_batch_undone(trainer: Console):
+    html = await trainer.page("/staff/training")
+    wot, cost = item_for(html, "wot do u hold"), item_for(html, "how much does it cost")
+    response = await trainer.post("/staff/training/batch", {
+        "action": "label", "pick": [wot, cost], f"intent-{wot}": "request_access",
+        f"intent-{cost}": "ask_cost", f"holdout-{cost}": "1"})
+    assert response.status == 303
+    after = await trainer.page(response.headers["Location"])
+    assert "Done: 1 message labelled, 1 message held out." in after
+    assert wot not in items(after) and cost not in items(after) and len(items(after)) == 1
+    nlu = project(trainer) / "data" / "nlu"
+    held = project(trainer) / "tests" / "nlu" / "holdout.yml"
+    assert "wot do u hold" in (nlu / "requests.yml").read_text()
+    assert "how much does it cost" in held.read_text()
+    log = await access_log(trainer)
+    assert ("tom", "training_label", f"inbox-item:{wot}") in log
+    assert ("tom", "training_label", f"inbox-item:{cost}") in log
+
+    batch = re.search(r'name="batch" value="([0-9a-f]{12})"', after).group(1)
+    undone = await trainer.post("/staff/training/undo", {"batch": batch})
+    assert undone.status == 303
+    back = await trainer.page(undone.headers["Location"])
+    assert "Undone: 2 messages back in the inbox." in back and len(items(back)) == 3
+    assert "wot do u hold" not in (nlu / "requests.yml").read_text()
+    assert "how much does it cost" not in held.read_text()
+    assert ("tom", "training_undo", f"batch:{batch}") in await access_log(trainer)
+    again = await trainer.post("/staff/training/undo", {"batch": batch})
+    assert again.status == 409 and "Nothing to undo" in await again.text()
+
+
+async def test_dismissing_several_and_undoing_it(trainer: Console):
+    html = await trainer.page("/staff/training")
+    picks = items(html)[:2]
+    response = await trainer.post("/staff/training/batch", {"action": "dismiss", "pick": picks})
+    after = await trainer.page(response.headers["Location"])
+    assert "Done: 2 messages dismissed." in after and len(items(after)) == 1
+    batch = re.search(r'name="batch" value="([0-9a-f]{12})"', after).group(1)
+    undone = await trainer.post("/staff/training/undo", {"batch": batch})
+    assert len(items(await trainer.page(undone.headers["Location"]))) == 3
+
+
+async def test_a_batch_says_what_was_not_labelled(trainer: Console):
+    html = await trainer.page("/staff/training")
+    wot, cost = item_for(html, "wot do u hold"), item_for(html, "how much does it cost")
+    nothing = await trainer.post("/staff/training/batch", {"action": "label"})
+    assert nothing.status == 400 and "Nothing selected" in await nothing.text()
+    response = await trainer.post("/staff/training/batch", {
+        "action": "label", "pick": [wot, cost], f"intent-{wot}": "request_access",
+        f"intent-{cost}": "no_such_intent"})
+    page = await response.text()
+    assert response.status == 200 and 'role="alert"' in page
+    assert "choose one of the assistant&#39;s intents" in page
+    assert "Done: 1 message labelled." in page and 'name="batch"' in page

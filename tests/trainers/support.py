@@ -64,8 +64,13 @@ class Conversation:
                      action=name, timestamp=timestamp)
         return self
 
-    def bot(self, text: str) -> Conversation:
-        self._insert("bot", {"text": text, "data": {}, "metadata": {}})
+    def bot(self, text: str, *, utter: str | None = None,
+            buttons: tuple[tuple[str, str], ...] = ()) -> Conversation:
+        """A bot message (``utter``: the response Rasa names in its metadata; ``buttons``:
+        (title, payload) pairs)."""
+        data = {"buttons": [{"title": t, "payload": p} for t, p in buttons] or None}
+        metadata = {"utter_action": utter} if utter else {}
+        self._insert("bot", {"text": text, "data": data, "metadata": metadata})
         return self
 
     def slot(self, name: str, value: object) -> Conversation:

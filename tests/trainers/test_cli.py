@@ -81,7 +81,7 @@ def test_list_shows_redacted_items_with_the_models_guess(engine, project, capsys
         "wot do u hold on [NAME]",
     ]
     fallback = listed[1]
-    assert fallback["reasons"] == ["fallback", "low_confidence", "ambiguous"]
+    assert fallback["reasons"] == ["not_understood", "fallback", "low_confidence", "ambiguous"]
     intents = (fallback["intent"], fallback["second_intent"])
     assert intents == ("ask_what_data_held", "request_access")
     assert fallback["conversation_id"] == "resident-1" and fallback["count"] == 1

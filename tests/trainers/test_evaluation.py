@@ -108,14 +108,16 @@ def _fake_rasa(monkeypatch: pytest.MonkeyPatch, reports: dict[str, dict]) -> Non
 
     monkeypatch.setattr(ev, "score_model", score_model)
     monkeypatch.setattr(ev, "train_candidate", train_candidate)
+    monkeypatch.setattr(ev, "train_full_candidate", train_candidate)
 
 
 @pytest.fixture
 def holdout(tmp_path: Path) -> Path:
     path = tmp_path / "holdout.yml"
-    label_example("gimme all u got on me pls", "request_access",
-                  nlu_dir=PROJECT_ROOT / "data" / "nlu", domain_path=PROJECT_ROOT / "domain.yml",
-                  holdout=path)
+    for text, intent in (("gimme all u got on me pls", "request_access"),
+                         ("how much dis gonna cost me", "ask_cost")):
+        label_example(text, intent, nlu_dir=PROJECT_ROOT / "data" / "nlu",
+                      domain_path=PROJECT_ROOT / "domain.yml", holdout=path)
     return path
 
 
@@ -130,6 +132,11 @@ def test_evaluate_end_to_end_with_rasa_faked(monkeypatch, tmp_path, holdout) -> 
     assert (tmp_path / "out" / "confusion_matrix.png").exists()
     assert (tmp_path / "out" / "confusion_matrix_before.png").exists()
     assert any("WORSE" in line for line in said)
+    report = json.loads((tmp_path / "out" / ev.REPORT_FILE).read_text())
+    assert report["worse"] is True and report["labelled"] is None
+    assert report["held_out"]["per_intent"] == {"request_access": 1, "ask_cost": 1}
+    assert report["held_out"]["warnings"]  # two examples: too small to judge
+    assert {row["intent"] for row in report["intents"] if row["regressed"]}
     _fake_rasa(monkeypatch, {"current": BEFORE, "new": BETTER})
     assert ev.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
                        say=said.append) == 0
@@ -161,9 +168,6 @@ def test_scoring_the_real_model_on_held_out_data(tmp_path: Path, holdout: Path) 
 
     model_dir = load_settings().model_dir
     ensure_trained(model_dir)
-    label_example("how much will it cost me to get my file", "ask_cost",
-                  nlu_dir=PROJECT_ROOT / "data" / "nlu", domain_path=PROJECT_ROOT / "domain.yml",
-                  holdout=holdout)
     said: list[str] = []
     code = ev.evaluate(current_model=model_path(model_dir), test_data=holdout,
                        candidate=model_path(model_dir), out_dir=tmp_path / "out",
@@ -232,3 +236,51 @@ def test_evaluate_split_with_rasa_faked(monkeypatch, tmp_path) -> None:
     assert ev.evaluate_split(out_dir=tmp_path, say=said.append) == 0
     assert trained == ["before", "after"]
     assert (tmp_path / "held_out.yml").exists() and (tmp_path / "confusion_matrix.png").exists()
+
+
+def test_the_messages_just_labelled_are_scored_with_both_models(
+    monkeypatch, tmp_path, holdout
+) -> None:
+    from bot.trainers.label_journal import DISMISS, LABEL, JournalEntry, LabelJournal
+    from bot.trainers.nlu_files import NluIndex
+
+    journal = LabelJournal(tmp_path / "labelled.json")
+    journal.add([
+        JournalEntry("b1", LABEL, "aaaa", "ask_cost", "is it free", "/x/costs.yml"),
+        JournalEntry("b1", LABEL, "bbbb", "ask_cost", "how much for [NAME]", "/x/costs.yml"),
+        JournalEntry("b2", DISMISS, "cccc"),
+    ])
+    model = tmp_path / "dpa.tar.gz"
+    model.write_bytes(b"model")
+    _fake_rasa(monkeypatch, {"current": BEFORE, "new": BETTER})
+    held_out_score = ev.score_model
+    seen: dict[str, dict[str, str]] = {}
+
+    def score_model(model, test_data, out_dir, label, *, say=print):
+        if "labelled" not in label:
+            return held_out_score(model, test_data, out_dir, label, say=say)
+        examples = NluIndex.load(test_data).intent_by_example  # as Rasa would read them
+        seen[label] = examples
+        # Rasa's rows: the new model understands all but "is it free"; the current none;
+        # the companion example (another intent, so Rasa scores at all) always right.
+        rows = [{"text": text, "intent": intent, "intent_prediction": {
+            "name": intent if ("new" in label and text != "is it free") or intent != "ask_cost"
+            else "nlu_fallback", "confidence": 0.9}} for text, intent in examples.items()]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        right = [r for r in rows if r["intent"] == r["intent_prediction"]["name"]]
+        wrong = [r for r in rows if r not in right]
+        (out_dir / "intent_successes.json").write_text(json.dumps(right))
+        (out_dir / "intent_errors.json").write_text(json.dumps(wrong))
+        return out_dir
+
+    monkeypatch.setattr(ev, "score_model", score_model)
+    said: list[str] = []
+    ev.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
+                labelled=journal.path, say=said.append)
+    # one intent labelled: a companion of another intent makes Rasa score them at all
+    assert set(seen["new (labelled)"].values()) == {"ask_cost", "greet"}
+    assert "cccc" not in (tmp_path / "out" / ev.LABELLED_FILE).read_text()
+    report = json.loads((tmp_path / "out" / ev.REPORT_FILE).read_text())
+    assert report["labelled"] == {"total": 2, "before": 0, "after": 1, "missed": [
+        {"text": "is it free", "intent": "ask_cost", "predicted": "nlu_fallback"}]}
+    assert any("the new one 1 of 2" in line for line in said)

@@ -17,6 +17,7 @@ from bot.trainers.inbox import (
     BEFORE_HANDOFF,
     FALLBACK,
     LOW_CONFIDENCE,
+    NOT_UNDERSTOOD,
     DismissedStore,
     InboxOptions,
     build_inbox,
@@ -34,13 +35,14 @@ from bot.trainers.tracker_events import (
 from tests.trainers.support import Conversation, drop_events_table
 
 
-def turn(text, *ranking, intent=None, conversation="c1", at=1.0, actions=(), payload=False):
+def turn(text, *ranking, intent=None, conversation="c1", at=1.0, actions=(), payload=False,
+         **context):
     ranking = tuple(ranking)
     top = ranking[0] if ranking else (None, None)
     return UserTurn(
         conversation_id=conversation, event_id=int(at), timestamp=at, text=text,
         intent=intent or top[0], confidence=top[1], ranking=ranking, actions=tuple(actions),
-        is_payload=payload,
+        is_payload=payload, **context,
     )
 
 
@@ -62,6 +64,32 @@ def turn(text, *ranking, intent=None, conversation="c1", at=1.0, actions=(), pay
               actions=["action_handoff"]), []),
         (turn("whatever", ("ask_cost", 0.9), ("greet", 0.05), intent="nlu_fallback",
               actions=["action_handoff"]), [FALLBACK, BEFORE_HANDOFF]),
+        # Confident, yet the reply was "didn't understand": picked whatever the confidence.
+        (turn("is it free for pensioners", ("ask_cost", 0.97), ("greet", 0.01),
+              actions=["action_answer"], replies=("utter_default",)), [NOT_UNDERSTOOD]),
+        (turn("eh?", ("greet", 0.99), ("thank", 0.01), replies=("utter_ask_rephrase",)),
+         [NOT_UNDERSTOOD]),
+        (turn("wot u got", ("ask_what_data_held", 0.92), ("greet", 0.01),
+              actions=["action_two_stage_fallback"], replies=("utter_ask_affirmation",)),
+         [NOT_UNDERSTOOD]),
+        # The two-stage fallback closing its loop on an understood message: not a miss.
+        (turn("I want a copy of my file", ("request_access", 0.98), ("greet", 0.01),
+              actions=["action_two_stage_fallback", "request_form"]), []),
+        # Button values, pressed or typed, and payload-like codes: never.
+        (turn("council_tax_bill", ("inform", 0.3), ("greet", 0.2)), []),
+        (turn("All", ("inform", 0.3), ("greet", 0.2), buttons=("all", "All of it")), []),
+        (turn("Someone else", ("inform", 0.3), ("greet", 0.2), requested_slot="subject"), []),
+        # Form answers the form took: never; but a form answer met with "didn't understand"
+        # is picked.
+        (turn("[NAME]", ("inform", 0.4), ("greet", 0.3), intent="nlu_fallback",
+              requested_slot="full_name", active_loop="request_form",
+              actions=["request_form"]), []),
+        (turn("why do u want that", ("ask_why_needed", 0.4), ("greet", 0.3),
+              requested_slot="full_name", active_loop="request_form",
+              replies=("utter_ask_rephrase",)), [NOT_UNDERSTOOD, LOW_CONFIDENCE]),
+        # A form question pending but the fallback loop running: not a form answer.
+        (turn("no", ("deny", 0.5), ("affirm", 0.3), requested_slot="full_name",
+              active_loop="action_two_stage_fallback"), [LOW_CONFIDENCE]),
     ],
 )
 def test_reasons(message: UserTurn, expected: list[str]) -> None:
@@ -172,7 +200,7 @@ def fill(engine: Engine) -> None:
            ("request_access", 0.3), fallback=True)
      .reply("action_default_ask_affirmation")
      .user("how much is it", ("ask_cost", 0.93), ("ask_deadline", 0.02)).reply("utter_cost")
-     .action("request_form").slot("requested_slot", "full_name")
+     .action("request_form").active_loop("request_form").slot("requested_slot", "full_name")
      .user("kwame mensah", ("inform", 0.51), ("greet", 0.2)).reply("request_form"))
 
 
@@ -184,11 +212,12 @@ def test_inbox_from_the_tracker_store(engine: Engine, nlu_dir: Path) -> None:
         "My name is [NAME], wot do u hold",  # fell back, twice (grouped after redaction;
         # the latest spelling shown)
         "what about the bins",  # the resident asked for a person right after
-        "[NAME]",  # low confidence, typed when the form asked for a name
+        # not "[NAME]": low confidence, but a form answer the form took
     }
     grouped = texts["My name is [NAME], wot do u hold"]
     assert grouped.count == 2 and grouped.conversation_ids == ["resident-2", "resident-1"]
-    assert grouped.reasons == [FALLBACK, LOW_CONFIDENCE, AMBIGUOUS]  # 0.45 vs 0.40
+    # replied "did you mean ...?"; fell back; 0.45 is low; 0.45 vs 0.40 is close
+    assert grouped.reasons == [NOT_UNDERSTOOD, FALLBACK, LOW_CONFIDENCE, AMBIGUOUS]
     assert (grouped.intent, grouped.second_intent) == ("ask_what_data_held", "request_access")
     assert grouped.suggested_intent == "request_access"
     assert items[0] is grouped  # most frequent first
@@ -207,7 +236,7 @@ def test_labelled_and_dismissed_messages_leave_the_inbox(
     dismissed = DismissedStore.in_var_dir(tmp_path / "var")
     dismissed.add([item_id("what about the bins")])
     texts = [item.text for item in load_inbox(engine, nlu_dir, dismissed)]
-    assert "what about the bins" not in texts and len(texts) == 2
+    assert "what about the bins" not in texts and len(texts) == 1
 
 
 def test_since_limits_to_recent_messages(engine: Engine, nlu_dir: Path) -> None:
@@ -226,6 +255,31 @@ def test_turns_carry_the_actions_run_in_reply(engine: Engine) -> None:
     assert conversation_ids(engine) == ["resident-2", "resident-1"]
 
 
+def test_the_inbox_shows_the_question_and_leaves_out_buttons_and_form_answers(
+    engine: Engine, nlu_dir: Path
+) -> None:
+    """The trainer's afternoon from the issue: 14 items, 6 of them "[NAME]", "all",
+    "council_tax_bill"; and a confident message answered "didn't understand" missing."""
+    (Conversation(engine, "resident-3", start=3_000.0).session_start()
+     .bot("Hello Priya Shah, how can I help?", utter="utter_greet")
+     .user("is it free for pensioners", ("ask_cost", 0.97), ("greet", 0.01))
+     .bot("Sorry, I didn't understand that.", utter="utter_default").reply("action_answer")
+     .bot("Which records?", utter="utter_ask_records",
+          buttons=(("All of them", "all"), ("Council tax", "council_tax_bill")))
+     .user("all", ("inform", 0.3), ("greet", 0.2)).reply("request_form")
+     .user("council_tax_bill", ("inform", 0.2), ("greet", 0.1)).reply("request_form")
+     .active_loop("request_form").slot("requested_slot", "full_name")
+     .bot("What is your full name?", utter="utter_ask_full_name")
+     .user("priya shah", ("inform", 0.3), fallback=True).reply("request_form"))
+    items = load_inbox(engine, nlu_dir)
+    assert [item.text for item in items] == ["is it free for pensioners"]
+    [item] = items
+    assert item.reasons == [NOT_UNDERSTOOD]
+    assert item.question == "Hello [NAME], how can I help?"  # the bot's words redacted too
+    assert item.preselected == "ask_cost"
+    assert "Priya" not in json.dumps([i.as_dict() for i in items])
+
+
 def test_a_database_without_a_tracker_store_says_so(database_url: str, nlu_dir: Path) -> None:
     with pytest.raises(TrackerStoreMissing):
         load_inbox(get_engine(database_url), nlu_dir)
@@ -242,3 +296,17 @@ def test_trainer_modules_import_without_rasa() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("text,expected", [
+    (None, None),
+    ("Which records?", "Which records?"),
+    ("Hello, I'm the council's assistant. " * 6 + "What is your full name?",
+     "… Hello, I'm the council's assistant. What is your full name?"),
+    ("x" * 200, "…" + "x" * 159),
+])
+def test_the_question_is_the_end_of_the_assistants_message(text, expected) -> None:
+    from bot.trainers.inbox import QUESTION_CHARS, question_excerpt
+
+    shown = question_excerpt(text, 70 if text and "council" in text else QUESTION_CHARS)
+    assert shown == expected

@@ -16,7 +16,7 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.db.engine import get_engine
-from bot.trainers.inbox import BEFORE_HANDOFF, FALLBACK, build_inbox
+from bot.trainers.inbox import BEFORE_HANDOFF, FALLBACK, NOT_UNDERSTOOD, build_inbox
 from bot.trainers.nlu_files import NluIndex
 from bot.trainers.redaction import redact
 from bot.trainers.retention import erase_conversation
@@ -41,16 +41,52 @@ def tracker(settings, conversation_id: str) -> dict:
         return json.loads(response.read())
 
 
+# What "didn't understand" looks like in Rasa's events, named independently of the inbox's
+# code: the responses data/responses has for it, and the fallback actions that say it.
+NOT_UNDERSTOOD_RESPONSES = {"utter_default", "utter_ask_rephrase", "utter_ask_affirmation"}
+FALLBACK_ACTIONS = {"action_default_fallback", "action_default_ask_affirmation",
+                    "action_default_ask_rephrase"}
+FALLBACK_LOOP = "action_two_stage_fallback"  # also closes its loop on an understood message
+
+
 def expected_picks(settings, conversation_id: str) -> dict[str, set[str]]:
     """Redacted text -> reasons, from Rasa's own view of the conversation."""
-    users = [e for e in tracker(settings, conversation_id)["events"] if e["event"] == "user"]
+    events = tracker(settings, conversation_id)["events"]
+    users = [e for e in events if e["event"] == "user"]
+    replies: list[set[str]] = []  # per user event: responses and actions until the next one
+    in_form: list[bool] = []  # per user event: a form was asking a question
+    buttons: list[set[str]] = []  # per user event: the buttons just offered
+    requested, loop, offered = None, None, set()
+    for event in events:
+        if event["event"] == "user":
+            replies.append(set())
+            in_form.append(requested is not None and loop not in (None, FALLBACK_LOOP))
+            buttons.append(offered)
+        elif event["event"] == "bot":
+            if replies:
+                replies[-1].add((event.get("metadata") or {}).get("utter_action") or "")
+            offered = {str(b.get(k) or "").lstrip("/").casefold()
+                       for b in (event.get("data") or {}).get("buttons") or []
+                       for k in ("payload", "title")}
+        elif event["event"] == "action" and replies:
+            replies[-1].add(event.get("name") or "")
+        elif event["event"] == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif event["event"] == "active_loop":
+            loop = event.get("name")
     picks: dict[str, set[str]] = {}
     for position, event in enumerate(users):
-        if event["text"].startswith("/"):
-            continue
+        said_not_understood = bool(replies[position]
+                                   & (NOT_UNDERSTOOD_RESPONSES | FALLBACK_ACTIONS))
+        if event["text"].startswith("/") or event["text"].strip().casefold() in buttons[position]:
+            continue  # a button
+        if in_form[position] and not said_not_understood:
+            continue  # a form answer
         parse = event["parse_data"]
         ranking = [r for r in parse["intent_ranking"] if r["name"] != "nlu_fallback"]
         reasons = set()
+        if said_not_understood:
+            reasons.add("not_understood")
         if parse["intent"]["name"] == "nlu_fallback":
             reasons.add("fallback")
         if ranking and ranking[0]["confidence"] < settings.inbox_min_confidence:
@@ -79,6 +115,11 @@ def test_the_inbox_picks_what_the_real_assistant_misunderstood(stack, stack_sett
     assert handed_over  # the handoff reply
     other = Chat(stack_settings.rasa_url, second)
     other.say(GIBBERISH)
+    # Answers to a form's questions, a button's value typed and a name: never picked.
+    other.say("I'd like a copy of all the records the council has about me")
+    other.say("myself")
+    other.say("Kwame Mensah")
+    other.say("none")
 
     engine = get_engine(stack_settings.database_url)
     turns = [t for t in read_user_turns(engine) if t.conversation_id in (first, second)]
@@ -89,11 +130,13 @@ def test_the_inbox_picks_what_the_real_assistant_misunderstood(stack, stack_sett
     assert GIBBERISH in by_text, f"did not fall back: {expected_picks(stack_settings, first)}"
     gibberish = by_text[GIBBERISH]
     assert FALLBACK in gibberish.reasons and gibberish.count == 2
+    assert NOT_UNDERSTOOD in gibberish.reasons  # the assistant said so, too
     assert set(gibberish.conversation_ids) == {first, second}
     # The message before asking for a person, redacted.
     before = by_text["my name is [NAME] and the thing with the stuff is all wrong"]
     assert BEFORE_HANDOFF in before.reasons and before.conversation_ids == [first]
     assert PERSON not in by_text
+    assert "myself" not in by_text and "[NAME]" not in by_text and "none" not in by_text
     # Exactly what Rasa's own trackers say should be picked, for the same reasons.
     expected: dict[str, set[str]] = {}
     for conversation in (first, second):
@@ -103,6 +146,7 @@ def test_the_inbox_picks_what_the_real_assistant_misunderstood(stack, stack_sett
         PROJECT_ROOT / "data" / "nlu").contains(t)}
     assert {t: set(i.reasons) for t, i in by_text.items()} == expected
     assert "Jane" not in json.dumps([item.as_dict() for item in items])
+    assert "Kwame" not in json.dumps([item.as_dict() for item in items])
 
     # The conversation as a test story: redacted, and valid YAML with the handoff in it.
     story = story_yaml(read_story_events(engine, first), "from e2e", slots=set())

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.conversation.intent_labels import label as intent_words
 from bot.staff import audit
 from bot.staff.auth import roles
 from bot.staff.auth.security import require
@@ -29,9 +30,11 @@ from bot.trainers.inbox import (
     BEFORE_HANDOFF,
     FALLBACK,
     LOW_CONFIDENCE,
+    NOT_UNDERSTOOD,
     SORTS,
     InboxItem,
 )
+from bot.trainers.label_journal import new_batch_id
 from bot.trainers.labelling import LabellingError, new_intent_advice
 from bot.trainers.nlu_files import INTENT_NAME
 from bot.trainers.service import TrainerTools
@@ -45,11 +48,23 @@ MAX_INTENT_CHARS = 80
 OTHER_CONVERSATIONS_SHOWN = 5
 
 REASON_WORDS = {
+    NOT_UNDERSTOOD: "Answered “didn't understand”",
     FALLBACK: "Fell back: the assistant was not sure enough to answer",
     LOW_CONFIDENCE: "Low confidence",
     AMBIGUOUS: "Close call between two intents",
     BEFORE_HANDOFF: "Came just before a handoff to a person",
 }
+_BATCH = re.compile(r"^[0-9a-f]{12}$")
+# Items labelled or dismissed in one press at most (the page shows PAGE_SIZE).
+MAX_BATCH = PAGE_SIZE
+
+
+def words(intent: str | None) -> str:
+    """An intent in plain words with its contract name beside ("Does it cost anything?
+    (ask_cost)"): one vocabulary, bot.conversation.intent_labels."""
+    if not intent:
+        return "none"
+    return f"{intent_words(intent)} ({intent})"
 SORT_WORDS = {"frequent": "Most frequent first", "newest": "Newest first"}
 NO_TRACKER_STORE = ("No conversations to review yet: the assistant has not stored any in this "
                     "database.")
@@ -87,11 +102,22 @@ def _count(items: list[InboxItem], shown: int) -> str:
     return count
 
 
+def _undo(query) -> dict[str, str] | None:
+    batch = query.get("batch", "")
+    if not _BATCH.match(batch):
+        return None
+    return {"batch": batch, "label": "Undo: put those messages back in the inbox"}
+
+
 async def _inbox_page(request: web.Request, sort: str, *, flash: str | None = None,
-                      error: str | None = None, status: int = 200) -> web.Response:
+                      error: str | None = None, status: int = 200,
+                      undo: dict[str, str] | None = None,
+                      failures: list[dict[str, str]] | None = None) -> web.Response:
     tools = trainer_tools(request)
     frame: dict[str, Any] = {"title": "Training inbox", "flash": flash, "error": error,
-                             "status": status, "evaluate_url": EVALUATE}
+                             "status": status, "evaluate_url": EVALUATE, "undo": undo,
+                             "failures": failures or [], "training_url": TRAINING,
+                             "sort": sort}
     try:
         items = await tools.inbox_async(tools.options(sort=sort))
     except TrackerStoreMissing:
@@ -105,7 +131,8 @@ async def _inbox_page(request: web.Request, sort: str, *, flash: str | None = No
              for key, words in SORT_WORDS.items()]
     return page(request, "training_inbox.html", missing=None, sorts=sorts,
                 count=_count(items, len(shown)), entries=[_entry(tools, i) for i in shown],
-                intents=intents, sort=sort, reason_words=REASON_WORDS, training_url=TRAINING,
+                intents=[(name, intent_words(name)) for name in intents],
+                reason_words=REASON_WORDS, words=words,
                 max_intent_chars=MAX_INTENT_CHARS, max_edited_chars=MAX_EDITED_CHARS, **frame)
 
 
@@ -125,13 +152,24 @@ def _done_message(query) -> str | None:
         return f"That example was already there as {intent}: nothing changed."
     if done == "dismissed":
         return "Dismissed: the message is hidden from the inbox."
+    if done == "batch":
+        counts = [(query.get("labelled", ""), "labelled"), (query.get("held", ""), "held out"),
+                  (query.get("dismissed", ""), "dismissed")]
+        said = [f"{plural(int(n), 'message')} {what}" for n, what in counts
+                if n.isdigit() and int(n) > 0]
+        return ("Done: " + ", ".join(said) + ".") if said else "Nothing changed."
+    if done == "undone":
+        n = query.get("n", "")
+        return (f"Undone: {plural(int(n), 'message')} back in the inbox."
+                if n.isdigit() else "Undone.")
     return None
 
 
 @require(roles.TRAINING)
 async def inbox(request: web.Request) -> web.Response:
-    return await _inbox_page(request, _sort(request.query.get("sort")),
-                             flash=_done_message(request.query))
+    query = request.query
+    return await _inbox_page(request, _sort(query.get("sort")), flash=_done_message(query),
+                             undo=_undo(query) if query.get("done") == "batch" else None)
 
 
 def _plain(message: str, tools) -> str:
@@ -211,7 +249,84 @@ async def dismiss(request: web.Request) -> web.Response:
     return see_other(_inbox_url(sort, done="dismissed"))
 
 
+@require(roles.TRAINING)
+async def batch(request: web.Request) -> web.Response:
+    """Label (each with the intent chosen on its row) or dismiss the ticked messages."""
+    tools = trainer_tools(request)
+    form = await request.post()
+    sort = _sort(form.get("sort"))
+    picks = list(dict.fromkeys(str(p) for p in form.getall("pick", [])))[:MAX_BATCH]
+    action = form.get("action")
+    if not picks:
+        return await _inbox_page(request, sort, status=400, error=(
+            "Nothing selected: tick the messages to label or dismiss first."))
+    batch_id = new_batch_id()
+    if action == "dismiss":
+        found, _ = await tools.dismiss_many_async(picks, batch_id)
+        for item_id in found:
+            await log(request, audit.TRAINING_DISMISS, target=f"inbox-item:{item_id[:40]}",
+                      detail=f"batch={batch_id}")
+        return see_other(_inbox_url(sort, done="batch", dismissed=str(len(found)),
+                                    batch=batch_id if found else ""))
+    if action != "label":
+        return await _inbox_page(request, sort, status=400,
+                                 error="Choose Label selected or Dismiss selected.")
+    known = set(await tools.intents_async())
+    choices: list[tuple[str, str, bool]] = []
+    failures: list[dict[str, str]] = []
+    texts = {item.id: item.text for item in await tools.inbox_async(tools.options(sort=sort))}
+    for item_id in picks:
+        intent = str(form.get(f"intent-{item_id}", "")).strip()
+        if intent not in known:
+            failures.append({"text": texts.get(item_id, item_id)[:80],
+                             "reason": "choose one of the assistant's intents"})
+            continue
+        choices.append((item_id, intent, form.get(f"holdout-{item_id}") == "1"))
+    labelled = held = 0
+    for item_id, outcome in await tools.label_many_async(choices, batch_id):
+        if isinstance(outcome, Exception):
+            failures.append({"text": texts.get(item_id, item_id)[:80],
+                             "reason": _plain(str(outcome), tools)})
+            continue
+        holdout = next(h for i, _, h in choices if i == item_id)
+        where = ("held-out set" if holdout else shown_path(outcome.path)
+                 if outcome.path is not None else "unchanged")
+        await log(request, audit.TRAINING_LABEL, target=f"inbox-item:{item_id[:40]}",
+                  detail=f"intent={outcome.intent}; to {where}; batch={batch_id}")
+        if outcome.written:
+            held += holdout
+            labelled += not holdout
+    if failures:
+        done = {"done": "batch", "labelled": str(labelled), "held": str(held)}
+        return await _inbox_page(
+            request, sort, status=400 if not (labelled or held) else 200,
+            flash=_done_message(done) if labelled or held else None, failures=failures,
+            undo=_undo({"batch": batch_id}) if labelled or held else None)
+    return see_other(_inbox_url(sort, done="batch", labelled=str(labelled), held=str(held),
+                                batch=batch_id if labelled or held else ""))
+
+
+@require(roles.TRAINING)
+async def undo(request: web.Request) -> web.Response:
+    """Undo one batch: its examples out of the files, its dismissed messages back."""
+    tools = trainer_tools(request)
+    form = await request.post()
+    sort = _sort(form.get("sort"))
+    batch_id = str(form.get("batch", ""))
+    if not _BATCH.match(batch_id):
+        return await _inbox_page(request, sort, status=400, error="Nothing to undo.")
+    labels, dismissals = await tools.undo_async(batch_id)
+    await log(request, audit.TRAINING_UNDO, target=f"batch:{batch_id}",
+              detail=f"{labels} labels, {dismissals} dismissals undone")
+    if not labels and not dismissals:
+        return await _inbox_page(request, sort, status=409, error=(
+            "Nothing to undo: that batch was undone already, or is part of a deployed model."))
+    return see_other(_inbox_url(sort, done="undone", n=str(labels + dismissals)))
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get(TRAINING, inbox)
+    app.router.add_post(TRAINING + "/batch", batch)
+    app.router.add_post(TRAINING + "/undo", undo)
     app.router.add_post(TRAINING + "/items/{item_id}/label", label)
     app.router.add_post(TRAINING + "/items/{item_id}/dismiss", dismiss)

@@ -223,9 +223,45 @@
     source.addEventListener("signed_out", function () { source.close(); });
   }
 
+  /* -- retrain and evaluate: the job's part of the page, fetched again while it runs ------- */
+  function startEvaluate(section) {
+    var announce = document.getElementById("evaluate-announce");
+    var url = section.getAttribute("data-poll");
+    var every = parseInt(section.getAttribute("data-poll-seconds") || "5", 10) * 1000;
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          /* The server's own escaped HTML (no resident text unredacted, no script). */
+          var parsed = new DOMParser().parseFromString(html, "text/html");
+          var fresh = parsed.getElementById("evaluate-job");
+          if (!fresh) return;
+          var before = section.getAttribute("data-state");
+          section.replaceChildren.apply(section, Array.prototype.slice.call(fresh.childNodes));
+          ["data-state", "data-running", "data-state-words"].forEach(function (name) {
+            section.setAttribute(name, fresh.getAttribute(name) || "");
+          });
+          if (announce && before !== section.getAttribute("data-state")) {
+            announce.textContent = section.getAttribute("data-state-words");
+          }
+          if (section.getAttribute("data-running") === "true") window.setTimeout(poll, every);
+        })
+        .catch(function () {
+          if (announce) announce.textContent = "Could not check on the job; trying again.";
+          window.setTimeout(poll, every * 2);
+        });
+    }
+    if (section.getAttribute("data-running") === "true") window.setTimeout(poll, every);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var nav = document.getElementById("console-nav");
     if (nav && nav.hasAttribute("data-live") && document.getElementById("nav-waiting") && window.EventSource) startLive(nav);
+    var evaluate = document.getElementById("evaluate-job");
+    if (evaluate && window.fetch && window.DOMParser) startEvaluate(evaluate);
     var queue = document.getElementById("queue-table");
     if (queue && window.EventSource) startQueue(queue);
     var conversation = document.getElementById("conversation");
