@@ -6,8 +6,8 @@ Rasa 3.6's HTTP API (``rasa/server.py``, enabled by ``bot.rasa.server`` with the
 ``PATH`` (a path on the Rasa server's own file system) and swaps it in for the next turn;
 ``GET /status?token=...`` answers ``{"model_file": NAME, "model_id": ID, ...}`` where NAME
 is the loaded file's base name. Deploying loads the model into **every** Rasa server the
-settings know (``Settings.rasa_servers``: ``RASA_URLS``, else ``RASA_URL``) and checks
-each one's ``/status`` says so.
+settings know (``Settings.rasa_worker_urls``: ``RASA_URLS``, else the ``RASA_WORKERS``
+servers from ``RASA_PORT``) and checks each one's ``/status`` says so.
 
 Every model that goes live is first copied under ``store_dir`` with a unique name
 (``dpa-<trained at>-<hash>.tar.gz``), so the next evaluation overwriting its candidate, or
@@ -225,7 +225,7 @@ class Deployer:
     def for_settings(cls, settings, **overrides) -> Deployer:
         from bot.rasa.training import model_path
 
-        values = dict(servers=settings.rasa_servers, token=settings.rasa_token,
+        values = dict(servers=settings.rasa_worker_urls, token=settings.rasa_token,
                       history=DeployHistory.in_var_dir(settings.var_dir),
                       store_dir=settings.model_dir / "deployed",
                       startup_model=model_path(settings.model_dir))
