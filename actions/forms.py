@@ -53,6 +53,10 @@ STRUCTURED_CHECKS: dict[str, Callable[[str], Checked]] = {
 NOT_GIVEN = "not given"
 UNCLEAR_CHOICE = "Sorry, I didn't catch which one you meant. Please choose one of the options."
 MAX_FAILURES_BEFORE_HELP = 2
+# After this many answers to one question that could not be used, the same help is not
+# offered again: the resident is offered a person (who sees the answers so far) or to stop
+# for now and finish another time, beside skipping where the question may be skipped.
+MAX_FAILURES_BEFORE_OFFER = 3
 # The summary and the choice of what to change can never be skipped: skipping them would
 # end the form without a decision.
 NEVER_SKIPPED = frozenset({"confirmed", "change_field"})
@@ -119,7 +123,10 @@ class ValidateRequestForm(FormValidationAction):
             dispatcher.utter_message(response="utter_skipped_for_staff")
             return {slot: NOT_GIVEN, "failed_attempts": None}
         dispatcher.utter_message(text=problem)
-        if failures >= MAX_FAILURES_BEFORE_HELP:
+        if failures >= MAX_FAILURES_BEFORE_OFFER:
+            dispatcher.utter_message(
+                response="utter_form_stuck" if skippable else "utter_form_stuck_no_skip")
+        elif failures >= MAX_FAILURES_BEFORE_HELP:
             dispatcher.utter_message(response="utter_form_help")
         return {slot: None, "failed_attempts": failures}
 
