@@ -16,8 +16,8 @@ from rasa_sdk.types import DomainDict
 from actions.model_parse import classify
 from actions.settings import settings
 from bot.cases.vocabulary import REQUEST_TYPES
-from bot.conversation.compound import answer_order, split_questions
-from bot.conversation.digressions import QUESTION_INTENTS, WHY_NEEDED
+from bot.conversation.compound import answer_order, answer_parts, split_questions
+from bot.conversation.digressions import QUESTION_INTENTS, WHY_NEEDED, meaning_outside_form
 from bot.conversation.wording import COMPLAINT_RECORDED_TEXT, long_date
 from bot.rules.deadlines import due_date, received_on
 
@@ -46,7 +46,10 @@ def _has_response(domain: DomainDict, name: str) -> bool:
 async def answer_question(
     intent: str, dispatcher: CollectingDispatcher, domain: DomainDict, *, slot: str | None = None
 ) -> None:
-    """Give the answer for a question intent (mid-form: ``slot`` is the question pending)."""
+    """Give the answer for a question intent (mid-form: ``slot`` is the question pending;
+    outside a form, "why do you need that?" gets the council's general reasons)."""
+    if slot is None:
+        intent = meaning_outside_form(intent) or intent
     if intent == "ask_deadline":
         utter_deadline(dispatcher)
     elif intent == WHY_NEEDED:
@@ -61,6 +64,39 @@ async def answer_question(
         dispatcher.utter_message(response=f"utter_answer_{intent}")
     else:
         dispatcher.utter_message(response="utter_default")
+
+
+async def _classify_parts(clauses: list[str]) -> list[tuple[str | None, float]]:
+    config = settings()
+    return await classify(clauses, rasa_url=config.rasa_url, token=config.rasa_token)
+
+
+async def _say_answers(
+    order: list[str],
+    requests: frozenset[str],
+    dispatcher: CollectingDispatcher,
+    domain: DomainDict,
+    *,
+    slot: str | None,
+    text: str,
+    conversation_id: str | None,
+) -> None:
+    """Each answer in ``order``; a complaint among them is also kept for staff (with
+    ``conversation_id``), and the resident told so only once it is stored."""
+    for intent in order:
+        if intent in requests:
+            dispatcher.utter_message(
+                response="utter_offer_request",
+                request_label=_response_text(domain, f"utter_label_{intent}"),
+                request_intent=intent,
+            )
+        else:
+            await answer_question(intent, dispatcher, domain, slot=slot)
+            if intent == "make_complaint" and conversation_id is not None:
+                from actions.handoff import record_complaint
+
+                if await record_complaint(conversation_id, text):
+                    dispatcher.utter_message(text=COMPLAINT_RECORDED_TEXT)
 
 
 async def answer_every_question(
@@ -79,30 +115,47 @@ async def answer_every_question(
     clauses = split_questions(text)
     classified: list[tuple[str | None, float]] = []
     if len(clauses) > 1:
-        config = settings()
-        classified = await classify(clauses, rasa_url=config.rasa_url, token=config.rasa_token)
+        classified = await _classify_parts(clauses)
     requests = frozenset(REQUEST_TYPES) if slot is None else frozenset()
-    for intent in answer_order(
+    order = answer_order(
         first,
         classified,
         answerable=QUESTION_INTENTS | requests,
         offer_last=requests,
         min_confidence=OTHER_QUESTION_MIN_CONFIDENCE,
         limit=MAX_ANSWERS,
-    ):
-        if intent in requests:
-            dispatcher.utter_message(
-                response="utter_offer_request",
-                request_label=_response_text(domain, f"utter_label_{intent}"),
-                request_intent=intent,
-            )
-        else:
-            await answer_question(intent, dispatcher, domain, slot=slot)
-            if intent == "make_complaint" and conversation_id is not None:
-                from actions.handoff import record_complaint
+    )
+    await _say_answers(order, requests, dispatcher, domain, slot=slot, text=text,
+                       conversation_id=conversation_id)
 
-                if await record_complaint(conversation_id, text):
-                    dispatcher.utter_message(text=COMPLAINT_RECORDED_TEXT)
+
+async def answer_parts_of(
+    text: str, dispatcher: CollectingDispatcher, domain: DomainDict,
+    conversation_id: str | None = None,
+) -> bool:
+    """For a message that fell back as a whole: answer the questions in it that the model
+    understands one by one, say so if some part was not understood, and return True; return
+    False (nothing said) when it is one question, or none of its parts is understood, so the
+    caller falls back as usual. A complaint among them is kept (with ``conversation_id``)."""
+    clauses = split_questions(text)
+    if len(clauses) < 2:
+        return False
+    classified = await _classify_parts(clauses)
+    requests = frozenset(REQUEST_TYPES)
+    parts = answer_parts(
+        classified,
+        answerable=QUESTION_INTENTS | requests,
+        offer_last=requests,
+        min_confidence=OTHER_QUESTION_MIN_CONFIDENCE,
+        limit=MAX_ANSWERS,
+    )
+    if not parts.order:
+        return False
+    await _say_answers(parts.order, requests, dispatcher, domain, slot=None, text=text,
+                       conversation_id=conversation_id)
+    if parts.unclear:
+        dispatcher.utter_message(response="utter_rest_unclear")
+    return True
 
 
 def _response_text(domain: DomainDict, name: str) -> str:

@@ -34,6 +34,10 @@ from bot.conversation.request_form import (
 from bot.conversation.validation.skip import is_skip_answer
 
 MAX_FAILURES_BEFORE_HELP = 2
+# After this many answers to one question that could not be used, the same help is not
+# offered again: the resident is offered a person (who sees the answers so far) or to stop
+# for now and finish another time, beside skipping where the question may be skipped.
+MAX_FAILURES_BEFORE_OFFER = 3
 # The summary and the choice of what to change can never be skipped: skipping them would
 # end the form without a decision.
 NEVER_SKIPPED = frozenset({"confirmed", "change_field"})
@@ -105,7 +109,10 @@ class ValidateRequestForm(FormValidationAction):
             dispatcher.utter_message(response="utter_skipped_for_staff")
             return {slot: NOT_GIVEN, "failed_attempts": None}
         dispatcher.utter_message(text=problem)
-        if failures >= MAX_FAILURES_BEFORE_HELP:
+        if failures >= MAX_FAILURES_BEFORE_OFFER:
+            dispatcher.utter_message(
+                response="utter_form_stuck" if skippable else "utter_form_stuck_no_skip")
+        elif failures >= MAX_FAILURES_BEFORE_HELP:
             dispatcher.utter_message(response="utter_form_help")
         return {slot: None, "failed_attempts": failures}
 

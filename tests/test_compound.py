@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.compound import answer_order, split_questions
+from bot.conversation.compound import PartsAnswer, answer_order, answer_parts, split_questions
 
 
 @pytest.mark.parametrize(("text", "questions"), [
@@ -78,3 +78,27 @@ def test_the_limit_never_drops_the_whole_messages_intent():
     assert _order("ask_cost", classified, limit=3) == [
         "ask_cost", "ask_deadline", "ask_id_requirements"]
     assert _order("ask_deadline", classified, limit=2) == ["ask_deadline", "ask_id_requirements"]
+
+
+def _parts(classified):
+    return answer_parts(classified, answerable=ANSWERABLE, offer_last={"request_erasure"},
+                        min_confidence=0.6)
+
+
+def test_a_message_that_fell_back_is_answered_by_its_clear_parts():
+    assert _parts([("ask_cost", 0.9), ("ask_deadline", 0.8)]) == PartsAnswer(
+        ["ask_cost", "ask_deadline"], unclear=0)
+
+
+def test_parts_that_fell_back_or_are_unsure_are_counted_as_unclear():
+    assert _parts([("ask_cost", 0.9), ("nlu_fallback", 0.3), ("ask_deadline", 0.5),
+                   (None, 0.0)]) == PartsAnswer(["ask_cost"], unclear=3)
+
+
+def test_clear_parts_that_need_no_answer_are_neither_answered_nor_unclear():
+    assert _parts([("greet", 0.95), ("ask_cost", 0.9)]) == PartsAnswer(["ask_cost"], unclear=0)
+
+
+def test_nothing_clear_to_answer_means_falling_back_as_usual():
+    assert _parts([("greet", 0.95), ("nlu_fallback", 0.3)]).order == []
+    assert _parts([]).order == []

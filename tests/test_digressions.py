@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.digressions import Digression, detect_digression, looks_like_question
+from bot.conversation.digressions import (
+    Digression,
+    detect_digression,
+    looks_like_question,
+    meaning_mid_form,
+    meaning_outside_form,
+)
 
 
 @pytest.mark.parametrize("text", ["why do you need my date of birth?", "how much does it cost",
@@ -43,3 +49,23 @@ def test_free_text_needs_question_form_and_high_confidence():
 def test_non_question_intents_are_answers():
     assert detect_digression("inform", 0.99, "why", answer_was_valid=False, free_text=False) is None
     assert detect_digression(None, 0.0, "x", answer_was_valid=False, free_text=False) is None
+
+
+@pytest.mark.parametrize("text", ["why do you need my data?", "what do you want my details for",
+                                  "why are you asking", "is that necessary",
+                                  "what's that for", "why?"])
+def test_why_collect_mid_form_is_why_this_question_is_asked(text):
+    assert detect_digression("ask_why_collect", 0.9, text, answer_was_valid=False,
+                             free_text=False) == Digression("ask_why_needed")
+
+
+def test_what_data_is_used_for_mid_form_stays_the_general_question():
+    assert detect_digression("ask_why_collect", 0.9, "what do you use my data for?",
+                             answer_was_valid=False, free_text=False) == Digression(
+                                 "ask_why_collect")
+
+
+def test_outside_a_form_why_needed_is_the_general_question():
+    assert meaning_outside_form("ask_why_needed") == "ask_why_collect"
+    assert meaning_outside_form("ask_cost") == "ask_cost"
+    assert meaning_mid_form("ask_cost", "do you need to charge") == "ask_cost"

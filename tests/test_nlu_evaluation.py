@@ -411,3 +411,14 @@ def test_evaluate_renders_from_the_cache_without_measuring(tmp_path, monkeypatch
     text = doc.read_text()
     assert "| **lean** |" in text
     assert "`current` (" in text and "has no measurement on this data yet" in text
+
+
+def test_regenerating_the_page_keeps_the_held_out_section_after_the_title():
+    from bot.trainers.crossval.report import HELD_OUT_END, HELD_OUT_START, with_held_out_section
+    section = f"{HELD_OUT_START}\n## Held-out\n| a | b |\n{HELD_OUT_END}"
+    previous = f"# NLU pipeline evaluation\n\n{section}\n\nold cross-validation\n"
+    rendered = "# NLU pipeline evaluation\n\n<!-- GENERATED -->\n\nnew cross-validation\n"
+    kept = with_held_out_section(rendered, previous)
+    assert kept == (f"# NLU pipeline evaluation\n\n{section}\n\n"
+                    "<!-- GENERATED -->\n\nnew cross-validation\n")
+    assert with_held_out_section(rendered, "no section here") == rendered

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 _QUESTION_WORDS = (
     r"how|what|whats|what's|when|where|who|whom|whose|why|which|can|could|do|does|did|is|"
@@ -65,3 +66,34 @@ def answer_order(
         order = [first] + [i for i in order if i != first]
     order = order[:limit]
     return [i for i in order if i not in offer_last] + [i for i in order if i in offer_last]
+
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@dataclass(frozen=True)
+class PartsAnswer:
+    """What to do with a message that fell back as a whole but asks several things."""
+
+    order: list[str]  # the parts' intents to answer, in the order asked
+    unclear: int  # parts the model could not place (fell back or below the confidence)
+
+
+def answer_parts(
+    classified: Sequence[tuple[str | None, float]],
+    *,
+    answerable: Sequence[str] | frozenset[str],
+    offer_last: Sequence[str] | frozenset[str] = (),
+    min_confidence: float,
+    limit: int = 3,
+) -> PartsAnswer:
+    """Split first, fall back second: a message the model could not place as a whole may
+    still be several questions it understands one by one ("how much does it cost and how
+    long does it take?"). ``order`` is what to answer (empty: fall back as usual); parts
+    understood as something that needs no answer on its own ("hi", "thanks") are neither
+    answered nor unclear."""
+    order = answer_order(None, classified, answerable=answerable, offer_last=offer_last,
+                         min_confidence=min_confidence, limit=limit)
+    unclear = sum(1 for intent, confidence in classified
+                  if intent in (None, FALLBACK_INTENT) or confidence < min_confidence)
+    return PartsAnswer(order=order, unclear=unclear)

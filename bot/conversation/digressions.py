@@ -19,6 +19,7 @@ QUESTION_INTENTS = frozenset({
     "ask_exemptions", "ask_cookies", "make_complaint", "contact_dpo",
 })
 WHY_NEEDED = "ask_why_needed"
+WHY_COLLECT = "ask_why_collect"
 OTHER_DIGRESSIONS = frozenset({"bot_challenge", "check_case_status"})
 
 _QUESTION_START = re.compile(
@@ -26,6 +27,32 @@ _QUESTION_START = re.compile(
     r"should|shall|may|must|have|has)\b",
     re.IGNORECASE,
 )
+
+
+# "why do you need my data?" means two things. Outside a form it asks why the council
+# processes personal data (ask_why_collect, its general answer). In the middle of a form it
+# asks why *this question* is asked, so it gets the question's own reason (ask_why_needed,
+# utter_why_<slot>), whichever of the two the model chose. "What do you use my data for?"
+# mid-form, with no word of needing or asking, keeps the general answer.
+_ASKS_WHY_THIS_QUESTION = re.compile(
+    r"\b(need|needs|needed|want|wants|ask|asking|asked|require|requires|required|"
+    r"necessary|have to|got to|must|for what|what for)\b"
+    r"|\bwhat(?:'?s| is)\s+(?:that|this)\b|\bwhy\s+(?:that|this)\b|^\s*why\s*\?*\s*$",
+    re.IGNORECASE,
+)
+
+
+def meaning_mid_form(intent: str | None, text: str) -> str | None:
+    """The intent a question has when it is asked in the middle of a form."""
+    if intent == WHY_COLLECT and _ASKS_WHY_THIS_QUESTION.search(text):
+        return WHY_NEEDED
+    return intent
+
+
+def meaning_outside_form(intent: str | None) -> str | None:
+    """The intent a question has outside a form: with no form question pending, "why do
+    you need that?" can only be about the council's reasons in general."""
+    return WHY_COLLECT if intent == WHY_NEEDED else intent
 
 
 def looks_like_question(text: str) -> bool:
@@ -58,6 +85,7 @@ def detect_digression(
     """
     if intent is None or answer_was_valid and not free_text:
         return None
+    intent = meaning_mid_form(intent, text)
     if intent not in QUESTION_INTENTS | OTHER_DIGRESSIONS | {WHY_NEEDED}:
         return None
     if free_text:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from actions.answers import ActionAnswerQuestion
+from actions.fallback import ActionSplitOrClarify
 from actions.forms import ValidateRequestForm
 from actions.settings import settings
 from tests.actions.support import form_turn, make_tracker, run_action
@@ -114,6 +115,65 @@ async def test_the_residents_words_never_reach_the_log(domain, monkeypatch, capl
     await _ask(domain, "is my address 12 High Street needed and how long will it take?",
                "ask_why_needed")
     assert "High Street" not in caplog.text
+
+
+# -- a message that fell back as a whole: split first (action_split_or_clarify) ------------
+
+
+async def _fell_back(domain, text: str):
+    tracker = make_tracker(domain, text=text, intent="nlu_fallback", confidence=0.3)
+    return await run_action(ActionSplitOrClarify(), tracker, domain)
+
+
+async def test_two_clear_questions_in_a_message_that_fell_back_are_answered(domain, rasa):
+    rasa.parses = {"how much does it cost": ("ask_cost", 0.93),
+                   "how long does it take": ("ask_deadline", 0.88)}
+    outcome = await _fell_back(domain, "how much does it cost and how long does it take?")
+    assert outcome.responses == ["utter_answer_ask_cost", "utter_answer_ask_deadline"]
+    assert outcome.events == []  # answered: no "did you mean ...?"
+
+
+async def test_a_part_still_unclear_is_said_to_be(domain, rasa):
+    rasa.parses = {"how much does it cost": ("ask_cost", 0.93),
+                   "what about the thingy": ("nlu_fallback", 0.3)}
+    outcome = await _fell_back(domain, "how much does it cost? what about the thingy")
+    assert outcome.responses == ["utter_answer_ask_cost", "utter_rest_unclear"]
+    assert "utter_rest_unclear" in domain["responses"]
+
+
+async def test_one_unclear_question_goes_to_the_two_stage_fallback_without_asking_rasa(
+        domain, rasa):
+    outcome = await _fell_back(domain, "erm the thing about my stuff")
+    assert outcome.messages == []
+    assert outcome.events == [{"event": "followup", "timestamp": None,
+                               "name": "action_two_stage_fallback"}]
+    assert rasa.parsed == []
+
+
+async def test_parts_all_unclear_go_to_the_two_stage_fallback(domain, rasa):
+    rasa.parses = {"the thing with the stuff": ("nlu_fallback", 0.3),
+                   "what about the other bit": ("ask_security", 0.41)}
+    outcome = await _fell_back(domain, "the thing with the stuff? what about the other bit")
+    assert outcome.messages == []
+    assert [e["name"] for e in outcome.events] == ["action_two_stage_fallback"]
+
+
+async def test_rasa_unreachable_falls_back_as_before(domain, monkeypatch):
+    monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")
+    settings.cache_clear()
+    outcome = await _fell_back(domain, "how much does it cost and how long does it take?")
+    assert outcome.messages == []
+    assert [e["name"] for e in outcome.events] == ["action_two_stage_fallback"]
+
+
+# -- "why do you need my data?" outside a form -------------------------------------------
+
+
+@pytest.mark.parametrize("intent", ["ask_why_needed", "ask_why_collect"])
+async def test_why_do_you_need_my_data_outside_a_form_gets_the_councils_reasons(
+        domain, rasa, intent):
+    outcome = await _ask(domain, "why do you need my data", intent)
+    assert outcome.responses == ["utter_answer_ask_why_collect"]
 
 
 async def _ask_at_date_of_birth(domain, text: str):

@@ -285,11 +285,29 @@ async def test_the_second_failure_adds_the_help_message(form, domain, slot, text
     assert turn.next_slot == slot
 
 
-async def test_further_failures_keep_counting_and_helping(form, domain):
+async def test_the_third_failure_offers_a_person_or_finishing_later(form, domain):
     turn = await answer(form, domain, "postcode", "nowhere", failed_attempts=2)
     assert turn.texts == [check_uk_postcode("nowhere").problem]
-    assert turn.responses == ["utter_form_help"]
+    assert turn.responses == ["utter_form_stuck"]
+    payloads = [b["payload"] for b in domain["responses"]["utter_form_stuck"][0]["buttons"]]
+    assert payloads == ["/request_human", "/cancel", "skip"]
     assert turn.slots["failed_attempts"] == 3
+    assert turn.next_slot == "postcode"
+
+
+async def test_further_failures_keep_the_offer_not_the_same_help(form, domain):
+    turn = await answer(form, domain, "postcode", "still nowhere", failed_attempts=5)
+    assert turn.responses == ["utter_form_stuck"]
+    assert turn.slots["failed_attempts"] == 6
+
+
+async def test_the_offer_leaves_out_skipping_where_it_is_not_allowed(form, domain):
+    # the email was skipped, so the phone is the only way to reach the resident
+    turn = await answer(form, domain, "phone", "no", failed_attempts=2, email=NOT_GIVEN)
+    assert turn.responses == ["utter_form_stuck_no_skip"]
+    payloads = [b["payload"]
+                for b in domain["responses"]["utter_form_stuck_no_skip"][0]["buttons"]]
+    assert payloads == ["/request_human", "/cancel"]
 
 
 @pytest.mark.parametrize("slot", ["date_of_birth", "postcode", "full_name", "address"])
@@ -492,6 +510,25 @@ async def test_why_date_of_birth_is_answered_and_the_question_asked_again(form, 
     assert turn.texts == []  # no "I couldn't read that as a date"
     assert turn.slots["date_of_birth"] is None
     assert "failed_attempts" not in turn.slots  # a question is not a failed answer
+    assert turn.next_slot == "date_of_birth"
+
+
+@pytest.mark.parametrize("text", ["why do you need my data?", "why are you asking for that",
+                                  "what do you want my details for", "is this necessary"])
+async def test_why_collect_mid_form_means_why_this_question(form, domain, text):
+    """The model may read "why do you need my data?" as the general ask_why_collect; in the
+    middle of a form it asks why this question is asked, and gets that question's reason."""
+    turn = await answer(form, domain, "date_of_birth", text, intent="ask_why_collect",
+                        confidence=0.9)
+    assert turn.responses == ["utter_why_date_of_birth"]
+    assert turn.slots["date_of_birth"] is None
+    assert turn.next_slot == "date_of_birth"
+
+
+async def test_what_the_council_uses_data_for_mid_form_keeps_the_general_answer(form, domain):
+    turn = await answer(form, domain, "date_of_birth", "what does the council use my data for?",
+                        intent="ask_why_collect", confidence=0.9)
+    assert turn.responses == ["utter_answer_ask_why_collect"]
     assert turn.next_slot == "date_of_birth"
 
 

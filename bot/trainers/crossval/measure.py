@@ -36,7 +36,12 @@ from bot.trainers.crossval.candidates import (
 )
 from bot.trainers.crossval.choice import CandidateResult
 from bot.trainers.crossval.folds import FOLDS, SEED, fold_digest
-from bot.trainers.crossval.report import DOC_PATH, duration, render_markdown
+from bot.trainers.crossval.report import (
+    DOC_PATH,
+    duration,
+    render_markdown,
+    with_held_out_section,
+)
 
 NICENESS = 15
 
@@ -233,7 +238,9 @@ def evaluate(
         "notes": notes,
         **_data_counts(results),
     }
-    doc_path.write_text(render_markdown(results, meta), encoding="utf-8")
+    previous = doc_path.read_text(encoding="utf-8") if doc_path.exists() else ""
+    doc_path.write_text(with_held_out_section(render_markdown(results, meta), previous),
+                        encoding="utf-8")
     print(f"wrote {_show(doc_path)}")
     return results
 

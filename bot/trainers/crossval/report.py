@@ -58,6 +58,24 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = ""
     return lines
 
 
+# docs/nlu-evaluation.md also shows the held-out figures (tests/nlu/held_out.yml, measured by
+# `python -m bot.trainers.held_out`, not by cross-validation): that section is written by
+# hand between these markers, and regenerating the page keeps it, right after the title.
+HELD_OUT_START = "<!-- HELD-OUT: python -m bot.trainers.held_out; kept by make evaluate-nlu -->"
+HELD_OUT_END = "<!-- /HELD-OUT -->"
+
+
+def with_held_out_section(rendered: str, previous: str) -> str:
+    """``rendered`` with the held-out section of ``previous`` (the page before
+    regenerating) put back after the title; ``rendered`` unchanged if there was none."""
+    start, end = previous.find(HELD_OUT_START), previous.find(HELD_OUT_END)
+    if start < 0 or end < start:
+        return rendered
+    section = previous[start:end + len(HELD_OUT_END)]
+    title, _, rest = rendered.partition("\n\n")
+    return f"{title}\n\n{section}\n\n{rest}"
+
+
 def render_markdown(
     results: Sequence[CandidateResult],
     meta: Mapping[str, Any],
