@@ -27,6 +27,17 @@ def test_case_logged_waiting_for_id_gives_the_date_if_it_arrived_today():
     assert "your passport" in text and "dpo@example.org" in text
     assert "starts on the day we receive" in text
     assert "Wednesday 23 December 2026" in text
+    assert "here in the chat" in text  # the widget's upload, beside email and post
+
+
+def test_a_request_not_logged_yet_cannot_take_documents_in_the_chat():
+    text = case_logged_message(
+        reference="DPA-7KQ4-M2XP", on_behalf=False, documents=["your passport"],
+        due_on=None, due_if_documents_today=date(2026, 12, 23),
+        dpo_email="dpo@example.org", dpo_postal_address="1 Street", queued=True,
+    )
+    assert "will be logged as soon as possible" in text
+    assert "here in the chat" not in text and "by email to dpo@example.org" in text
 
 
 def test_case_logged_with_running_clock_states_the_due_date():

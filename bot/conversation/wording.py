@@ -80,10 +80,18 @@ def case_logged_message(
     lines = [first]
     if documents:
         what = join_words(documents)
-        lines.append(
-            f"What happens next: please send us a copy of {what}, quoting your reference, "
-            f"by email to {dpo_email} or by post to {dpo_postal_address}."
-        )
+        if queued:  # not in the case system yet: the chat cannot take documents for it
+            lines.append(
+                f"What happens next: please send us a copy of {what}, quoting your reference, "
+                f"by email to {dpo_email} or by post to {dpo_postal_address}."
+            )
+        else:  # the widget offers "Send your documents" once the case is logged
+            lines.append(
+                f"What happens next: please send us a copy of {what}. You can send a photo "
+                "or PDF of it here in the chat (choose \"Send your documents\" below), or "
+                f"email it to {dpo_email} or post it to {dpo_postal_address}, quoting your "
+                "reference."
+            )
         if on_behalf:
             lines.append(
                 "As you are acting for someone else, we need that evidence before we can "
