@@ -83,3 +83,15 @@ def test_workload_counts_open_cases_per_officer(
     unassigned = make_case(repo, full_name="Mary Somerville")
     assert unassigned.assigned_to is None
     assert repo.workload() == [("sam", 2), (None, 1)]
+
+
+def test_staff_read_the_form_answers_in_the_third_person() -> None:
+    """The request-so-far panel and the case page label answers for staff, not as the form
+    asks the resident ("Your full name")."""
+    from bot.cases.labels import answer_label
+    from bot.conversation.request_form import FIELD_LABELS
+
+    assert answer_label("full_name") == "Name"
+    for slot in FIELD_LABELS:
+        words = answer_label(slot).lower().replace("'", " ").split()
+        assert not {"your", "you", "you ll", "you d"} & set(words), (slot, answer_label(slot))

@@ -151,9 +151,25 @@ def choice_label(slot: str, value: object) -> str:
     return text
 
 
+# The form's labels that speak to the resident ("Your full name"), as staff read them.
+_STAFF_FIELDS: dict[str, str] = {
+    "subject": "Who the request is about",
+    "relationship": "Relationship to the resident",
+    "authority": "Authority to act for them",
+    "subject_name": "Name of the person it is about",
+    "full_name": "Name",
+    "objection_what": "What they object to",
+    "objection_grounds": "Their reasons",
+    "decision_concern": "Their concern",
+    "response_format": "Response format",
+    "id_document": "Proof of identity to send",
+    "address_document": "Proof of address to send",
+}
+
+
 def answer_label(key: str) -> str:
-    """The question a type-specific answer (``erasure_ground``) replied to."""
-    return FIELD_LABELS.get(key, _words(key))
+    """The question an answer (``erasure_ground``) replied to, as staff read it."""
+    return _STAFF_FIELDS.get(key) or FIELD_LABELS.get(key, _words(key))
 
 
 def answer_value(key: str, value: object) -> str:
