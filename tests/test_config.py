@@ -17,7 +17,8 @@ from bot.rasa.training import training_fingerprint
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
     for name in ("DATABASE_URL", "RASA_URL", "ACTION_SERVER_URL", "RASA_TOKEN", "SESSION_SECRET",
-                 "COUNCIL_NATION", "RASA_PORT", "ACTION_PORT", "WEB_PORT"):
+                 "COUNCIL_NATION", "RASA_PORT", "ACTION_PORT", "WEB_PORT", "RASA_URLS",
+                 "RASA_WORKERS", "TRACKER_STORE_URL", "REDIS_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DPA_VAR_DIR", str(tmp_path / "var"))
     return tmp_path / "var"

@@ -31,9 +31,10 @@ def repack(model: Path, out: Path) -> Path:
     return out
 
 
-async def rasa(settings: Settings, method: str, path: str, **kwargs) -> dict:
+async def rasa(settings: Settings, method: str, path: str, *, url: str | None = None,
+               **kwargs) -> dict:
     async with aiohttp.ClientSession() as session:
-        async with session.request(method, settings.rasa_url + path,
+        async with session.request(method, (url or settings.rasa_url) + path,
                                    params={"token": settings.rasa_token}, **kwargs) as response:
             assert response.status == 200, await response.text()
             return await response.json()
@@ -49,11 +50,13 @@ async def test_a_candidate_goes_live_and_the_previous_model_comes_back(
         stack_settings, history=DeployHistory(tmp_path / "deployments.json"),
         store_dir=tmp_path / "deployed", startup_model=started_with,
         install=False)  # the project's models/dpa.tar.gz is left alone
-    assert deployer.servers == (stack_settings.rasa_url,)
+    servers = stack_settings.rasa_worker_urls  # the session stack runs two Rasa workers
+    assert deployer.servers == servers
 
     deployed = await deployer.deploy(candidate, "tom", fingerprint="abc")
-    status = await rasa(stack_settings, "GET", "/status")
-    assert status["model_file"] == deployed.name != started_with.name
+    for url in servers:  # every worker has the candidate, not just the first
+        status = await rasa(stack_settings, "GET", "/status", url=url)
+        assert status["model_file"] == deployed.name != started_with.name
     assert deployed.action == DEPLOY and deployed.by == "tom"
     assert deployed.trained_at is not None and status["model_id"] == deployed.model_id
     initial = deployer.previous()
@@ -64,10 +67,11 @@ async def test_a_candidate_goes_live_and_the_previous_model_comes_back(
 
     restored = await deployer.restore("tom")
     assert restored.action == RESTORE and restored.name == initial.name
-    assert (await rasa(stack_settings, "GET", "/status"))["model_file"] == initial.name
+    for url in servers:
+        assert (await rasa(stack_settings, "GET", "/status", url=url))["model_file"] == initial.name
     assert [e.action for e in deployer.history.entries()] == [INITIAL, DEPLOY, RESTORE]
     statuses = await deployer.statuses()
-    assert [s.model_file for s in statuses] == [initial.name]
+    assert [s.model_file for s in statuses] == [initial.name] * len(servers)
 
 
 async def test_a_model_rasa_cannot_load_changes_nothing(
