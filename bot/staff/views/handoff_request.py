@@ -118,10 +118,30 @@ async def _queue_confirmation(summary: Any) -> None:
                   summary.reference, type(exc).__name__)
 
 
-def _show_again(request: web.Request, handoff: HandoffRecord, so_far: RequestSoFar,
-                error: str) -> web.Response:
+def _show_again(request: web.Request, handoff: HandoffRecord, slots: dict[str, Any],
+                typed: dict[str, str], error: str,
+                problems: dict[str, str] | None = None) -> web.Response:
+    """The finish form again, with what the officer typed and why it was not logged."""
+    so_far = request_so_far(slots, typed, problems)
+    assert so_far is not None  # only shown for a request that is open
     return page(request, "handoff_finish.html", title=f"Finish the request in chat {handoff.id}",
                 error=error, handoff=handoff, so_far=so_far, status=422)
+
+
+async def _open_request(
+    request: web.Request, handoff: HandoffRecord, unreachable_title: str
+) -> tuple[dict[str, Any], RequestSoFar] | web.Response:
+    """The resident's tracker slots and the request open in them, or the page saying why
+    there is none (Rasa unreachable, or no request open in this chat)."""
+    back = ("Back to the chat", f"{PREFIX}/handoffs/{handoff.id}")
+    slots = await tracker_slots(request, handoff.conversation_id)
+    if slots is None:
+        return message_page(request, unreachable_title, error=UNREACHABLE, status=503, link=back)
+    so_far = request_so_far(slots)
+    if so_far is None:
+        return message_page(request, "Nothing to log", status=409, link=back,
+                            error="The resident has no request open in this chat.")
+    return slots, so_far
 
 
 @require(roles.HANDOFFS)
@@ -131,39 +151,26 @@ async def finish_request(request: web.Request) -> web.StreamResponse:
     handoff = await _claimed_by_me(request)
     account = request["staff"].account
     form = await request.post()
-    slots = await tracker_slots(request, handoff.conversation_id)
-    if slots is None:
-        return message_page(request, "Not logged", error=UNREACHABLE, status=503,
-                            link=("Back to the chat", f"{PREFIX}/handoffs/{handoff.id}"))
-    so_far = request_so_far(slots)
-    if so_far is None:
-        return message_page(request, "Nothing to log", status=409,
-                            error="The resident has no request open in this chat.",
-                            link=("Back to the chat", f"{PREFIX}/handoffs/{handoff.id}"))
+    opened = await _open_request(request, handoff, "Not logged")
+    if isinstance(opened, web.Response):
+        return opened
+    slots, so_far = opened
     typed = {q.slot: str(form.get(f"answer-{q.slot}", "")) for q in so_far.questions}
     answers, problems = answer_for_resident(slots, typed)
     if problems:
-        again = request_so_far(slots, typed, problems)
-        assert again is not None
-        return _show_again(request, handoff, again,
-                           "Some answers cannot be used yet: see the reasons below.")
+        return _show_again(request, handoff, slots, typed,
+                           "Some answers cannot be used yet: see the reasons below.", problems)
     if form.get("confirmed") != "yes":
-        again = request_so_far(slots, typed)
-        assert again is not None
-        return _show_again(request, handoff, again,
+        return _show_again(request, handoff, slots, typed,
                            "Read the answers back to the resident and tick that they agreed.")
     try:
         summary = await _log_case(request, {**answers, "confirmed": True},
                                   handoff.conversation_id, account.username)
     except UnusableAnswer as exc:
-        again = request_so_far(slots, typed)
-        assert again is not None
-        return _show_again(request, handoff, again, f"The case was not logged: {exc}")
+        return _show_again(request, handoff, slots, typed, f"The case was not logged: {exc}")
     except Exception as exc:  # noqa: BLE001 (the database refused: say so, keep the answers)
         log.error("staff could not log a case from a chat: %s", type(exc).__name__)
-        again = request_so_far(slots, typed)
-        assert again is not None
-        return _show_again(request, handoff, again,
+        return _show_again(request, handoff, slots, typed,
                            "The case could not be logged: the database did not take it. "
                            "Nothing was saved; try again in a moment.")
     try:
@@ -187,15 +194,10 @@ async def finish_request(request: web.Request) -> web.StreamResponse:
 async def finish_form(request: web.Request) -> web.StreamResponse:
     """The questions still open, for the officer to ask the resident and type in."""
     handoff = await _claimed_by_me(request)
-    slots = await tracker_slots(request, handoff.conversation_id)
-    if slots is None:
-        return message_page(request, "Request not available", error=UNREACHABLE, status=503,
-                            link=("Back to the chat", f"{PREFIX}/handoffs/{handoff.id}"))
-    so_far = request_so_far(slots)
-    if so_far is None:
-        return message_page(request, "Nothing to log", status=409,
-                            error="The resident has no request open in this chat.",
-                            link=("Back to the chat", f"{PREFIX}/handoffs/{handoff.id}"))
+    opened = await _open_request(request, handoff, "Request not available")
+    if isinstance(opened, web.Response):
+        return opened
+    _slots, so_far = opened
     return page(request, "handoff_finish.html", title=f"Finish the request in chat {handoff.id}",
                 handoff=handoff, so_far=so_far)
 
