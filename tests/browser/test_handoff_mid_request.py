@@ -174,7 +174,7 @@ def test_new_console_pages_pass_axe_and_fit_the_screen(browser, hub_url, stack_s
             shoot(page, f"staff-{name}-{width}")
         page.goto(hub_url + pages["chat-claimed"])
         expect(page.locator("#request-so-far")).to_contain_text("Pat Example-Longname")
-        expect(page.locator("#request-pending")).to_have_text("Your authority to act for them")
+        expect(page.locator("#request-pending")).to_have_text("Authority to act for them")
         # A refused answer is marked and explained, and still passes axe.
         page.goto(hub_url + pages["finish-request"])
         page.get_by_label("Email").fill("pat@example")
