@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
@@ -266,13 +267,18 @@ def add_example(path: Path, intent: str, example: str, *, header: str = "") -> N
             before = handle.read() or header
             after = insert_example(before, intent, example)
             _check_loads(after, path, intent, example)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(after)
-            handle.flush()
-            os.fsync(handle.fileno())
+            _replace_contents(handle, after)
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _replace_contents(handle: TextIO, text: str) -> None:
+    """Overwrite the open, locked file with ``text`` and make it durable before unlocking."""
+    handle.seek(0)
+    handle.truncate()
+    handle.write(text)
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
 def drop_example(text: str, intent: str, example: str) -> str:
@@ -320,11 +326,7 @@ def remove_example(path: Path, intent: str, example: str) -> bool:
                 yaml.load(after, Loader=_Loader)
             except yaml.YAMLError as exc:
                 raise LabellingError(f"undoing would break {path.name}: {exc}") from exc
-            handle.seek(0)
-            handle.truncate()
-            handle.write(after)
-            handle.flush()
-            os.fsync(handle.fileno())
+            _replace_contents(handle, after)
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
     return True

@@ -20,18 +20,12 @@ from bot.staff.auth import roles
 from bot.staff.auth.security import PREFIX, require
 from bot.staff.render.pages import page, see_other
 from bot.staff.services import STAFF_KEY
+from bot.staff.views.handoff_common import find_by_id
 
 
 async def _complaint(request: web.Request) -> ComplaintRecord:
-    services = request.app[STAFF_KEY]
-    try:
-        complaint_id = int(request.match_info["complaint_id"])
-    except ValueError:
-        raise web.HTTPNotFound(text="There is no such complaint.") from None
-    complaint = await services.db(services.complaints.get, complaint_id)
-    if complaint is None:
-        raise web.HTTPNotFound(text="There is no such complaint.")
-    return complaint
+    return await find_by_id(request, "complaint_id", request.app[STAFF_KEY].complaints.get,
+                            "There is no such complaint.")
 
 
 @require(roles.CASES)

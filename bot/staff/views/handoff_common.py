@@ -1,5 +1,9 @@
-"""What the live-chat views share: the handoff a URL names, and how staff are introduced."""
+"""What the live-chat views share: the record a URL names (a handoff, a complaint), and how
+staff are introduced."""
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from aiohttp import web
 
@@ -7,6 +11,7 @@ from bot.chat.handoffs import HandoffRecord
 from bot.staff.services import STAFF_KEY
 
 TEAM = "Information Governance"
+T = TypeVar("T")
 
 
 def author_name(request: web.Request) -> str:
@@ -14,14 +19,21 @@ def author_name(request: web.Request) -> str:
     return f"{request['staff'].account.display_name} ({TEAM})"
 
 
+async def find_by_id(request: web.Request, param: str,
+                     fetch: Callable[[int], T | None], missing: str) -> T:
+    """The record the URL's numeric ``param`` names, read by ``fetch`` off the event loop;
+    404 with ``missing`` when the id is not a number or there is no such record."""
+    try:
+        record_id = int(request.match_info[param])
+    except ValueError:
+        raise web.HTTPNotFound(text=missing) from None
+    record = await request.app[STAFF_KEY].db(fetch, record_id)
+    if record is None:
+        raise web.HTTPNotFound(text=missing)
+    return record
+
+
 async def find_handoff(request: web.Request) -> HandoffRecord:
     """The handoff named by the URL's ``handoff_id`` (404 when there is none)."""
-    services = request.app[STAFF_KEY]
-    try:
-        handoff_id = int(request.match_info["handoff_id"])
-    except ValueError:
-        raise web.HTTPNotFound(text="There is no such conversation.") from None
-    handoff = await services.db(services.handoffs.get, handoff_id)
-    if handoff is None:
-        raise web.HTTPNotFound(text="There is no such conversation.")
-    return handoff
+    return await find_by_id(request, "handoff_id", request.app[STAFF_KEY].handoffs.get,
+                            "There is no such conversation.")
