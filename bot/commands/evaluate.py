@@ -4,7 +4,7 @@ Checks the held-out data first (what is missing, in plain words), then scores
 ``models/dpa.tar.gz`` and a newly trained model on the same held-out data
 (``tests/nlu/holdout.yml`` by default), prints per-intent F1 before and after and the
 confusion pairs that changed, writes confusion-matrix images under ``results/evaluate/``,
-and exits with status 3 when an intent got worse. See bot/trainers/evaluation.py.
+and exits with status 3 when an intent got worse. See bot/trainers/evaluation/.
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from bot.trainers.evaluation import DEFAULT_HOLDOUT, REGRESSION_TOLERANCE, RESULTS_DIR
+    from bot.trainers.evaluation.comparison import REGRESSION_TOLERANCE
+    from bot.trainers.evaluation.job import DEFAULT_HOLDOUT, RESULTS_DIR
 
     parser = subparsers.add_parser(
         "evaluate",
@@ -49,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.trainers.evaluation import default_current_model, evaluate, evaluate_split
+    from bot.trainers.evaluation.job import default_current_model, evaluate, evaluate_split
 
     say = lambda line: print(line, flush=True)  # noqa: E731
     try:

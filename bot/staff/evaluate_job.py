@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 
-# bot.trainers.evaluation's RESULTS_DIR and REGRESSION_EXIT, repeated here so that the web
+# bot.trainers.evaluation.job's RESULTS_DIR and REGRESSION_EXIT, repeated here so that the web
 # app does not import the evaluation code (tests check they agree).
 RESULTS_DIR = PROJECT_ROOT / "results" / "evaluate"
 REGRESSION_EXIT = 3

@@ -7,7 +7,8 @@
   ``data/nlu/`` by editing the text of the files (comments and layout survive);
 - :mod:`bot.trainers.stories` turns a conversation into a Rasa test story;
 - :mod:`bot.trainers.retention` purges old conversations and erases one on request;
-- :mod:`bot.trainers.evaluation` compares a retrained model with the current one
+- :mod:`bot.trainers.evaluation` (a package, one module per step) compares a retrained
+  model with the current one
   (:mod:`bot.trainers.data_split` cuts held-out data from two versions of the data);
 - :mod:`bot.trainers.service` offers all of it to the staff console, off the event loop.
 

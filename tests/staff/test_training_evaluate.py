@@ -69,7 +69,7 @@ async def access_log(console: Console) -> list[tuple[str, str, str | None]]:
 
 
 def test_the_console_agrees_with_dpa_evaluate():
-    from bot.trainers import evaluation
+    from bot.trainers.evaluation import job as evaluation
 
     assert REGRESSION_EXIT == evaluation.REGRESSION_EXIT
     assert RESULTS_DIR == evaluation.RESULTS_DIR

@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.trainers import evaluation as ev
 from bot.trainers.crossval import metrics
+from bot.trainers.evaluation import comparison as ev_cmp
+from bot.trainers.evaluation import confusion as ev_cm
+from bot.trainers.evaluation import job as ev_job
+from bot.trainers.evaluation import labelled as ev_lab
+from bot.trainers.evaluation import steps as ev_steps
 from bot.trainers.labelling import label_example
 
 
@@ -37,7 +41,7 @@ def success(intent: str) -> dict:
 
 
 def test_compare_flags_intents_whose_f1_dropped() -> None:
-    comparison = ev.compare(
+    comparison = ev_cmp.compare(
         metrics.parse_intent_report(BEFORE), metrics.parse_intent_report(AFTER),
         [error("greet", "thank"), error("ask_cost", "ask_deadline")],
         [error("ask_cost", "ask_deadline"), error("ask_cost", "ask_deadline"),
@@ -54,42 +58,43 @@ def test_compare_flags_intents_whose_f1_dropped() -> None:
         ("ask_cost", "ask_deadline"): (1, 2, "worse"),
         ("ask_cost", "greet"): (0, 1, "new"),
     }
-    text = ev.format_comparison(comparison)
+    text = ev_cmp.format_comparison(comparison)
     assert "ask_cost" in text and "<< REGRESSION" in text and "WORSE: ask_cost" in text
     assert "greet -> thank: 1 -> 0 (fixed)" in text
 
 
 def test_an_improvement_is_not_flagged() -> None:
-    comparison = ev.compare(
+    comparison = ev_cmp.compare(
         metrics.parse_intent_report(BEFORE), metrics.parse_intent_report(BETTER)
     )
     assert not comparison.worse and comparison.macro_delta > 0
-    assert "No regression" in ev.format_comparison(comparison)
+    assert "No regression" in ev_cmp.format_comparison(comparison)
 
 
 def test_new_intents_are_shown_but_not_regressions() -> None:
     after = {**BEFORE, "ask_council_tax": row(0.5, 3)}
-    comparison = ev.compare(metrics.parse_intent_report(BEFORE), metrics.parse_intent_report(after))
+    comparison = ev_cmp.compare(metrics.parse_intent_report(BEFORE),
+                                metrics.parse_intent_report(after))
     new = next(c for c in comparison.intents if c.intent == "ask_council_tax")
     assert new.before is None and not new.regressed()
 
 
 def test_confusion_matrix_and_image(tmp_path: Path) -> None:
     records = [success("greet"), success("greet"), error("greet", "thank"), success("thank")]
-    labels, matrix = ev.confusion_matrix(records)
+    labels, matrix = ev_cm.confusion_matrix(records)
     assert labels == ["greet", "thank"] and matrix == [[2, 1], [0, 1]]
-    path = ev.write_confusion_png(labels, matrix, tmp_path / "cm.png", "test")
+    path = ev_cm.write_confusion_png(labels, matrix, tmp_path / "cm.png", "test")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_long_steps_report_progress_and_failures(tmp_path: Path) -> None:
     said: list[str] = []
-    ev.run_step("sleeping", [sys.executable, "-c", "import time; time.sleep(0.5)"],
+    ev_steps.run_step("sleeping", [sys.executable, "-c", "import time; time.sleep(0.5)"],
                 tmp_path / "s.log", say=said.append, heartbeat=0.1)
     assert said[0].startswith("sleeping ...") and "elapsed" in " ".join(said)
     assert said[-1].startswith("  sleeping: done in")
     with pytest.raises(RuntimeError, match="failed"):
-        ev.run_step("failing", [sys.executable, "-c", "raise SystemExit(2)"],
+        ev_steps.run_step("failing", [sys.executable, "-c", "raise SystemExit(2)"],
                     tmp_path / "f.log", say=said.append)
 
 
@@ -106,9 +111,9 @@ def _fake_rasa(monkeypatch: pytest.MonkeyPatch, reports: dict[str, dict]) -> Non
         (out_dir / "candidate.tar.gz").write_bytes(b"model")
         return out_dir / "candidate.tar.gz"
 
-    monkeypatch.setattr(ev, "score_model", score_model)
-    monkeypatch.setattr(ev, "train_candidate", train_candidate)
-    monkeypatch.setattr(ev, "train_full_candidate", train_candidate)
+    monkeypatch.setattr(ev_steps, "score_model", score_model)
+    monkeypatch.setattr(ev_steps, "train_candidate", train_candidate)
+    monkeypatch.setattr(ev_steps, "train_full_candidate", train_candidate)
 
 
 @pytest.fixture
@@ -126,29 +131,29 @@ def test_evaluate_end_to_end_with_rasa_faked(monkeypatch, tmp_path, holdout) -> 
     model.write_bytes(b"model")
     _fake_rasa(monkeypatch, {"current": BEFORE, "new": AFTER})
     said: list[str] = []
-    code = ev.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
+    code = ev_job.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
                        say=said.append)
-    assert code == ev.REGRESSION_EXIT
+    assert code == ev_job.REGRESSION_EXIT
     assert (tmp_path / "out" / "confusion_matrix.png").exists()
     assert (tmp_path / "out" / "confusion_matrix_before.png").exists()
     assert any("WORSE" in line for line in said)
-    report = json.loads((tmp_path / "out" / ev.REPORT_FILE).read_text())
+    report = json.loads((tmp_path / "out" / ev_job.REPORT_FILE).read_text())
     assert report["worse"] is True and report["labelled"] is None
     assert report["held_out"]["per_intent"] == {"request_access": 1, "ask_cost": 1}
     assert report["held_out"]["warnings"]  # two examples: too small to judge
     assert {row["intent"] for row in report["intents"] if row["regressed"]}
     _fake_rasa(monkeypatch, {"current": BEFORE, "new": BETTER})
-    assert ev.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
+    assert ev_job.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
                        say=said.append) == 0
 
 
 def test_evaluate_needs_a_model_and_held_out_data(tmp_path, holdout) -> None:
     with pytest.raises(RuntimeError, match="dpa train"):
-        ev.evaluate(current_model=tmp_path / "none.tar.gz", test_data=holdout)
+        ev_job.evaluate(current_model=tmp_path / "none.tar.gz", test_data=holdout)
     model = tmp_path / "dpa.tar.gz"
     model.write_bytes(b"m")
     with pytest.raises(RuntimeError, match="--holdout"):
-        ev.evaluate(current_model=model, test_data=tmp_path / "missing.yml")
+        ev_job.evaluate(current_model=model, test_data=tmp_path / "missing.yml")
 
 
 def test_holding_out_refuses_training_examples(tmp_path: Path) -> None:
@@ -169,11 +174,11 @@ def test_scoring_the_real_model_on_held_out_data(tmp_path: Path, holdout: Path) 
     model_dir = load_settings().model_dir
     ensure_trained(model_dir)
     said: list[str] = []
-    code = ev.evaluate(current_model=model_path(model_dir), test_data=holdout,
+    code = ev_job.evaluate(current_model=model_path(model_dir), test_data=holdout,
                        candidate=model_path(model_dir), out_dir=tmp_path / "out",
                        say=said.append)
     assert code == 0, "\n".join(said)
-    report = ev.read_scores(tmp_path / "out" / "after").report
+    report = ev_steps.read_scores(tmp_path / "out" / "after").report
     assert set(report.intents) >= {"request_access", "ask_cost"}
     assert (tmp_path / "out" / "confusion_matrix.png").exists()
 
@@ -221,7 +226,7 @@ def test_evaluate_split_with_rasa_faked(monkeypatch, tmp_path) -> None:
         return out_dir / f"{name}.tar.gz"
 
     _fake_rasa(monkeypatch, {"HEAD": BEFORE, "now": BETTER})
-    monkeypatch.setattr(ev, "train_candidate", train_candidate)
+    monkeypatch.setattr(ev_steps, "train_candidate", train_candidate)
     from bot.trainers import data_split
 
     real = data_split.NluData.from_directory
@@ -233,7 +238,7 @@ def test_evaluate_split_with_rasa_faked(monkeypatch, tmp_path) -> None:
 
     monkeypatch.setattr(data_split.NluData, "from_directory", staticmethod(changed))
     said: list[str] = []
-    assert ev.evaluate_split(out_dir=tmp_path, say=said.append) == 0
+    assert ev_job.evaluate_split(out_dir=tmp_path, say=said.append) == 0
     assert trained == ["before", "after"]
     assert (tmp_path / "held_out.yml").exists() and (tmp_path / "confusion_matrix.png").exists()
 
@@ -253,7 +258,7 @@ def test_the_messages_just_labelled_are_scored_with_both_models(
     model = tmp_path / "dpa.tar.gz"
     model.write_bytes(b"model")
     _fake_rasa(monkeypatch, {"current": BEFORE, "new": BETTER})
-    held_out_score = ev.score_model
+    held_out_score = ev_steps.score_model
     seen: dict[str, dict[str, str]] = {}
 
     def score_model(model, test_data, out_dir, label, *, say=print):
@@ -273,14 +278,14 @@ def test_the_messages_just_labelled_are_scored_with_both_models(
         (out_dir / "intent_errors.json").write_text(json.dumps(wrong))
         return out_dir
 
-    monkeypatch.setattr(ev, "score_model", score_model)
+    monkeypatch.setattr(ev_steps, "score_model", score_model)
     said: list[str] = []
-    ev.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
+    ev_job.evaluate(current_model=model, test_data=holdout, out_dir=tmp_path / "out",
                 labelled=journal.path, say=said.append)
     # one intent labelled: a companion of another intent makes Rasa score them at all
     assert set(seen["new (labelled)"].values()) == {"ask_cost", "greet"}
-    assert "cccc" not in (tmp_path / "out" / ev.LABELLED_FILE).read_text()
-    report = json.loads((tmp_path / "out" / ev.REPORT_FILE).read_text())
+    assert "cccc" not in (tmp_path / "out" / ev_lab.LABELLED_FILE).read_text()
+    report = json.loads((tmp_path / "out" / ev_job.REPORT_FILE).read_text())
     assert report["labelled"] == {"total": 2, "before": 0, "after": 1, "missed": [
         {"text": "is it free", "intent": "ask_cost", "predicted": "nlu_fallback"}]}
     assert any("the new one 1 of 2" in line for line in said)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.trainers import evaluation as ev
+from bot.trainers.evaluation import job as ev_job
+from bot.trainers.evaluation import steps as ev_steps
 from bot.trainers.held_out_checks import (
     MIN_EXAMPLES,
     MIN_PER_INTENT,
@@ -40,8 +41,8 @@ def test_a_set_of_one_intent_is_refused_before_training(tmp_path: Path) -> None:
     model = tmp_path / "dpa.tar.gz"
     model.write_bytes(b"m")
     trained: list[Path] = []
-    with pytest.raises(ev.HeldOutUnusable) as refused:
-        ev.evaluate(current_model=model, test_data=_file(tmp_path, ONE_INTENT),
+    with pytest.raises(ev_job.HeldOutUnusable) as refused:
+        ev_job.evaluate(current_model=model, test_data=_file(tmp_path, ONE_INTENT),
                     out_dir=tmp_path / "out", say=trained.append)
     words = str(refused.value)
     assert "covers only one intent (request_access, 2 examples)" in words
@@ -52,11 +53,11 @@ def test_a_set_of_one_intent_is_refused_before_training(tmp_path: Path) -> None:
 def test_a_report_that_is_not_a_table_is_a_plain_error(tmp_path: Path) -> None:
     """What Rasa left behind for the one-intent set: no intent_report.json (read as [])."""
     (tmp_path / "intent_errors.json").write_text("[]")
-    with pytest.raises(ev.ScoringFailed, match="at least two intents"):
-        ev.read_scores(tmp_path)
+    with pytest.raises(ev_steps.ScoringFailed, match="at least two intents"):
+        ev_steps.read_scores(tmp_path)
     (tmp_path / "intent_report.json").write_text(json.dumps([]))
-    with pytest.raises(ev.ScoringFailed):
-        ev.read_scores(tmp_path)
+    with pytest.raises(ev_steps.ScoringFailed):
+        ev_steps.read_scores(tmp_path)
 
 
 @pytest.mark.parametrize("text,expected", [
