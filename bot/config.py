@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from bot.rules.deadlines import NATIONS
 from bot.rules.hours import StaffedHours
@@ -54,14 +55,22 @@ def _load_or_create_secrets(var_dir: Path) -> dict[str, str]:
     return stored
 
 
-def _float(name: str, default: float) -> float:
+N = TypeVar("N", int, float)
+
+
+def _number(name: str, default: N, parse: Callable[[str], N], what: str) -> N:
+    """The variable ``name`` parsed by ``parse`` (``default`` when unset or empty)."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return float(raw)
+        return parse(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, not {raw!r}") from exc
+        raise ConfigError(f"{name} must be {what}, not {raw!r}") from exc
+
+
+def _float(name: str, default: float) -> float:
+    return _number(name, default, float, "a number")
 
 
 def _positive(name: str, value: float) -> None:
@@ -88,13 +97,7 @@ DEFAULT_CHAT_ORIGINS = ("self",)
 
 
 def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
+    return _number(name, default, int, "a whole number")
 
 
 def _urls(name: str) -> tuple[str, ...]:

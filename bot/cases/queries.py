@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hmac
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,9 @@ from bot.cases.models import Case
 from bot.cases.records import CaseNotFound, InvalidCaseData
 from bot.conversation.validation.dates import check_date_of_birth
 from bot.rules import references
+
+if TYPE_CHECKING:  # annotations only (Python 3.10 has no typing.Unpack)
+    from typing_extensions import Unpack
 
 
 def load(session: Session, reference: str, *, for_update: bool = False) -> Case:
@@ -58,18 +61,28 @@ def resident_case(
     return case if matches else None
 
 
-def cases_matching(
-    today: date,
-    status: str | None = None,
-    request_type: str | None = None,
-    due_within_days: int | None = None,
-    overdue: bool = False,
-    awaiting_id: bool = False,
-    search: str | None = None,
-    conversation_id: str | None = None,
-    assigned_to: str | None = None,
-) -> Select:
-    """The query behind :meth:`CaseRepository.list_cases` (which says what each filter means)."""
+class CaseFilters(TypedDict, total=False):
+    """The staff console's filters of the case list (:meth:`CaseRepository.list_cases` says
+    what each one means); every one given must match."""
+
+    status: str | None
+    request_type: str | None
+    due_within_days: int | None
+    overdue: bool
+    awaiting_id: bool
+    search: str | None
+    conversation_id: str | None
+    assigned_to: str | None
+
+
+def cases_matching(today: date, **filters: Unpack[CaseFilters]) -> Select:
+    """The query behind :meth:`CaseRepository.list_cases`."""
+    unknown = set(filters) - CaseFilters.__optional_keys__
+    if unknown:
+        raise TypeError(f"unknown case filters: {', '.join(sorted(unknown))}")
+    status, request_type = filters.get("status"), filters.get("request_type")
+    conversation_id, assigned_to = filters.get("conversation_id"), filters.get("assigned_to")
+    due_within_days, search = filters.get("due_within_days"), filters.get("search")
     query = select(Case)
     if status is not None:
         query = query.where(Case.status == checks.status(status))
@@ -85,9 +98,9 @@ def cases_matching(
             raise InvalidCaseData("due_within_days cannot be negative")
         horizon = today + timedelta(days=due_within_days)
         query = query.where(open_with_due_date, Case.due_on >= today, Case.due_on <= horizon)
-    if overdue:
+    if filters.get("overdue", False):
         query = query.where(open_with_due_date, Case.due_on < today)
-    if awaiting_id:
+    if filters.get("awaiting_id", False):
         query = query.where(_waiting_for_clause("id"))
     if search is not None and search.strip():
         query = query.where(_search_clause(search))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import IntegrityError
@@ -36,8 +36,17 @@ from bot.cases.vocabulary import ASSIGNED, ASSISTANT, CREATED, DETAILS_CHANGED, 
 from bot.config import Settings, load_settings
 from bot.db.engine import get_engine, make_session_factory, session_scope
 from bot.rules import references
-from bot.rules.clock import ClockError, ClockEventKind, ClockState, validate_new_event
+from bot.rules.clock import (
+    ClockError,
+    ClockEvent,
+    ClockEventKind,
+    ClockState,
+    validate_new_event,
+)
 from bot.rules.deadlines import DEFAULT_NATION, parse_nation, received_on
+
+if TYPE_CHECKING:  # annotations only (Python 3.10 has no typing.Unpack)
+    from typing_extensions import Unpack
 
 log = logging.getLogger(__name__)
 
@@ -251,16 +260,7 @@ class CaseRepository:
             return CaseDetail.from_case(case)
 
     def list_cases(
-        self,
-        status: str | None = None,
-        request_type: str | None = None,
-        due_within_days: int | None = None,
-        overdue: bool = False,
-        awaiting_id: bool = False,
-        search: str | None = None,
-        today: date | None = None,
-        conversation_id: str | None = None,
-        assigned_to: str | None = None,
+        self, *, today: date | None = None, **filters: Unpack[queries.CaseFilters]
     ) -> list[CaseSummary]:
         """Cases matching every filter given, soonest due first (cases on hold last).
 
@@ -270,17 +270,7 @@ class CaseRepository:
         (part of a reference, a name now or before, an email or an address, a postcode or a
         phone number however spaced, a date of birth as typed), any case.
         """
-        query = queries.cases_matching(
-            today or self.today(),
-            status=status,
-            request_type=request_type,
-            due_within_days=due_within_days,
-            overdue=overdue,
-            awaiting_id=awaiting_id,
-            search=search,
-            conversation_id=conversation_id,
-            assigned_to=assigned_to,
-        )
+        query = queries.cases_matching(today or self.today(), **filters)
         with session_scope(self._sessions) as session:
             return [CaseSummary.from_model(case) for case in session.scalars(query)]
 
@@ -305,12 +295,7 @@ class CaseRepository:
         today = today or self.today()
         with session_scope(self._sessions, write=True) as session:
             case = queries.load(session, reference, for_update=True)
-            try:
-                validate_new_event(
-                    clock_events(case), event, requirements(case), case.nation, today=today
-                )
-            except ClockError as exc:
-                raise InvalidCaseEvent(str(exc)) from exc
+            _allowed(case, event, today)
             now = self._now()
             reason_text = checks.text(reason)
             case.events.append(
@@ -338,13 +323,7 @@ class CaseRepository:
         event = clock_event(kind, on, reason)
         today = today or self.today()
         with session_scope(self._sessions) as session:
-            case = queries.load(session, reference)
-            try:
-                return validate_new_event(
-                    clock_events(case), event, requirements(case), case.nation, today=today
-                )
-            except ClockError as exc:
-                raise InvalidCaseEvent(str(exc)) from exc
+            return _allowed(queries.load(session, reference), event, today)
 
     def add_note(self, reference: str, note: str, *, actor: str) -> CaseEventRecord:
         """Add a free-text note to a case's history (changes nothing else)."""
@@ -430,3 +409,14 @@ class CaseRepository:
             return parse_nation(nation)
         except ValueError as exc:
             raise InvalidCaseData(str(exc)) from exc
+
+
+def _allowed(case: Case, event: ClockEvent, today: date) -> ClockState:
+    """The clock after ``event``, if the clock rules allow it after the case's history;
+    raises InvalidCaseEvent otherwise."""
+    try:
+        return validate_new_event(
+            clock_events(case), event, requirements(case), case.nation, today=today
+        )
+    except ClockError as exc:
+        raise InvalidCaseEvent(str(exc)) from exc

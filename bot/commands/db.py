@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import argparse
 
+from bot.commands.arguments import command_with_actions
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "db",
-        help="create or upgrade the case tables",
+    parser, actions = command_with_actions(
+        subparsers, "db", help="create or upgrade the case tables",
         description="Manage the case tables in DATABASE_URL (SQLite under var/ by default).",
+        dest="db_action",
     )
-    actions = parser.add_subparsers(dest="db_action", metavar="ACTION")
-    actions.required = True
     actions.add_parser("upgrade", help="apply any new migrations (safe to run again)")
     actions.add_parser("current", help="show the migration the database is at")
     parser.set_defaults(handler=run)

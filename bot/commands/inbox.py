@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.commands.arguments import command_with_actions
+
 if TYPE_CHECKING:  # pragma: no cover
     from bot.trainers.inbox import InboxItem
     from bot.trainers.service import TrainerTools
@@ -29,14 +31,13 @@ TEXT_WIDTH = 100
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "inbox",
+    _, actions = command_with_actions(
+        subparsers, "inbox",
         help="review misunderstood messages from real conversations, label them, export stories",
         description="The trainers' inbox: resident messages the assistant probably "
         "misunderstood, redacted, ready to label as training data.",
+        dest="inbox_command",
     )
-    actions = parser.add_subparsers(dest="inbox_command", metavar="ACTION")
-    actions.required = True
 
     listing = actions.add_parser("list", help="list the messages to review, most frequent first")
     listing.add_argument("--json", action="store_true", help="print a JSON list")

@@ -13,15 +13,16 @@ import argparse
 import asyncio
 import sys
 
+from bot.commands.arguments import command_with_actions
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "mail", help="send queued email, or the staff daily digest",
+    _, commands = command_with_actions(
+        subparsers, "mail", help="send queued email, or the staff daily digest",
         description="Deliver the mail outbox (SMTP_URL, or .eml files in var/mail/), or "
         "queue the staff digest of overdue and nearly due cases.",
+        dest="mail_command",
     )
-    commands = parser.add_subparsers(dest="mail_command", metavar="ACTION")
-    commands.required = True
     send = commands.add_parser("send", help="deliver what is due in the outbox, once")
     send.set_defaults(handler=run_send)
     digest = commands.add_parser(

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import argparse
 
+from bot.commands.arguments import command_with_actions
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "outbox",
-        help="show or replay the requests waiting for the database",
+    parser, actions = command_with_actions(
+        subparsers, "outbox", help="show or replay the requests waiting for the database",
         description="Requests and handoffs the database refused, kept in var/outbox/.",
+        dest="outbox_action",
     )
-    actions = parser.add_subparsers(dest="outbox_action", metavar="ACTION")
-    actions.required = True
     actions.add_parser("status", help="how many records wait, and since when")
     actions.add_parser("replay", help="write every waiting record to the database now")
     parser.set_defaults(handler=run)

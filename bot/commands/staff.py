@@ -11,14 +11,15 @@ import argparse
 import getpass
 import sys
 
+from bot.commands.arguments import command_with_actions
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "staff", help="manage staff console accounts",
+    parser, actions = command_with_actions(
+        subparsers, "staff", help="manage staff console accounts",
         description="Create and manage accounts for the staff console at /staff.",
+        dest="staff_action",
     )
-    actions = parser.add_subparsers(dest="staff_action", metavar="ACTION")
-    actions.required = True
     add = actions.add_parser("add", help="create an account (asks for the password)")
     add.add_argument("username")
     add.add_argument("--role", choices=("staff", "admin", "trainer"), default="staff")

@@ -19,7 +19,8 @@ from bot.conversation.wording import long_date
 from bot.rules.deadlines import due_date, received_on
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_staff_console import _signed_in_page, staff_account  # noqa: F401
+from tests.browser.staff_pages import signed_in_page
+from tests.browser.test_staff_console import staff_account  # noqa: F401
 from tests.browser.widget import REPLY_TIMEOUT_MS, Widget, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -166,7 +167,7 @@ def test_send_id_in_the_chat_staff_accept_it_and_the_clock_starts_that_day(
         assert reference in confirmation.get_body(preferencelist=("plain",)).get_content()
 
         # Staff: open each document (a download), accept it.
-        staff_context, staff = _signed_in_page(browser, hub_url, staff_account, bypass_csp=True)
+        staff_context, staff = signed_in_page(browser, hub_url, staff_account, bypass_csp=True)
         staff.goto(f"{hub_url}/staff/cases/{reference}")
         expect(staff.locator("#deadline-panel")).to_contain_text("Not set")
         documents = staff.locator(".document-list")

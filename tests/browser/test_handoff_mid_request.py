@@ -17,7 +17,8 @@ from bot.cases.complaints import ComplaintStore
 from bot.cases.repository import CaseRepository
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_staff_console import _signed_in_page, staff_account, staff_page
+from tests.browser.staff_pages import check_pages, shoot, signed_in_page
+from tests.browser.test_staff_console import staff_account, staff_page
 from tests.browser.widget import REPLY_TIMEOUT_MS, Widget
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -51,11 +52,6 @@ def answer(widget: Widget, text: str, expecting: str | None = None) -> None:
             from exc
     if expecting:
         expect(widget.assistant_reply(expecting).last).to_be_visible(timeout=REPLY_TIMEOUT_MS)
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_handoff_mid_request_staff_chat_hand_back_and_the_request_is_finished(
@@ -156,7 +152,7 @@ def test_new_console_pages_pass_axe_and_fit_the_screen(browser, hub_url, stack_s
         headers={"Content-Type": "application/json"}, method="POST")
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200
-    context, page = _signed_in_page(browser, hub_url, staff_account, bypass_csp=True)
+    context, page = signed_in_page(browser, hub_url, staff_account, bypass_csp=True)
     page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
     pages = {"chat-claimed": f"/staff/handoffs/{handoff.id}",
              "hand-back": f"/staff/handoffs/{handoff.id}/hand-back",
@@ -164,14 +160,7 @@ def test_new_console_pages_pass_axe_and_fit_the_screen(browser, hub_url, stack_s
              "complaints": "/staff/complaints",
              "complaint": f"/staff/complaints/{complaint.id}"}
     try:
-        for name, path in pages.items():
-            page.goto(hub_url + path)
-            violations = serious_violations(page, axe_source)
-            assert violations == [], (path, width, json.dumps(violations, indent=1))
-            if width <= 390:
-                scroll = page.evaluate("document.documentElement.scrollWidth")
-                assert scroll <= width, (path, scroll)
-            shoot(page, f"staff-{name}-{width}")
+        check_pages(page, hub_url, pages, width=width, axe_source=axe_source, prefix="staff-")
         page.goto(hub_url + pages["chat-claimed"])
         expect(page.locator("#request-so-far")).to_contain_text("Pat Example-Longname")
         expect(page.locator("#request-pending")).to_have_text("Authority to act for them")

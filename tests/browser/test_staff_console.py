@@ -14,14 +14,11 @@ from bot.cases.repository import CaseRepository
 from bot.db.engine import get_engine, make_session_factory
 from bot.staff.auth.accounts import AccountError, AccountStore, hash_password
 from tests.browser.axe import serious_violations
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.staff_pages import PASSWORD, check_pages, shoot, signed_in_page
 from tests.browser.widget import REPLY_TIMEOUT_MS, Widget
 from tests.e2e.chat import Chat
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-PASSWORD = "browser test password"
-
 
 def _account(stack_settings, username: str, role: str, display_name: str) -> str:
     store = AccountStore(make_session_factory(get_engine(stack_settings.database_url)))
@@ -37,26 +34,10 @@ def staff_account(stack_settings) -> str:
     return _account(stack_settings, "sam", "staff", "Sam")
 
 
-def _signed_in_page(browser, hub_url, username, landing="Dashboard", **options):
-    """A browser context of its own (its own cookies), signed in to the console, on the
-    page the role lands on (its level-1 heading is ``landing``)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
-                                  timezone_id="Europe/London", **options)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(hub_url + "/staff")
-    expect(page).to_have_url(re.compile(r"/staff/login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name=landing)).to_be_visible()
-    return context, page
-
-
 @pytest.fixture
 def staff_page(browser, hub_url, staff_account):
     """The member of staff, signed in, in a second browser context."""
-    context, page = _signed_in_page(browser, hub_url, staff_account)
+    context, page = signed_in_page(browser, hub_url, staff_account)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
@@ -160,7 +141,7 @@ def test_console_pages_pass_axe(browser, hub_url, stack_settings, staff_account,
     case = _case(stack_settings, today - timedelta(days=40), full_name="Axel Axe",
                  requires_id=False)
     # axe is injected as an inline script, which the console's CSP rightly forbids.
-    context, page = _signed_in_page(browser, hub_url, staff_account, bypass_csp=True)
+    context, page = signed_in_page(browser, hub_url, staff_account, bypass_csp=True)
     try:
         for path in ("/staff", "/staff/cases", f"/staff/cases/{case.reference}",
                      "/staff/handoffs", "/staff/login?next=/staff"):
@@ -168,9 +149,7 @@ def test_console_pages_pass_axe(browser, hub_url, stack_settings, staff_account,
             violations = serious_violations(page, axe_source)
             assert violations == [], (path, json.dumps(violations, indent=1))
             # For people to look at (results/screenshots/); not compared pixel by pixel.
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            name = "staff" + re.sub(r"[^a-z]+", "-", path.split("?")[0].lower()).rstrip("-")
-            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+            shoot(page, "staff" + re.sub(r"[^a-z]+", "-", path.split("?")[0].lower()).rstrip("-"))
     finally:
         context.close()
 
@@ -208,21 +187,13 @@ def test_console_pages_pass_axe_and_fit_the_screen(browser, hub_url, stack_setti
                  conversation_id=resident, requires_address=True, id_document="passport",
                  address_document="council_tax_bill", response_format="electronic",
                  address="Flat 12, The Very Long Building Name, 123 Extraordinarily Long Road")
-    context, page = _signed_in_page(browser, hub_url, staff_account, bypass_csp=True)
+    context, page = signed_in_page(browser, hub_url, staff_account, bypass_csp=True)
     page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
     pages = {"dashboard": "/staff", "cases": "/staff/cases",
              "case": f"/staff/cases/{case.reference}",
              "chat": f"/staff/handoffs/{handoff_id}", "queue": "/staff/handoffs"}
     try:
-        for name, path in pages.items():
-            page.goto(hub_url + path)
-            violations = serious_violations(page, axe_source)
-            assert violations == [], (path, width, json.dumps(violations, indent=1))
-            if width <= 390:
-                scroll = page.evaluate("document.documentElement.scrollWidth")
-                assert scroll <= width, (path, scroll)
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"staff-{name}-{width}.png"), full_page=True)
+        check_pages(page, hub_url, pages, width=width, axe_source=axe_source, prefix="staff-")
         # The transcript is a labelled region the keyboard reaches, with a list inside.
         page.goto(hub_url + pages["chat"])
         log = page.get_by_role("log", name="Conversation with the resident")
@@ -256,7 +227,7 @@ def test_trainer_inbox_shows_real_messages_redacted_and_passes_axe(
     chat.say("/request_human")
 
     # axe is injected as an inline script, which the console's CSP rightly forbids.
-    context, page = _signed_in_page(browser, hub_url, trainer_account,
+    context, page = signed_in_page(browser, hub_url, trainer_account,
                                     landing="Training inbox", bypass_csp=True)
     try:
         expect(page).to_have_url(re.compile(r"/staff/training"))
@@ -269,8 +240,7 @@ def test_trainer_inbox_shows_real_messages_redacted_and_passes_axe(
 
         violations = serious_violations(page, axe_source)
         assert violations == [], json.dumps(violations, indent=1)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "staff-training.png"), full_page=True)
+        shoot(page, "staff-training")
     finally:
         context.close()
 
@@ -318,7 +288,7 @@ def test_trainer_pages_pass_axe_and_fit_the_screen(
     if wrote_report:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         report.write_text(json.dumps(_sample_report()), encoding="utf-8")
-    context, page = _signed_in_page(browser, hub_url, trainer_account,
+    context, page = signed_in_page(browser, hub_url, trainer_account,
                                     landing="Training inbox", bypass_csp=True)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -333,16 +303,9 @@ def test_trainer_pages_pass_axe_and_fit_the_screen(
         # one tick box per row, named by the message; the intent list labelled
         expect(item.get_by_role("checkbox", name=re.compile("zorp glimmer"))).to_be_visible()
         expect(item.get_by_role("combobox", name="Intent of this message")).to_be_visible()
-        for name, path in (("inbox", "/staff/training"), ("evaluate", "/staff/training/evaluate")):
-            page.goto(hub_url + path)
-            violations = serious_violations(page, axe_source)
-            assert violations == [], (path, width, json.dumps(violations, indent=1))
-            if width <= 390:
-                scroll = page.evaluate("document.documentElement.scrollWidth")
-                assert scroll <= width, (path, scroll)
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"staff-training-{name}-{width}.png"),
-                            full_page=True)
+        check_pages(page, hub_url,
+                    {"inbox": "/staff/training", "evaluate": "/staff/training/evaluate"},
+                    width=width, axe_source=axe_source, prefix="staff-training-")
         assert page.locator('meta[http-equiv="refresh"]').count() == 0
         expect(page.get_by_role("table", name=re.compile("Per intent"))).to_be_visible()
         expect(page.get_by_text("now understood 6 of 8")).to_be_visible()
