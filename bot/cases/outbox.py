@@ -30,6 +30,7 @@ from typing import Any
 
 from bot.cases.new_case import NewCase
 from bot.config import Settings
+from bot.db.durable import fsync_directory
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class Outbox:
                 line = b"\n" + line
             os.write(fd, line)
             os.fsync(fd)
-        _fsync_directory(self.directory)  # the file's own entry, if this append created it
+        fsync_directory(self.directory)  # the file's own entry, if this append created it
         return record_id
 
     @contextmanager
@@ -238,14 +239,5 @@ class Outbox:
             finally:
                 os.close(new_fd)
             os.replace(empty, self.path)  # appenders waiting on the old file reopen
-            _fsync_directory(self.directory)
+            fsync_directory(self.directory)
             return True
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make a new or renamed file's directory entry durable too."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

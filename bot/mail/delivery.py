@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import aiosmtplib
 
 from bot.config import ConfigError, Settings
+from bot.db.durable import fsync_directory
 from bot.mail.outbox import MailRecord
 
 STARTTLS_MODES = {"auto": None, "required": True, "off": False}
@@ -165,20 +166,12 @@ class PickupDirectory:
         finally:
             os.close(fd)
         os.replace(partial, final)  # a pickup service never sees half a message
-        _fsync_directory(self.directory)
+        fsync_directory(self.directory)
         return final
 
 
 def _timestamp() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def pickup_directory(settings: Settings) -> Path:

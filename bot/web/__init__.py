@@ -1,1 +1,1 @@
-"""The web app: chat hub for the widget, staff console, JSON API, health."""
+"""The web app: the chat hub and its parts, the widget's endpoints, static files, health."""
