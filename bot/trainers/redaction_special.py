@@ -19,6 +19,7 @@ import re
 from re import Pattern
 
 from bot.trainers import redaction_special_terms as terms
+from bot.trainers.redaction_special_topics import put_back_topics, set_aside_topics
 
 HEALTH = "[HEALTH]"
 ETHNICITY = "[ETHNICITY]"
@@ -363,6 +364,7 @@ _REPEATED = re.compile(r"(" + _PLACEHOLDER + r")(?:[\s,]+\1)+")
 
 def redact_special_categories(text: str) -> str:
     """``text`` with every special category phrase replaced by its category's placeholder."""
+    text, topics = set_aside_topics(text)
     words = _words(text)
     before = text
     for pattern, placeholder in SPECIAL_RULES:
@@ -370,7 +372,7 @@ def redact_special_categories(text: str) -> str:
             text = pattern.sub(placeholder, text, words)
         else:
             text = pattern.sub(placeholder, text)
-    if text is before or text == before:
-        return text
-    text = _AROUND.sub(r"\1", text)
-    return _REPEATED.sub(r"\1", text)
+    if text is not before and text != before:
+        text = _AROUND.sub(r"\1", text)
+        text = _REPEATED.sub(r"\1", text)
+    return put_back_topics(text, topics) if topics else text

@@ -50,6 +50,7 @@ COMMON_WORDS = frozenset(
     your
     skip cancel stop prefer explain pardon unknown none nothing same above changed never
     married divorced anonymous
+    easter christmas whitsun boxing sterling
     neighbour neighbours colour favour behaviour centre
     national insurance nino nat ins spelt spelled misspelt incorrect different community
     centre center library zoo market port advice citizens guardian analytics google
