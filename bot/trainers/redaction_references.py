@@ -117,10 +117,36 @@ def cued_reference(match: Match[str]) -> str:
 
 
 
+# Part of a reference after the prefix ("DPA-2Q8W", "DPA-4FJ8-K2N", the rest cut off): a
+# group mixing letters and digits, so "the DPA 2018" is no reference.
+_PARTIAL_REFERENCE = re.compile(
+    rf"\b{_PREFIX}{_GAP}(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{{{references.GROUP_LENGTH}}}"
+    rf"(?:{_GAP}[A-Z0-9]{{1,3}})?\b",
+    _I,
+)
+# Read out in the NATO alphabet, with digits or number words between: "delta papa alpha,
+# two four six eight, bravo charlie delta foxtrot". Three spelling words and six symbols in
+# all make a reference; "alpha" or "echo" alone in a sentence is no code.
+_NATO = (
+    r"(?:alpha|alfa|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliet|juliett|kilo|"
+    r"lima|mike|november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiskey|whisky|"
+    r"x-ray|xray|yankee|zulu)"
+)
+_SPOKEN_DIGIT = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)"
+_NATO_SYMBOL = rf"(?:{_NATO}|{_SPOKEN_DIGIT}|dash|hyphen)"
+_NATO_REFERENCE = re.compile(
+    rf"\b(?=(?:{_NATO_SYMBOL}[\s,\-]+){{0,12}}?{_NATO}\b(?:[\s,\-]+{_NATO_SYMBOL}\b)*?"
+    rf"[\s,\-]+{_NATO}\b(?:[\s,\-]+{_NATO_SYMBOL}\b)*?[\s,\-]+{_NATO}\b)"
+    rf"{_NATO_SYMBOL}(?:[\s,\-]+{_NATO_SYMBOL}\b){{5,}}",
+    _I,
+)
+
 EARLY_REFERENCE_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
+    (_NATO_REFERENCE, REFERENCE),
     (_REFERENCE, prefixed_reference),
     (_SPACED_REFERENCE, REFERENCE),
     (_CUED_GROUPS, cued_groups),
+    (_PARTIAL_REFERENCE, REFERENCE),
 ]
 REFERENCE_CUE_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_REFERENCE_CUE, cued_reference),
