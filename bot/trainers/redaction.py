@@ -75,7 +75,7 @@ from bot.trainers.redaction_references import (
     redact_bare_references,
 )
 from bot.trainers.redaction_special import SPECIAL_PLACEHOLDERS, redact_special_categories
-from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
+from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME, STREET_TYPES
 
 NAME = "[NAME]"
 EMAIL = "[EMAIL]"
@@ -143,20 +143,10 @@ _POSTCODE_CUE = re.compile(
 
 # -- addresses -------------------------------------------------------------------------------
 
-_STREET = (
-    r"(?:road|rd|street|st|lane|ln|avenue|ave|close|cl|drive|dr|way|crescent|cres|court|ct|"
-    r"place|pl|gardens|gdns|grove|gr|terrace|terr|square|sq|hill|park|view|walk|row|mews|rise|"
-    r"green|parade|boulevard|mount|vale|bank|fields|meadow|meadows|wharf|yard|cottages|"
-    r"villas|croft|chase|heights|approach|glade|wynd|broadway|promenade|quay|gate|brow|"
-    r"end|side|hollow|dell|fold|garth|nook|ride|cross|passage|alley|arcade|market|"
-    r"pavement|highway|spinney|copse|common|orchard|pastures|paddock|paddocks|ridge|ridgeway|"
-    r"field|glen|grange|hey|leys|lea|estate|precinct|circus|circle|loop|drove|dene|holme|"
-    r"esplanade|embankment|sidings|link|links|ct|av)"
-)
 _HOUSE_AND_STREET = re.compile(
     r"\b(?:(?:flat|apartment|apt|unit)\s*\d+[a-z]?,?\s+)?"
     r"\d{1,4}[a-z]?(?:\s*[-–]\s*\d{1,4}[a-z]?)?,?\s+"
-    r"((?:[a-z][a-z'’.\-]*\s+){1,3})" + _STREET + r"\b\.?",
+    r"((?:[a-z][a-z'’.\-]*\s+){1,3})" + STREET_TYPES + r"\b\.?",
     _I,
 )
 _FLAT = re.compile(r"\b(?:flat|apartment|apt)\s*\d+[a-z]?\b", _I)
@@ -170,7 +160,7 @@ _ADDRESS_CUE = re.compile(
     r"please|can|could|i|since|until|from|for|will|would|do|does|is|are|which|who|what|when|"
     r"how|why|if|so|as|because|with|anymore|now|to|ur|your|in|near|last|on|about|after|"
     r"before|then|there|here|back|yesterday|today|recently|ago|years?|months?|weeks?|but|"
-    r"or|thanks|thank|cheers|regards)\b)[^.!?\n;])+)",
+    r"or|thanks|thank|cheers|regards)\b)(?!\s[-–—]\s)(?:(?<=\bno)\.|[^.!?\n;]))+)",
     _I,
 )
 _LONG_NUMBER = re.compile(r"(?<![\w\[])\d{7,}(?![\w\]])")

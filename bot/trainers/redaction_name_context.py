@@ -149,7 +149,8 @@ def _signed_first_name(word: str) -> bool:
 
 
 def _opening_name(word: str) -> bool:
-    return is_known_name(word) and not is_english(word) and not _plain(word)
+    """No English word (a name on no list too: "priyanka here"), and no text-speak."""
+    return not is_english(word) and not _plain(word) and word not in _FAREWELLS
 
 
 _PASSES = [
