@@ -26,7 +26,10 @@ an email address are never taken for a phone number):
 ``[NUMBER]``       any other run of seven or more digits (account, NHS and payroll numbers)
 =================  ============================================================================
 
-The cue-based name rules live in :mod:`bot.trainers.redaction_name_cues`, names found by
+Case references live in :mod:`bot.trainers.redaction_references`, dates in
+:mod:`bot.trainers.redaction_dates`, and how far an address goes around a part found in
+:mod:`bot.trainers.redaction_address_extent`. The cue-based name rules live in
+:mod:`bot.trainers.redaction_name_cues`, names found by
 the words around them in :mod:`bot.trainers.redaction_name_context`, addresses told by
 what is near them in :mod:`bot.trainers.redaction_places`, and the council's own published
 contact details, which are kept, in :mod:`bot.trainers.redaction_published`.
