@@ -26,7 +26,10 @@ an email address are never taken for a phone number):
 ``[NUMBER]``       any other run of seven or more digits (account, NHS and payroll numbers)
 =================  ============================================================================
 
-The cue-based name rules live in :mod:`bot.trainers.redaction_name_cues`, names found by
+Case references live in :mod:`bot.trainers.redaction_references`, dates in
+:mod:`bot.trainers.redaction_dates`, and how far an address goes around a part found in
+:mod:`bot.trainers.redaction_address_extent`. The cue-based name rules live in
+:mod:`bot.trainers.redaction_name_cues`, names found by
 the words around them in :mod:`bot.trainers.redaction_name_context`, addresses told by
 what is near them in :mod:`bot.trainers.redaction_places`, and the council's own published
 contact details, which are kept, in :mod:`bot.trainers.redaction_published`.
@@ -50,8 +53,8 @@ import re
 from collections.abc import Callable
 from re import Match, Pattern
 
-from bot.rules import references
 from bot.trainers.redaction_addresses import redact_address_parts
+from bot.trainers.redaction_dates import DATE, DATE_RULES
 from bot.trainers.redaction_identifiers import (
     BANK,
     CARD,
@@ -66,17 +69,21 @@ from bot.trainers.redaction_identifiers import (
 )
 from bot.trainers.redaction_name_context import redact_names_by_context
 from bot.trainers.redaction_name_cues import ANY_WORD, redact_capitalised_runs, redact_cued_names
-from bot.trainers.redaction_names import is_english, redact_names
+from bot.trainers.redaction_names import redact_names
 from bot.trainers.redaction_published import put_back, set_aside
+from bot.trainers.redaction_references import (
+    EARLY_REFERENCE_RULES,
+    REFERENCE,
+    REFERENCE_CUE_RULES,
+    redact_bare_references,
+)
 from bot.trainers.redaction_special import SPECIAL_PLACEHOLDERS, redact_special_categories
-from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
+from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME, STREET_TYPES
 
 NAME = "[NAME]"
 EMAIL = "[EMAIL]"
 PHONE = "[PHONE]"
 POSTCODE = "[POSTCODE]"
-DATE = "[DATE]"
-REFERENCE = "[REFERENCE]"
 ADDRESS = "[ADDRESS]"
 NI_NUMBER = "[NI_NUMBER]"
 NUMBER = "[NUMBER]"
@@ -95,33 +102,6 @@ _EMAIL_SPELT = re.compile(
     r"(?:\s*(?:\(dot\)|\[dot\]|\sdot\s|\.)\s*"
     r"[a-z]{2,})*\s*(?:\(dot\)|\[dot\]|\sdot\s)\s*(?:com|org|net|uk|co|gov|ac|nhs|me|io)\b"
     r"(?:\s*(?:\.|\sdot\s)\s*uk\b)?",
-    _I,
-)
-
-# -- case references (bot.rules.references: DPA-XXXX-XXXX, typed loosely) --------------------
-
-# Any letter or digit, not only the alphabet's: a mistyped reference is redacted too.
-_REFERENCE_GROUP = rf"[A-Z0-9]{{{references.GROUP_LENGTH}}}"
-# The prefix however it is typed ("DPA", "dpa", "D.P.A."), then the groups with any
-# separator a resident might type between them ("-", "/", "|", ": ", " - ", none).
-_PREFIX = r"\.?".join(references.PREFIX) + r"\.?"
-_GAP = r"[\W_]{0,3}"
-_REFERENCE = re.compile(
-    rf"\b{_PREFIX}(?:{_GAP}{_REFERENCE_GROUP}){{{references.GROUPS}}}\b", _I
-)
-# Typed or read out a character at a time: "dpa 5 r 3 t - 8 x k w".
-_SPACED_REFERENCE = re.compile(
-    rf"\b{_PREFIX}(?:{references.SEPARATOR}*[A-Z0-9]){{{references.SYMBOLS}}}\b", _I
-)
-# Without the prefix: "7KQ4-M2XP", "7kq4 / m2xp", "7KQ4M2XP", "KQMX|7K2P".
-_BARE_REFERENCE = re.compile(
-    rf"\b{_REFERENCE_GROUP}(?:(\s*[\-–—_./\\|:,]\s*|\s{{1,2}}|){_REFERENCE_GROUP})"
-    rf"{{{references.GROUPS - 1}}}\b",
-    _I,
-)
-_REFERENCE_CUE = re.compile(
-    r"\b((?:case\s+|request\s+)?(?:ref(?:erence)?\.?|case)(?:\s+(?:number|no\.?|num|#))?"
-    r"\s*(?:is|was|:|#|-)?\s*)([A-Z0-9][A-Z0-9\-/]{2,}[A-Z0-9])\b",
     _I,
 )
 
@@ -164,85 +144,12 @@ _POSTCODE_CUE = re.compile(
     r"(?:starts|begins|starting|beginning)(?:\s+with)?)?\s*)([A-Z]{1,2}\d[A-Z\d]?)\b", _I
 )
 
-# -- dates -----------------------------------------------------------------------------------
-
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
-)
-# Month first ("March 3rd"): "may" and "march" are also ordinary words, so they must be
-# capitalised there ("you may 2 ..." is not a date); the other names in any case.
-_MONTH_FIRST = (
-    r"(?:May|March|MAY|MARCH|(?i:january|february|april|june|july|august|september|october|"
-    r"november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec))"
-)
-_ORDINAL = r"(?:st|nd|rd|th)"
-_YEAR = r"(?:\d{4}|'\d{2}|\d{2}(?!\d))"
-_DATES = [
-    # 2024-03-03, 1984/3/3
-    re.compile(r"\b\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\b"),
-    # 03/03/1984, 3.3.84, 03-03-1984
-    re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b"),
-    # 03 03 1984
-    re.compile(r"\b\d{1,2}\s\d{1,2}\s(?:19|20)\d{2}\b"),
-    # 3rd March 1984, 3 of march, the 3rd of Mar '84, 3-Mar-1984
-    re.compile(
-        r"\b\d{1,2}" + _ORDINAL + r"?(?:\s+of)?[\s\-/.]*" + _MONTH + r"\b\.?"
-        r"(?:,?[\s\-/.]*" + _YEAR + r")?",
-        _I,
-    ),
-    # March 3rd, 1984; Mar 3 84
-    re.compile(
-        r"\b" + _MONTH_FIRST + r"\.?\s+(?:the\s+)?\d{1,2}" + _ORDINAL + r"?\b"
-        r"(?:,?\s+" + _YEAR + r")?"
-    ),
-]
-_ORDINAL_WORD = (
-    r"(?:(?:twenty|thirty)[\s\-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
-    r"ninth)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
-    r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
-    r"twentieth|thirtieth)"
-)
-_NUMBER_WORD = (
-    r"(?:oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|thousand)"
-)
-_YEAR_WORDS = r"(?:" + _NUMBER_WORD + r"(?:[\s\-]+(?:and\s+)?" + _NUMBER_WORD + r"){0,5})"
-_WORD_DATE = re.compile(
-    r"\b(?:the\s+)?" + _ORDINAL_WORD + r"(?:\s+of)?[\s,]+" + _MONTH + r"\b"
-    r"(?:,?\s+(?:" + _YEAR_WORDS + r"|\d{2,4})\b)?",
-    _I,
-)
-_HOLIDAY_DATE = re.compile(
-    r"\b(?:christmas|boxing|new\s+year'?s|valentine'?s|hallowe'?en|bonfire|st\s+\w+'s)"
-    r"(?:\s+(?:day|eve|night))?,?\s+(?:19|20)\d{2}\b",
-    _I,
-)
-_THE_DATE = re.compile(r"\bthe\s+\[DATE\]", _I)
-_BIRTH_CUE = re.compile(
-    r"\b((?:born(?:\s+(?:on|in))?|date\s+of\s+birth(?:\s+(?:is|was))?|d\.?o\.?b\.?"
-    r"(?:\s+(?:is|was))?|birthday(?:\s+(?:is|was))?)\s*[:\-]?\s*)"
-    r"((?:" + _MONTH + r"\.?\s+)?(?:\d{4}|\d{6,8})|" + _MONTH + r"\.?\s+'?\d{2})\b",
-    _I,
-)
-
 # -- addresses -------------------------------------------------------------------------------
 
-_STREET = (
-    r"(?:road|rd|street|st|lane|ln|avenue|ave|close|cl|drive|dr|way|crescent|cres|court|ct|"
-    r"place|pl|gardens|gdns|grove|gr|terrace|terr|square|sq|hill|park|view|walk|row|mews|rise|"
-    r"green|parade|boulevard|mount|vale|bank|fields|meadow|meadows|wharf|yard|cottages|"
-    r"villas|croft|chase|heights|approach|glade|wynd|broadway|promenade|quay|gate|brow|"
-    r"end|side|hollow|dell|fold|garth|nook|ride|cross|passage|alley|arcade|market|"
-    r"pavement|highway|spinney|copse|common|orchard|pastures|paddock|paddocks|ridge|ridgeway|"
-    r"field|glen|grange|hey|leys|lea|estate|precinct|circus|circle|loop|drove|dene|holme|"
-    r"esplanade|embankment|sidings|link|links|ct|av)"
-)
 _HOUSE_AND_STREET = re.compile(
     r"\b(?:(?:flat|apartment|apt|unit)\s*\d+[a-z]?,?\s+)?"
     r"\d{1,4}[a-z]?(?:\s*[-–]\s*\d{1,4}[a-z]?)?,?\s+"
-    r"((?:[a-z][a-z'’.\-]*\s+){1,3})" + _STREET + r"\b\.?",
+    r"((?:[a-z][a-z'’.\-]*\s+){1,3})" + STREET_TYPES + r"\b\.?",
     _I,
 )
 _FLAT = re.compile(r"\b(?:flat|apartment|apt)\s*\d+[a-z]?\b", _I)
@@ -256,7 +163,7 @@ _ADDRESS_CUE = re.compile(
     r"please|can|could|i|since|until|from|for|will|would|do|does|is|are|which|who|what|when|"
     r"how|why|if|so|as|because|with|anymore|now|to|ur|your|in|near|last|on|about|after|"
     r"before|then|there|here|back|yesterday|today|recently|ago|years?|months?|weeks?|but|"
-    r"or|thanks|thank|cheers|regards)\b)[^.!?\n;])+)",
+    r"or|thanks|thank|cheers|regards)\b)(?!\s[-–—]\s)(?:(?<=\bno)\.|[^.!?\n;]))+)",
     _I,
 )
 _LONG_NUMBER = re.compile(r"(?<![\w\[])\d{7,}(?![\w\]])")
@@ -269,74 +176,6 @@ def _keep_cue(placeholder: str) -> ReplaceFn:
     """Replace group 2 of a cue pattern, keeping the cue (group 1): "postcode [POSTCODE]"."""
     return lambda match: match.group(1) + placeholder
 
-
-_BARE_CANDIDATE = re.compile(r"\b(?=" + _BARE_REFERENCE.pattern + ")", _I)
-
-
-def _redact_bare_references(text: str) -> str:
-    """Every bare reference, tried at each word so that "with 62m9-hyv8" finds the one
-    after "with" (a plain ``sub`` would try "with 62m9", refuse it, and move past)."""
-    out, position = [], 0
-    for start in (m.start() for m in _BARE_CANDIDATE.finditer(text)):
-        if start < position:
-            continue
-        match = _BARE_REFERENCE.match(text, start)
-        if match is None or _bare_reference(match) != REFERENCE:
-            continue
-        out.append(text[position:start])
-        out.append(REFERENCE)
-        position = match.end()
-    out.append(text[position:])
-    return "".join(out)
-
-
-def _reference(match: Match[str]) -> str:
-    """A prefixed reference, unless the "groups" are words: "DPA form data"."""
-    groups = re.findall(r"[A-Za-z0-9]+", match.group(0))[-references.GROUPS:]
-    if all(g.isalpha() and is_english(g) for g in groups):
-        return match.group(0)
-    return REFERENCE
-
-
-def _bare_reference(match: Match[str]) -> str:
-    """A reference without its prefix. With a mark between the groups ("7KQ4-M2XP",
-    "KQMX/7K2P") it mixes letters and digits; typed with a space or nothing between
-    ("7kq4 m2xp", "7KQ4M2XP") each group holds a digit, so "with 2024" is no reference.
-    After "ref"/"case number" any two groups will do (see :func:`_cued_reference`)."""
-    token = match.group(0)
-    groups = re.findall(r"[A-Za-z0-9]+", token)
-    if any(g.isalpha() and is_english(g) for g in groups):
-        return token
-    letters = sum(c.isalpha() for c in token)
-    digits = sum(c.isdigit() for c in token)
-    if not letters or not digits:
-        return token
-    marked = bool(match.group(1) and match.group(1).strip())
-    if marked or all(any(c.isdigit() for c in g) for g in groups):
-        return REFERENCE
-    return token
-
-
-# After "ref"/"reference"/"case (number)": any two groups, whatever their letters.
-_CUED_GROUPS = re.compile(
-    r"\b((?:case\s+|request\s+|sar\s+|enquiry\s+|complaint\s+)?(?:ref(?:erence)?\.?|case|"
-    r"request|enquiry|complaint|ticket)(?:\s+(?:number|no\.?|num|id|#))?"
-    rf"\s*(?:is|was|:|#|-)?\s*)({_REFERENCE_GROUP}{_GAP}{_REFERENCE_GROUP})\b",
-    _I,
-)
-
-
-def _cued_groups(match: Match[str]) -> str:
-    groups = re.findall(r"[A-Za-z0-9]+", match.group(2))
-    if any(g.isalpha() and is_english(g) for g in groups):
-        return match.group(0)
-    return match.group(1) + REFERENCE
-
-
-def _cued_reference(match: Match[str]) -> str:
-    if any(c.isdigit() for c in match.group(2)):
-        return match.group(1) + REFERENCE
-    return match.group(0)
 
 
 def _cued_phone(match: Match[str]) -> str:
@@ -361,27 +200,21 @@ def _address_clause(match: Match[str]) -> str:
 
 _EARLY_RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_EMAIL, EMAIL),
-    (_REFERENCE, _reference),
-    (_SPACED_REFERENCE, REFERENCE),
-    (_CUED_GROUPS, _cued_groups),
+    *EARLY_REFERENCE_RULES,
     (_NI, NI_NUMBER),
     *EARLY_RULES_MORE,
     *IDENTIFIER_RULES,
 ]
 _RULES: list[tuple[Pattern[str], str | ReplaceFn]] = [
     (_EMAIL_SPELT, EMAIL),
-    (_REFERENCE_CUE, _cued_reference),
+    *REFERENCE_CUE_RULES,
     (_NI_CUE, _keep_cue(NI_NUMBER)),
     (_PHONE_INTERNATIONAL, PHONE),
     (_PHONE_NATIONAL, PHONE),
     (_PHONE_CUE, _cued_phone),
     (_POSTCODE, POSTCODE),
     (_POSTCODE_CUE, _keep_cue(POSTCODE)),
-    (_WORD_DATE, DATE),
-    (_HOLIDAY_DATE, DATE),
-    *[(pattern, DATE) for pattern in _DATES],
-    (_THE_DATE, DATE),
-    (_BIRTH_CUE, _keep_cue(DATE)),
+    *DATE_RULES,
     (_HOUSE_AND_STREET, _house_and_street),
     (_ADDRESS_CUE, _address_clause),
     (_FLAT, ADDRESS),
@@ -438,7 +271,7 @@ def redact(text: str, *, expecting: str | None = None) -> str:
     text = redact_spoken_emails(text)
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
-    text = _redact_bare_references(text)
+    text = redact_bare_references(text)
     text = redact_address_parts(text)
     if any(c.isdigit() for c in text) or "[EMAIL]" in text:
         for pattern, replacement in _AFTER_ADDRESS_RULES:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from re import Match
 
+from bot.trainers.redaction_address_extent import redact_address_extent
 from bot.trainers.redaction_names import is_english, is_ordinary
 from bot.trainers.redaction_places import redact_place_details, redact_places
 from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
@@ -188,7 +189,7 @@ def _town(match: Match[str]) -> str:
 
 
 def _before(match: Match[str]) -> str:
-    words = [w for w in match.group(1).split() if w not in ("The", "y")]
+    words = [w for w in match.group(1).split() if w not in ("The", "y", "Y", "Yr")]
     if any(is_english(w) for w in words):
         return match.group(0)
     return ADDRESS + ", "
@@ -200,6 +201,7 @@ def redact_address_parts(text: str) -> str:
     text = redact_places(text)
     text = _CUED_PLACE.sub(_cued_place, text)
     text = _NUMBERED_THE.sub(ADDRESS, text)
+    text = redact_address_extent(text)
     for index, pattern in enumerate(_PATTERNS):
         text = pattern.sub(ADDRESS if index in _ALWAYS else _part, text)
     for _ in range(3):
@@ -212,6 +214,7 @@ def redact_address_parts(text: str) -> str:
         text = _TOWN_AT_END.sub(_town_at_end, text)
         text = _PART_BEFORE.sub(_before, text)
         text = redact_place_details(text)
+        text = redact_address_extent(text)
         text = _GLUE.sub("", text)
         if text == before:
             break

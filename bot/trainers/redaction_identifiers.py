@@ -269,6 +269,9 @@ _DISTRICT_CUED = re.compile(
 # "I'm in CH64 now": after "in", a district of a two-letter area ("in B5" may be paper).
 _DISTRICT_IN = re.compile(r"(?<=\bin\s)([A-Za-z]{2})(\d{1,2}[A-Za-z]?)\b(?!\s*\d[A-Za-z]{2})")
 _DISTRICT_AFTER_ADDRESS = re.compile(r"(?<=\[ADDRESS\])(,?\s+)" + _DISTRICT + r"\b")
+# The inward code split ("CW6 9 BT"), or only its digit known ("it's WA6 6 something").
+_SPLIT_POSTCODE = re.compile(r"\b([A-Z]{1,2})\d[A-Z\d]?\s*\d\s+[A-Z]{2}\b")
+_PARTIAL_POSTCODE = re.compile(r"\b([A-Z]{2})\d[A-Z\d]?\s\d\b(?![\d.,:%/])")
 _SPACED_POSTCODE = re.compile(
     r"\b([A-Za-z])\s?([A-Za-z])?\s+(\d)(?:\s+(\d))?\s+(\d)\s+([A-Za-z])\s+([A-Za-z])\b"
 )
@@ -313,10 +316,11 @@ IP_SPOKEN_MORE = re.compile(
 # "ends"/"ending" ("it ends 92MD").
 _SPOKEN_SYMBOL = (r"(?:[A-Z]|zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)")
 SPOKEN_REFERENCE = re.compile(
-    r"\bD[\s.]*P[\s.]*A\b(?:[\s,]+(?:dash|hyphen|" + _SPOKEN_SYMBOL + r")\b){6,}", _I
+    r"\bD[\s.]*P[\s.]*A\b(?:[\s,]+(?:dash|hyphen|(?!I\s+(?-i:[a-z]))" + _SPOKEN_SYMBOL
+    + r")\b){6,}", _I
 )
 REFERENCE_ENDING = re.compile(
-    r"\b((?:ends?|ending|finishes)(?:\s+(?:in|with))?\s*:?\s*)((?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{4})\b",
+    r"\b((?:ends?|ending|finishes)(?:\s+(?:in|with))?\s*[:\-–]?\s*)((?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{4})\b",
     _I,
 )
 
@@ -328,6 +332,7 @@ EARLY_RULES_MORE: list[Rule] = [
     (SPOKEN_REFERENCE, REFERENCE),
     (REFERENCE_ENDING, lambda m: m.group(1) + REFERENCE),
     (_SPACED_POSTCODE, _spaced_postcode),
+    (_SPLIT_POSTCODE, _district),
 ]
 # An IPv6 address in brackets with a port ("[2001:db8::7]:8080") or with its zone ("%eth0").
 IP_AROUND = re.compile(r"\[\[IP_ADDRESS\]\](?::\d{1,5})?|\[IP_ADDRESS\]%\w+")
@@ -337,5 +342,6 @@ LATE_RULES_MORE: list[Rule] = [
     (_DISTRICT_CUED, _district),
     (_DISTRICT_AFTER_ADDRESS, _district_after_address),
     (_DISTRICT_IN, _district),
+    (_PARTIAL_POSTCODE, _district),
     (IP_AROUND, IP_ADDRESS),
 ]

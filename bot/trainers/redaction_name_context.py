@@ -13,7 +13,13 @@ import re
 from collections.abc import Callable
 from re import Match
 
-from bot.trainers.redaction_names import RELATION, could_be_name, is_english, is_known_name
+from bot.trainers.redaction_names import (
+    RELATION,
+    could_be_name,
+    is_english,
+    is_known_name,
+    lexicon,
+)
 from bot.trainers.redaction_words import COMMON_WORDS, NOT_STREET_NAME
 
 NAME = "[NAME]"
@@ -125,6 +131,28 @@ def _after_name(match: Match[str]) -> str:
     return NAME
 
 
+# A first name alone at the very end, where a signature goes: on its own line, after a dash
+# or after a question ("- Will", "What ID do you accept?\nMark", "Is it free? Dawn"). There a
+# name that is also an ordinary word ("Will", "Mark", "Dawn") is a name.
+_LAST_WORD_SIGNED = re.compile(r"(?:\n|[?!]\s+|\s[-–—]\s*)(" + _CAP + r")\s*[.!x]*\s*$")
+# A lower-case first name opening the message before "here", "speaking", "at the", "from
+# the" ("frankie here again", "nicola at the food bank told me ...").
+_LOWER_OPENING = re.compile(r"^(" + _LOWER + r")\s+(?=here\b|speaking\b|(?:at|from)\s+the\b)")
+# The capitalised rest of a name after an initial ("[NAME]. Oyelaran" at the end of a line).
+_AFTER_INITIAL = re.compile(r"\[NAME\]\.?\s+(" + _CAP + r")(?=\s*(?:[.,;:!?)\n]|$))")
+
+
+def _signed_first_name(word: str) -> bool:
+    low = word.lower()
+    return (low in lexicon().first and low not in _MONTHS_AND_DAYS and low not in _FAREWELLS
+            and low not in NOT_STREET_NAME)
+
+
+def _opening_name(word: str) -> bool:
+    """No English word (a name on no list too: "priyanka here"), and no text-speak."""
+    return not is_english(word) and not _plain(word) and word not in _FAREWELLS
+
+
 _PASSES = [
     _replace_group(_IS_MY_NAME, lambda w: all(not _plain(p) for p in w.split())),
     _replace_group(_HERE, lambda w: not all(_plain(p) for p in w.split())
@@ -140,6 +168,8 @@ _PASSES = [
     _replace_group(_ACCENTED, lambda w: not is_english(w), group=0),
     _replace_group(_TRAILING, lambda w: _named(w) and len(w) >= 3
                    and w.lower() not in _FAREWELLS),
+    _replace_group(_LAST_WORD_SIGNED, _signed_first_name),
+    _replace_group(_LOWER_OPENING, _opening_name),
 ]
 
 
@@ -154,6 +184,8 @@ def redact_names_by_context(text: str) -> str:
         text = _GLUED.sub(NAME, text)
         text = _GAELIC.sub(NAME, text)
         text = _AFTER_NAME.sub(_after_name, text)
+        text = _AFTER_INITIAL.sub(lambda m: NAME if not _plain(m.group(1))
+                                  and not is_english(m.group(1)) else m.group(0), text)
         text = _AND_NAME.sub(_and_name, text)
         text = _SPELT.sub(lambda m: m.group(1) + NAME, text)
         text = _NOT_NAME.sub(lambda m: m.group(1) + NAME if could_be_name(m.group(2))

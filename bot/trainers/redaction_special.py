@@ -19,6 +19,7 @@ import re
 from re import Pattern
 
 from bot.trainers import redaction_special_terms as terms
+from bot.trainers.redaction_special_topics import put_back_topics, set_aside_topics
 
 HEALTH = "[HEALTH]"
 ETHNICITY = "[ETHNICITY]"
@@ -92,7 +93,9 @@ _LEAD = (
     r"refused(?:\s+the)?|wear(?:s|ing)?|converted\s+to|reverted\s+to|under(?:\s+the)?|since\s+(?:i|my)|before\s+(?:i|my)|"
     r"after\s+(?:i|my)|organi[sz]ed(?:\s+the)?|chair(?:s|ed)?\s+the(?:\s+local)?|"
     r"(?:the\s+)?local|canvass(?:ed|ing)?\s+for|volunteer(?:ed|s)?\s+for|met\s+on|"
-    r"aelod\s+o|attend(?:s|ed|ing)?|go(?:es)?\s+to|at(?:\s+the)?)\s+)*"
+    r"aelod\s+o|attend(?:s|ed|ing)?|go(?:es)?\s+to|at(?:\s+the)?|"
+    r"(?:got|came|come|just|been|was)\s+out\s+of|released\s+from|discussed\s+at(?:\s+an?)?|"
+    r"carr(?:y|ies|ying)(?:\s+the)?|whole)\s+)*"
 )
 # Nouns and phrases that complete a phrase of any category ("lesbian mums", "colostomy
 # bag", "restraining order against me", "PCS branch sec", "hormone clinic").
@@ -101,7 +104,8 @@ _COMMON_TAIL = (
     r"partner|mums?|dads?|parents|girl|boy|teen|membership|deductions|branch(?:\s+sec(?:retary)?)?|"
     r"sec|postie|marker|pronouns|scanning|scans?(?:\s+of\s+me)?|mutation|bag|toilet|script|"
     r"plan|campaign|stall|association|carrier|on\s+me|against\s+(?:me|him|her|us)|of\s+me|at\s+home|"
-    r"on\s+(?:a\s+)?(?:fridays?|saturdays?|sundays?)|youth\s+group|support\s+group|service))*"
+    r"on\s+(?:a\s+)?(?:fridays?|saturdays?|sundays?)|youth\s+group|support\s+group|service|"
+    r"from\s+(?:me|him|her|us|them)|came\s+back\s+(?:positive|negative|clear)))*"
 )
 
 _HEALTH_TERMS = _alt(terms.HEALTH)
@@ -219,11 +223,12 @@ _CRIMES = (
 _OFFENCE_TERMS = _alt(terms.OFFENCE)
 _OFFENCE_TAIL = (
     r"(?:[\s\-]+(?:for|of|with)\s+" + _CRIMES + r"|[\s\-]+(?:record|register|officer|"
-    r"sentence|conviction))*"
+    r"sentence|conviction|orders?|inside|pending\s+(?:an?\s+)?(?:investigation|trial|charge|"
+    r"enquiries|inquiries)))*"
 )
 _OFFENCE_SHAPES = [
-    r"\bHMP\s+[A-Z][a-z]+\b",
-    r"\b(?:served|did|doing|sentenced\s+to)\s+(?:\d+|a|an|two|three|four|five|six|ten|eighteen)\s+(?:months?|years?|weeks?)\b",
+    r"\b(?:(?:(?:got|came|just|been|was)\s+out\s+of|released\s+from|in|at)\s+)?HMP\s+[A-Z][a-z]+\b",
+    r"\b(?:served|did|doing|sentenced\s+to)\s+(?:\d+|a|an|two|three|four|five|six|ten|eighteen)\s+(?:months?|years?|weeks?)(?:\s+inside)?\b",
     r"\b(?:\w+\s+)?(?:months?|years?|weeks?)\s+for\s+" + _CRIMES + r"\b",
     r"\b" + _CRIMES + r"\s+(?:conviction|charge|caution|offence)\b",
     r"\b(?:for|of)\s+" + _CRIMES + r"\b(?=.{0,40}\b(?:conviction|convicted|caution|prison|"
@@ -233,11 +238,12 @@ _OFFENCE_SHAPES = [
 _BIOMETRIC_TERMS = _alt(terms.BIOMETRIC)
 _BIOMETRIC_TAIL = (
     r"(?:[\s\-]+(?:test|tests|testing|sample|samples|results?|profile|data|match|template|"
-    r"sequencing|condition|screening|scan|face\s+template))*"
+    r"sequencing|condition|screening|scan|face\s+template|templates?|maps?|"
+    r"(?:of|from)\s+(?:my|his|her|our)\s+(?:face|hands?|eyes?|fingers?|voice)|letters?|reports?))*"
 )
 _BIOMETRIC_SHAPES = [
     r"\b[A-Z]{2,5}\d\s+gene\b",
-    r"\b(?:the\s+)?[a-z]+\s+[a-z]+\s+gene\b",
+    r"\b(?:carr(?:y|ies|ying)\s+)?(?:the\s+)?[a-z]+\s+[a-z]+\s+gene\b",
     r"\bcarrier\s+of\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\b",
 ]
 
@@ -263,13 +269,19 @@ _MORE_GENDER_SHAPES = [
     r"(?:gender|sex)\b",
 ]
 _MORE_OFFENCE_SHAPES = [
-    r"\bfined\s+for\s+" + _CRIMES + r"\b",
+    r"\bfined\s+(?:(?:me|him|her|us|them)\s+)?for\s+" + _CRIMES + r"\b",
+    # "done for possession", "nicked for shoplifting", "pulled in for affray"
+    r"\b(?:done|nicked|pulled\s+in|picked\s+up|lifted|busted|put\s+away)\s+for\s+" + _CRIMES
+    + r"\b",
+    r"\brecord\s+for\s+" + _CRIMES + r"\b",
     r"\b\d+\s+(?:penalty\s+)?points\s+(?:on\s+(?:my|his|her)\s+licen[cs]e\s+)?for\s+\w+",
-    r"\b(?:my|his|her)\s+record\s+for\s+" + _CRIMES + r"\b",
     r"\b(?:interviewed|questioned|arrested|charged|cautioned)\s+(?:me|him|her|us)\s+"
     r"(?:under\s+caution\s+)?(?:about|for|with|over)\s+" + _CRIMES + r"\b",
 ]
 _MORE_BIOMETRIC_SHAPES = [
+    r"\b(?:analysed|analyzed|recorded|measured|tracked|mapped|scanned|read)\s+(?:my|his|her|our)"
+    r"\s+(?:gait|walk|face|irises|iris|veins|palms?|hands?|voice)(?:\s+to\s+(?:identify|"
+    r"recogni[sz]e|track|verify)\s+(?:me|him|her|us))?\b",
     r"\b(?:matched|match|scanned|scan|recognised|recognized|captured|took|taken|stored|kept)\s+"
     r"(?:my|his|her|our)\s+(?:face|faces|fingerprints?|thumbprints?|iris|irises|retinas?|"
     r"voice|dna)\b",
@@ -359,10 +371,16 @@ SPECIAL_RULES: list[tuple[Pattern[str] | _Rule, str]] = [
 _PLACEHOLDER = r"\[(?:" + "|".join(p.strip("[]") for p in SPECIAL_PLACEHOLDERS) + r")\]"
 _AROUND = re.compile(r"(" + _PLACEHOLDER + r")" + _COMMON_TAIL + r"(?![\w\]])", re.I)
 _REPEATED = re.compile(r"(" + _PLACEHOLDER + r")(?:[\s,]+\1)+")
+# What an offence was: "[OFFENCE] for not sending my kids to school", up to the clause's end.
+_OFFENCE_FOR = re.compile(r"\[OFFENCE\]\s+for\s+(?:not\s+)?[a-z]+ing\b(?:\s+[a-z'’]+){0,5}?"
+                          r"(?=\s*(?:[,.;:!?\n]|$))", re.I)
+_GENETIC_PAIR = re.compile(r"\[BIOMETRIC\]\s+\[HEALTH\]|\[HEALTH\]\s+\[BIOMETRIC\]")
+_BIOMETRIC_AROUND = re.compile(r"\[BIOMETRIC\]" + _BIOMETRIC_TAIL + r"(?![\w\]])", re.I)
 
 
 def redact_special_categories(text: str) -> str:
     """``text`` with every special category phrase replaced by its category's placeholder."""
+    text, topics = set_aside_topics(text)
     words = _words(text)
     before = text
     for pattern, placeholder in SPECIAL_RULES:
@@ -370,7 +388,9 @@ def redact_special_categories(text: str) -> str:
             text = pattern.sub(placeholder, text, words)
         else:
             text = pattern.sub(placeholder, text)
-    if text is before or text == before:
-        return text
-    text = _AROUND.sub(r"\1", text)
-    return _REPEATED.sub(r"\1", text)
+    if text is not before and text != before:
+        text = _AROUND.sub(r"\1", text)
+        text = _REPEATED.sub(r"\1", text)
+        text = _OFFENCE_FOR.sub(OFFENCE, text)
+        text = _BIOMETRIC_AROUND.sub(BIOMETRIC, _GENETIC_PAIR.sub(BIOMETRIC, text))
+    return put_back_topics(text, topics) if topics else text

@@ -387,7 +387,9 @@ OFFENCE += """|charged me with|charged him with|charged her with|
     cautioned|jailed|imprisoned|
 
     anti social behaviour order|asb warning|dispersal order|
-    criminal damage|shoplifted|nicked for"""
+    criminal damage|shoplifted|nicked for|mappa meeting|mappa panel|youth offending service|
+    supervision order|youth rehabilitation order|community service order|prosecuted me|
+    prosecuted him|prosecuted her|taken to court|took me to court|got out of prison"""
 
 BIOMETRIC += """|facial recognition scan|facial recognition scan of me|face scan of me|
     thumbprint scanning|fingerprint scanning|fingerprint scanner|biometric scanning|
@@ -399,4 +401,5 @@ BIOMETRIC += """|facial recognition scan|facial recognition scan of me|face scan
     voice sample|voice samples|voice recording for|voice biometrics|voiceprint|
     dna taken|took my dna|took dna|swabbed|dna swabbed|fingerprints taken|took my fingerprints|
     iris scanner|palm scanner|vein scanner|gait recognition|
-    lynch genetic syndrome"""
+    lynch genetic syndrome|whole genome|whole genome sequencing|genome sequencing results|
+    gait|hand geometry|hand shape|genetic counselling|genetic counseling"""

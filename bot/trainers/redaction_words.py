@@ -50,6 +50,7 @@ COMMON_WORDS = frozenset(
     your
     skip cancel stop prefer explain pardon unknown none nothing same above changed never
     married divorced anonymous
+    easter christmas whitsun boxing sterling
     neighbour neighbours colour favour behaviour centre
     national insurance nino nat ins spelt spelled misspelt incorrect different community
     centre center library zoo market port advice citizens guardian analytics google
@@ -60,3 +61,14 @@ COMMON_WORDS = frozenset(
     """.split()
 )
 
+# Street types after a street's name ("Acacia Avenue", "Bishops Wk", "Victoria Pathway").
+STREET_TYPES = (
+    r"(?:road|rd|street|st|lane|ln|avenue|ave|close|cl|drive|dr|way|crescent|cres|court|ct|"
+    r"place|pl|gardens|gdns|grove|gr|terrace|terr|square|sq|hill|park|view|walk|row|mews|rise|"
+    r"green|parade|boulevard|mount|vale|bank|fields|meadow|meadows|wharf|yard|cottages|"
+    r"villas|croft|chase|heights|approach|glade|wynd|broadway|promenade|quay|gate|brow|"
+    r"end|side|hollow|dell|fold|garth|nook|ride|cross|passage|alley|arcade|market|"
+    r"pavement|highway|spinney|copse|common|orchard|pastures|paddock|paddocks|ridge|ridgeway|"
+    r"field|glen|grange|hey|leys|lea|estate|precinct|circus|circle|loop|drove|dene|holme|"
+    r"esplanade|embankment|sidings|link|links|ct|av|wk|pathway|path)"
+)

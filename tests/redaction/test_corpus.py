@@ -2,7 +2,8 @@
 
 ``tests/redaction/corpus.yml`` (the first development corpus) and ``corpus_fresh.yml`` (a
 second, written later by someone else without seeing the code, so the rules' generality is
-tested, not only their fit to the first).
+tested, not only their fit to the first), and ``corpus_third.yml`` (a third, written
+independently, measured once untuned and then used to find the classes of miss).
 
 The scorer itself is tested on small hand-made cases; the corpus run asserts issue 12's
 targets (docs/trainers.md has the table): every identifier kind fully caught, names and each
@@ -20,6 +21,7 @@ from bot.trainers.redaction_score import (
     CORPUS,
     FRESH_CORPUS,
     IDENTIFIER_KINDS,
+    THIRD_CORPUS,
     Item,
     Message,
     load_corpus,
@@ -32,10 +34,11 @@ SPECIAL_CATEGORY_KINDS = frozenset({
 })
 
 
-@pytest.mark.parametrize("corpus", [CORPUS, FRESH_CORPUS], ids=["dev", "fresh"])
-def test_the_corpus_is_well_formed(corpus):
+@pytest.mark.parametrize(("corpus", "size"), [(CORPUS, 500), (FRESH_CORPUS, 500),
+                                             (THIRD_CORPUS, 450)], ids=["dev", "fresh", "third"])
+def test_the_corpus_is_well_formed(corpus, size):
     messages = load_corpus(corpus)
-    assert len(messages) >= 500
+    assert len(messages) >= size
     for message in messages:
         for item in message.items:
             assert item.text.lower() in message.text.lower(), (message.text, item.text)
@@ -115,3 +118,35 @@ def test_redaction_meets_the_targets_on_the_fresh_corpus():
     assert short == {}, [leak for leak in result.leaks if leak[0] in short]
     assert result.precision >= 0.88
     assert result.kept >= 0.97
+
+
+# The third corpus's figures as reached (docs/trainers.md): every kind at its target but
+# these. Each miss is named with why it is left; a drop below any figure fails.
+THIRD_SHORT_OF_TARGET = {
+    # a dwelling told by a landmark ("the white house next to the Red Lion in ..."), by a road
+    # and the village past it ("off the A49 just past ..."), an all lower-case house name of
+    # ordinary words ("the old school house, school lane, ..."), and a housing scheme's name
+    # after "at" ("bungalow 3 at Sunnyside sheltered housing")
+    "address": 0.956,
+    # "in Risley": a prison named by its village alone; "the youth offending team worked with
+    # my daughter": the team is redacted, the annotation also takes "worked with my daughter"
+    "criminal_offence": 0.931,
+    # "hand geometry reader at the depot has my hand shape": both terms are redacted, the
+    # annotation also takes the words between them
+    "genetic_biometric": 0.962,
+    # "cheers, Olly": an English word in the dictionary and on no name list
+    "name": 0.986,
+}
+
+
+def test_redaction_meets_the_targets_on_the_third_corpus():
+    result = score(load_corpus(THIRD_CORPUS), redact)
+    short = {
+        kind: round(result.recall(kind), 3)
+        for kind in result.items
+        if result.recall(kind) < THIRD_SHORT_OF_TARGET.get(
+            kind, 1.0 if kind in IDENTIFIER_KINDS else 0.98)
+    }
+    assert short == {}, [leak for leak in result.leaks if leak[0] in short]
+    assert result.precision >= 0.94
+    assert result.kept >= 0.99
