@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
@@ -22,7 +24,19 @@ class KnownFeaturesLogisticRegressionClassifier(LogisticRegressionClassifier):
     knows (a script or symbols never seen in training: "ффф жжж", "ꙮꙮꙮ"). Stock, such a
     message gets the classifier's intercepts alone, which ranked ``affirm`` first at 0.51
     (enough to confirm a request's summary). Here every intent ranks equally, so the
-    FallbackClassifier falls back: nothing was read, so nothing is guessed."""
+    FallbackClassifier falls back: nothing was read, so nothing is guessed.
+
+    ``C`` (scikit-learn's inverse regularisation strength, 1.0 by default as in the stock
+    component) is configurable here; the stock component does not expose it."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0}
+
+    def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage,
+                 resource: Resource) -> None:
+        super().__init__(config, name, model_storage, resource)
+        self.clf.set_params(C=float(self.config["C"]))
 
     def process(self, messages: list[Message]) -> list[Message]:
         features = self._create_X(messages)
