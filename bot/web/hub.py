@@ -20,19 +20,17 @@ console uses :meth:`ChatHub.subscribe_staff`, :meth:`post_staff_message`, :meth:
 State in memory is per process. Several web app instances share the conversations through
 a live channel (:mod:`bot.web.live_channel`: PostgreSQL LISTEN/NOTIFY or Redis pub/sub):
 each hub sends to the tabs and staff it holds, and publishes what happened; the others
-deliver to theirs (:meth:`ChatHub.remote_event`). Stored messages are never in an event:
+deliver to theirs (:mod:`bot.web.remote_events`). Stored messages are never in an event:
 each instance reads them from the transcript by seq, so every tab and console still
-receives the conversation in seq order (``sent_seq`` and :meth:`ChatHub._fan_out`). With the
-in-process channel (one instance) nothing is published and nothing changes.
+receives the conversation in seq order (``sent_seq`` and :mod:`bot.web.fan_out`). With
+the in-process channel (one instance) nothing is published and nothing changes.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from aiohttp import WSCloseCode, web
@@ -40,7 +38,6 @@ from aiohttp import WSCloseCode, web
 from bot.chat.handoffs import ASSISTANT_MODE, HandoffStore
 from bot.chat.transcripts import (
     ASSISTANT,
-    DELIVERED,
     PENDING,
     RESIDENT,
     STAFF,
@@ -48,104 +45,25 @@ from bot.chat.transcripts import (
     NewMessage,
     TranscriptMessage,
     TranscriptStore,
-    Understanding,
     message_payload,
 )
-from bot.web import notices
-from bot.web.live_channel import EVERY_CONVERSATION, LiveChannel
-from bot.web.rasa_client import HANDED_BACK_INTENT, RasaClient, RasaUnavailable, Reply
+from bot.web import notices, remote_events
+from bot.web.conversations import Conversation, Conversations
+from bot.web.fan_out import FanOut
+from bot.web.live_channel import LiveChannel
+from bot.web.payloads import history_payload
+from bot.web.rasa_client import HANDED_BACK_INTENT, RasaClient, RasaUnavailable
 from bot.web.relay import RETRY_FIRST_SECONDS, Outbound, TurnRelay
+from bot.web.staff_subscription import StaffSubscription
+from bot.web.turn_records import TurnRecords, Understand
 
 log = logging.getLogger(__name__)
 
-# A staff console that stops reading loses its subscription rather than growing memory
-# without bound; it re-subscribes and reloads the transcript.
-STAFF_QUEUE_LIMIT = 1000
 # How long shutdown waits for turns in flight before cancelling them.
 SHUTDOWN_GRACE_SECONDS = 5.0
 
-Understand = Callable[[str, int], "Understanding | None"]
 T = TypeVar("T")
 RunDb = Callable[..., Awaitable[Any]]
-
-
-class StaffSubscription:
-    """A member of staff's live view of one conversation: an async iterator of events.
-
-    Events are dicts: ``{"type": "message", ...}`` for every stored message (with
-    ``intent``, ``confidence`` and ``page``), ``{"type": "understanding", "id", "intent",
-    "confidence"}`` once Rasa's parse of a resident message is known, ``{"type": "mode",
-    "mode"}``, ``{"type": "resident_ended"}``. Iteration ends when the subscription is
-    closed, or when it fell :data:`STAFF_QUEUE_LIMIT` events behind (``overflowed``).
-    """
-
-    _CLOSED = object()
-
-    def __init__(self, hub: ChatHub, conversation_id: str) -> None:
-        self.conversation_id = conversation_id
-        self.overflowed = False
-        self._hub = hub
-        self._queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=STAFF_QUEUE_LIMIT + 1)
-        self._closed = False
-
-    def put(self, event: dict[str, Any]) -> None:
-        if self._closed:
-            return
-        if self._queue.qsize() >= STAFF_QUEUE_LIMIT:
-            self.overflowed = True
-            self.close()
-            return
-        self._queue.put_nowait(event)
-
-    async def get(self) -> dict[str, Any]:
-        """The next event; raises StopAsyncIteration once closed and drained."""
-        if self._closed and self._queue.empty():
-            raise StopAsyncIteration
-        item = await self._queue.get()
-        if item is self._CLOSED:
-            raise StopAsyncIteration
-        return item
-
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._queue.put_nowait(self._CLOSED)
-            self._hub._unsubscribe(self)
-
-    def __aiter__(self) -> StaffSubscription:
-        return self
-
-    async def __anext__(self) -> dict[str, Any]:
-        return await self.get()
-
-    async def __aenter__(self) -> StaffSubscription:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.close()
-
-
-@dataclass(eq=False)
-class _Conversation:
-    id: str
-    sockets: set[web.WebSocketResponse] = field(default_factory=set)
-    staff: set[StaffSubscription] = field(default_factory=set)
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    relay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    mode: str | None = None
-    busy: int = 0  # operations and relay tasks in flight
-    # Turns with the assistant (bot.web.relay): what to send for each kept message, and
-    # the outage this conversation is in (since when; whether the DPO's contacts were given).
-    outbound: dict[int, Outbound] = field(default_factory=dict)
-    outage_since: float | None = None
-    contact_told: bool = False
-    retry: asyncio.Task | None = None
-    # Relay states the database refused to record (locked, read-only, full): kept here
-    # until a write succeeds, so a catch-up still knows what Rasa may have had.
-    relay_unsaved: dict[int, str] = field(default_factory=dict)
-    # With a shared live channel: the last seq this instance sent to its tabs and staff
-    # (None until it sends one); messages another instance stored are read after it.
-    sent_seq: int | None = None
 
 
 class ChatHub:
@@ -168,12 +86,13 @@ class ChatHub:
         self.transcripts = transcripts
         self.handoffs = handoffs
         self.rasa = rasa
-        self._understand = understand
-        self._conversations: dict[str, _Conversation] = {}
+        self.records = TurnRecords(transcripts, handoffs, understand)
+        self.conversations = Conversations()
         self._tasks: set[asyncio.Task] = set()
         self._run_db = run_db
         self.channel = channel or LiveChannel()
         self._queue_event = asyncio.Event()
+        self.send = FanOut(transcripts, self.channel, self._db)
         self.relay = TurnRelay(self, max_in_flight=max_turns_in_flight,
                                contact_after_seconds=outage_contact_seconds,
                                retry_first_seconds=retry_first_seconds,
@@ -194,36 +113,30 @@ class ChatHub:
         Both happen under the conversation's lock, so nothing stored meanwhile is missed
         or sent twice.
         """
-        async with self._conversation(conversation_id) as conv:
+        async with self.conversations.using(conversation_id) as conv:
             async with conv.lock:
-                history, mode = await self._db(self._snapshot, conversation_id)
+                history, mode = await self._db(self.records.snapshot, conversation_id)
                 await self._set_mode(conv, mode)  # other tabs may hold an older one
-                await self._send(conv, ws, json.dumps(history_payload(history, mode)))
-                self._sent_up_to(conv, history)
+                await self.send.send(conv, ws, json.dumps(history_payload(history, mode)))
+                self.send.sent_up_to(conv, history)
                 if not ws.closed:
                     conv.sockets.add(ws)
 
     def disconnect(self, conversation_id: str, ws: web.WebSocketResponse) -> None:
-        conv = self._conversations.get(conversation_id)
+        conv = self.conversations.get(conversation_id)
         if conv is not None:
             conv.sockets.discard(ws)
-            self._forget_if_idle(conv)
+            self.conversations.forget_if_idle(conv)
 
     async def transcript(
         self, conversation_id: str, *, for_staff: bool = False
     ) -> dict[str, Any]:
         """The ``history`` payload: every message so far and who has the conversation."""
-        history, mode = await self._db(self._snapshot, conversation_id)
-        conv = self._conversations.get(conversation_id)
+        history, mode = await self._db(self.records.snapshot, conversation_id)
+        conv = self.conversations.get(conversation_id)
         if conv is not None:  # a console that subscribed first: the history covers the rest
-            self._sent_up_to(conv, history)
+            self.send.sent_up_to(conv, history)
         return history_payload(history, mode, for_staff=for_staff)
-
-    def _sent_up_to(self, conv: _Conversation, history: list[TranscriptMessage]) -> None:
-        """With other instances: a history was sent, so this instance knows from where to
-        send (once only; after that ``sent_seq`` moves as messages are sent)."""
-        if self.channel.shared and conv.sent_seq is None:
-            conv.sent_seq = history[-1].seq if history else 0
 
     async def resident_message(
         self,
@@ -262,7 +175,7 @@ class ChatHub:
         page: str | None,
         client_tag: str | None = None,
     ) -> TranscriptMessage:
-        async with self._conversation(conversation_id) as conv:
+        async with self.conversations.using(conversation_id) as conv:
             async with conv.lock:
                 record, created = await self._db(
                     self.transcripts.append,
@@ -272,9 +185,9 @@ class ChatHub:
                 )
                 if not created:
                     if ws is not None:
-                        await self._send(conv, ws, json.dumps(message_payload(record)))
+                        await self.send.send(conv, ws, json.dumps(message_payload(record)))
                     return record
-                await self._fan_out(conv, [record])
+                await self.send.stored(conv, [record])
                 # Created under the lock: relay tasks start, and queue for relay_lock, in
                 # the order their messages were stored.
                 self._spawn(conv, self._relay(conv, record, text, page, client_tag))
@@ -282,20 +195,13 @@ class ChatHub:
 
     async def resident_ended(self, conversation_id: str) -> None:
         """The resident pressed "End chat": record it, tell every tab and staff, close tabs."""
-        async with self._conversation(conversation_id) as conv:
-            await self._store_and_send(
+        async with self.conversations.using(conversation_id) as conv:
+            await self.send.store_and_send(
                 conv, [NewMessage(SYSTEM, notices.ENDED_BY_RESIDENT_TEXT, kind=notices.CLOSED)]
             )
-            self._to_staff(conv, {"type": "resident_ended"})
+            self.send.to_staff(conv, {"type": "resident_ended"})
             self.channel.publish(conv.id, {"type": "ended"})
-            await self._close_tabs(conv)
-
-    async def _close_tabs(self, conv: _Conversation) -> None:
-        sockets, conv.sockets = list(conv.sockets), set()
-        await asyncio.gather(
-            *(ws.close(code=WSCloseCode.OK, message=b"ended") for ws in sockets),
-            return_exceptions=True,
-        )
+            await self.send.close_tabs(conv)
 
     # -- staff (the console plugs in here) -----------------------------------------------
 
@@ -304,8 +210,8 @@ class ChatHub:
 
         Subscribe first, then read :meth:`transcript`, and drop duplicates by ``seq``.
         """
-        conv = self._conversations.setdefault(conversation_id, _Conversation(conversation_id))
-        subscription = StaffSubscription(self, conversation_id)
+        conv = self.conversations.watch(conversation_id)
+        subscription = StaffSubscription(conversation_id, self.conversations.unsubscribe)
         conv.staff.add(subscription)
         return subscription
 
@@ -315,22 +221,22 @@ class ChatHub:
         handoff opened, claimed, released or ended); take it before reading the queue."""
         return self._queue_event
 
-    def _queue_touched(self, conv: _Conversation | None = None, *, publish: bool = True) -> None:
+    def _queue_touched(self, conv: Conversation | None = None, *, publish: bool = True) -> None:
         event, self._queue_event = self._queue_event, asyncio.Event()
         event.set()
         if publish and conv is not None:
             self.channel.publish(conv.id, {"type": "queue"})
 
     def resident_connected(self, conversation_id: str) -> bool:
-        conv = self._conversations.get(conversation_id)
+        conv = self.conversations.get(conversation_id)
         return bool(conv and conv.sockets)
 
     async def post_staff_message(
         self, conversation_id: str, author: str, text: str
     ) -> TranscriptMessage:
         """A member of staff's message: stored, then shown to the resident with ``author``."""
-        async with self._conversation(conversation_id) as conv:
-            [record] = await self._store_and_send(
+        async with self.conversations.using(conversation_id) as conv:
+            [record] = await self.send.store_and_send(
                 conv, [NewMessage(STAFF, text, author=author)]
             )
             return record
@@ -346,8 +252,8 @@ class ChatHub:
         """
         if kind not in notices.STAFF_NOTICE_KINDS:
             raise ValueError(f"unknown notice kind {kind!r}")
-        async with self._conversation(conversation_id) as conv:
-            [record] = await self._store_and_send(
+        async with self.conversations.using(conversation_id) as conv:
+            [record] = await self.send.store_and_send(
                 conv, [NewMessage(SYSTEM, text, kind=kind, author=author)]
             )
             mode = await self._db(self.handoffs.mode, conversation_id)
@@ -358,9 +264,9 @@ class ChatHub:
     async def set_typing(self, conversation_id: str, on: bool) -> None:
         """Show (or stop showing) the resident that staff are typing."""
         payload = {"type": "typing", "on": bool(on)}
-        conv = self._conversations.get(conversation_id)
+        conv = self.conversations.get(conversation_id)
         if conv is not None:
-            await self._send_to_tabs(conv, payload)
+            await self.send.to_tabs(conv, payload)
         self.channel.publish(conversation_id, {"type": "tabs", "payload": payload})
 
     async def hand_back(
@@ -391,12 +297,12 @@ class ChatHub:
     async def _end_handoff(
         self, conversation_id: str, *, returned: bool, author: str | None, text: str, kind: str
     ) -> TranscriptMessage:
-        async with self._conversation(conversation_id) as conv:
+        async with self.conversations.using(conversation_id) as conv:
             # Not while a resident message is being routed: it would be judged by the old mode.
             async with conv.relay_lock:
                 await self.rasa.resume(conversation_id)
                 await self._db(self.handoffs.end, conversation_id, returned=returned)
-                [record] = await self._store_and_send(
+                [record] = await self.send.store_and_send(
                     conv, [NewMessage(SYSTEM, text, kind=kind, author=author)]
                 )
                 await self._set_mode(conv, ASSISTANT_MODE)
@@ -405,7 +311,7 @@ class ChatHub:
                     await self._carry_on(conv)
             return record
 
-    async def _carry_on(self, conv: _Conversation) -> None:
+    async def _carry_on(self, conv: Conversation) -> None:
         """After a hand back, let the assistant say where the resident was and ask its
         pending question (``EXTERNAL_handed_back``). The handoff has ended by then; if Rasa
         fails now, the resident's next message reaches the resumed assistant as usual."""
@@ -415,7 +321,7 @@ class ChatHub:
             log.warning("the assistant did not carry on after a hand back: %s", exc)
             return
         if replies:
-            await self._store_and_send(
+            await self.send.store_and_send(
                 conv, [NewMessage(ASSISTANT, r.text, buttons=r.buttons) for r in replies]
             )
 
@@ -432,7 +338,7 @@ class ChatHub:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        for conv in list(self._conversations.values()):
+        for conv in self.conversations.all():
             for subscription in list(conv.staff):
                 subscription.close()
             await asyncio.gather(
@@ -440,19 +346,19 @@ class ChatHub:
                   for ws in list(conv.sockets)),
                 return_exceptions=True,
             )
-        self._conversations.clear()
+        self.conversations.clear()
 
     # -- relaying a turn -----------------------------------------------------------------
 
     async def _relay(
-        self, conv: _Conversation, record: TranscriptMessage, text: str, page: str | None,
+        self, conv: Conversation, record: TranscriptMessage, text: str, page: str | None,
         client_tag: str | None = None,
     ) -> None:
         conv.outbound[record.id] = Outbound(text, page, client_tag)
         async with conv.relay_lock:
             await self.relay.resident_turn(conv, record)
 
-    async def _current_mode(self, conv: _Conversation) -> str:
+    async def _current_mode(self, conv: Conversation) -> str:
         """Who has the conversation: read when the tab connected, after the previous turn's
         replies (the assistant may have handed off), and on every staff call. With other
         instances, read every time: staff on another instance may have changed it."""
@@ -461,113 +367,15 @@ class ChatHub:
         assert conv.mode is not None
         return conv.mode
 
-    def _record_turn(
-        self, conversation_id: str, message_id: int, replies: list[Reply]
-    ) -> tuple[list[TranscriptMessage], str, Understanding | None]:
-        """One worker-thread trip after Rasa answered: read the parse, store the replies with
-        it (one write transaction), read who has the conversation now."""
-        understood = None
-        if self._understand is not None:
-            try:
-                understood = self._understand(conversation_id, message_id)
-            except Exception as exc:
-                log.warning("could not read what the model understood: %s", type(exc).__name__)
-        stored = self.transcripts.append_many(
-            conversation_id,
-            [NewMessage(ASSISTANT, reply.text, buttons=reply.buttons) for reply in replies],
-            understanding=None if understood is None else (message_id, understood),
-            relay=([message_id], DELIVERED),
-        )
-        return stored, self.handoffs.mode(conversation_id), understood
+    # -- who has the conversation -------------------------------------------------------
 
-    def _snapshot(self, conversation_id: str) -> tuple[list[TranscriptMessage], str]:
-        return self.transcripts.history(conversation_id), self.handoffs.mode(conversation_id)
-
-    # -- sending -------------------------------------------------------------------------
-
-    async def _store_and_send(
-        self, conv: _Conversation, messages: list[NewMessage]
-    ) -> list[TranscriptMessage]:
-        async with conv.lock:
-            stored = await self._db(self.transcripts.append_many, conv.id, messages)
-            await self._fan_out(conv, stored)
-            return stored
-
-    async def _fan_out(self, conv: _Conversation, records: list[TranscriptMessage]) -> None:
-        """Send stored messages to every tab (system lines as notices) and to staff, and
-        tell the other instances (under ``conv.lock``)."""
-        if not records:
-            return
-        if self.channel.shared:
-            first, last = records[0].seq, records[-1].seq
-            records = await self._unsent(conv, records)
-            self.channel.publish(conv.id, {"type": "stored", "from": first, "to": last})
-        await self._send_stored(conv, records)
-
-    async def _unsent(
-        self, conv: _Conversation, records: list[TranscriptMessage]
-    ) -> list[TranscriptMessage]:
-        """What of ``records`` this instance has not sent yet, preceded by any messages
-        another instance stored in between (read from the transcript), in seq order."""
-        sent = conv.sent_seq
-        if sent is not None:
-            if records[0].seq > sent + 1:
-                missed = await self._db(self.transcripts.between, conv.id, sent,
-                                        records[0].seq - 1)
-                records = missed + records
-            records = [r for r in records if r.seq > sent]
-        if records:
-            conv.sent_seq = records[-1].seq
-        return records
-
-    async def _send_stored(self, conv: _Conversation, records: list[TranscriptMessage]) -> None:
-        for record in records:
-            if conv.staff:
-                self._to_staff(conv, message_payload(record, for_staff=True))
-            if record.role == SYSTEM and record.kind:
-                message = message_payload(record)
-                payload = {"type": "notice", "kind": record.kind, "text": record.text,
-                           "id": record.id, "seq": record.seq, "at": message["at"],
-                           "author": record.author}
-            else:
-                payload = message_payload(record)
-            await self._send_to_tabs(conv, payload)
-
-    async def _broadcast(self, conv: _Conversation, payload: dict[str, Any]) -> None:
-        """Something not stored (typing, a queue place, a turn that failed) to every tab of
-        the conversation, on every instance."""
-        await self._send_to_tabs(conv, payload)
-        self.channel.publish(conv.id, {"type": "tabs", "payload": payload})
-
-    async def _send_to_tabs(self, conv: _Conversation, payload: dict[str, Any]) -> None:
-        if not conv.sockets:
-            return
-        data = json.dumps(payload)
-        await asyncio.gather(*(self._send(conv, ws, data) for ws in list(conv.sockets)))
-
-    async def _send(self, conv: _Conversation, ws: web.WebSocketResponse, data: str) -> None:
-        """Send to one tab; a tab that has gone is dropped (it will reconnect and resend)."""
-        try:
-            await ws.send_str(data)
-        except (ConnectionError, RuntimeError):
-            conv.sockets.discard(ws)
-
-    def _to_staff(self, conv: _Conversation, event: dict[str, Any]) -> None:
-        for subscription in list(conv.staff):
-            subscription.put(event)
-
-    def _tell_staff(self, conv: _Conversation, event: dict[str, Any]) -> None:
-        """An event for staff watching the conversation, on every instance."""
-        self._to_staff(conv, event)
-        self.channel.publish(conv.id, {"type": "staff", "payload": event})
-
-    async def _set_mode(self, conv: _Conversation, mode: str, *, publish: bool = True) -> None:
+    async def _set_mode(self, conv: Conversation, mode: str, *, publish: bool = True) -> None:
         """Tell everyone when who-has-the-conversation changes (the first look is no change:
         tabs get the mode in ``history``, staff with the transcript)."""
         previous, conv.mode = conv.mode, mode
         if previous is not None and previous != mode:
-            await self._send_to_tabs(conv, {"type": "mode", "mode": mode})
-            self._to_staff(conv, {"type": "mode", "mode": mode})
+            await self.send.to_tabs(conv, {"type": "mode", "mode": mode})
+            self.send.to_staff(conv, {"type": "mode", "mode": mode})
             self._queue_touched(conv, publish=False)
         if publish and previous != mode:
             # Others re-read it from the handoff queue (the one source of truth); also on a
@@ -582,68 +390,11 @@ class ChatHub:
 
     async def remote_event(self, conversation_id: str, event: dict[str, Any]) -> None:
         """Deliver what another instance did to the tabs and staff this instance holds."""
-        kind = event.get("type")
-        if kind == "queue":
-            self._queue_touched(publish=False)
-            return
-        if conversation_id == EVERY_CONVERSATION:  # reconnected: read what was missed
-            self._queue_touched(publish=False)
-            for conv_id in list(self._conversations):
-                await self.remote_event(conv_id, {"type": "stored", "to": None})
-                await self.remote_event(conv_id, {"type": "mode"})
-            return
-        conv = self._conversations.get(conversation_id)
-        if conv is None:
-            return  # nobody here watches it
-        conv.busy += 1
-        try:
-            if kind == "stored":
-                await self._remote_stored(conv, event.get("from"), event.get("to"))
-            elif kind == "mode":
-                self._queue_touched(publish=False)
-                mode = await self._db(self.handoffs.mode, conv.id)
-                await self._set_mode(conv, mode, publish=False)
-            elif kind == "tabs" and isinstance(event.get("payload"), dict):
-                await self._send_to_tabs(conv, event["payload"])
-            elif kind == "staff" and isinstance(event.get("payload"), dict):
-                self._to_staff(conv, event["payload"])
-            elif kind == "ended":
-                self._to_staff(conv, {"type": "resident_ended"})
-                await self._close_tabs(conv)
-        finally:
-            conv.busy -= 1
-            self._forget_if_idle(conv)
-
-    async def _remote_stored(self, conv: _Conversation, first: Any, last: Any) -> None:
-        """Send the messages another instance stored (up to seq ``last``; every one after
-        the last sent when ``last`` is None) that this instance has not sent yet."""
-        async with conv.lock:
-            after = conv.sent_seq
-            if after is None:
-                if not isinstance(first, int):
-                    return  # nothing sent here yet: nothing to catch up on
-                after = first - 1
-            if isinstance(last, int) and last <= after:
-                return
-            records = await self._db(self.transcripts.between, conv.id, after,
-                                     last if isinstance(last, int) else None)
-            if records:
-                conv.sent_seq = records[-1].seq
-                await self._send_stored(conv, records)
+        await remote_events.deliver(self, conversation_id, event)
 
     # -- bookkeeping ---------------------------------------------------------------------
 
-    @asynccontextmanager
-    async def _conversation(self, conversation_id: str) -> AsyncIterator[_Conversation]:
-        conv = self._conversations.setdefault(conversation_id, _Conversation(conversation_id))
-        conv.busy += 1
-        try:
-            yield conv
-        finally:
-            conv.busy -= 1
-            self._forget_if_idle(conv)
-
-    def _spawn(self, conv: _Conversation, work: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, conv: Conversation, work: Coroutine[Any, Any, None]) -> None:
         """Run a turn on its own, so a tab closing mid-turn does not cancel the reply."""
         conv.busy += 1
 
@@ -655,37 +406,17 @@ class ChatHub:
             except Exception as exc:
                 # The type only: database errors quote the parameters, i.e. what was said.
                 log.error("chat turn failed: %s", type(exc).__name__)
-                await self._broadcast(conv, {"type": "notice", "kind": notices.UNAVAILABLE,
+                await self.send.broadcast(conv, {"type": "notice", "kind": notices.UNAVAILABLE,
                                              "text": notices.TURN_FAILED_TEXT})
             finally:
                 conv.busy -= 1
-                self._forget_if_idle(conv)
+                self.conversations.forget_if_idle(conv)
 
         task = asyncio.create_task(run())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _unsubscribe(self, subscription: StaffSubscription) -> None:
-        conv = self._conversations.get(subscription.conversation_id)
-        if conv is not None:
-            conv.staff.discard(subscription)
-            self._forget_if_idle(conv)
-
-    def _forget_if_idle(self, conv: _Conversation) -> None:
-        if not (conv.sockets or conv.staff or conv.busy):
-            if self._conversations.get(conv.id) is conv:
-                del self._conversations[conv.id]
-
     @property
     def active_conversations(self) -> int:
-        return len(self._conversations)
+        return len(self.conversations)
 
-
-def history_payload(
-    history: list[TranscriptMessage], mode: str, *, for_staff: bool = False
-) -> dict[str, Any]:
-    return {
-        "type": "history",
-        "messages": [message_payload(m, for_staff=for_staff) for m in history],
-        "mode": mode,
-    }

@@ -48,7 +48,8 @@ from bot.web.turn_queue import TurnQueue
 from bot.web.understanding import MESSAGE_ID_KEY
 
 if TYPE_CHECKING:
-    from bot.web.hub import ChatHub, _Conversation
+    from bot.web.conversations import Conversation
+    from bot.web.hub import ChatHub
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class TurnRelay:
 
     # -- entry points (under conv.relay_lock) --------------------------------------------
 
-    async def resident_turn(self, conv: _Conversation, record: TranscriptMessage) -> None:
+    async def resident_turn(self, conv: Conversation, record: TranscriptMessage) -> None:
         """Relay one stored resident message, or catch up on everything kept before it."""
         hub = self.hub
         mode = await hub._current_mode(conv)
@@ -122,14 +123,14 @@ class TurnRelay:
 
     # -- one turn ------------------------------------------------------------------------
 
-    async def _turn(self, conv: _Conversation, record: TranscriptMessage) -> bool:
+    async def _turn(self, conv: Conversation, record: TranscriptMessage) -> bool:
         """Send one message to Rasa and show the replies; False if the assistant failed."""
         hub = self.hub
         out = conv.outbound.get(record.id) or Outbound(record.text, record.page)
         metadata: dict[str, Any] = {"page": out.page, MESSAGE_ID_KEY: record.id}
         if out.client_tag is not None:
             metadata[CLIENT_TAG_KEY] = out.client_tag
-        await hub._broadcast(conv, {"type": "typing", "on": True})
+        await hub.send.broadcast(conv, {"type": "typing", "on": True})
         mode = ASSISTANT_MODE
         try:
             try:
@@ -146,7 +147,7 @@ class TurnRelay:
             async with conv.lock:
                 try:
                     stored, mode, understood = await hub._db(
-                        hub._record_turn, conv.id, record.id, replies
+                        hub.records.record_turn, conv.id, record.id, replies
                     )
                 except Exception as exc:
                     if not database_refused(exc):
@@ -158,10 +159,10 @@ class TurnRelay:
                 else:
                     unsaved = False
                     if understood is not None:  # staff see it before the answer to it
-                        hub._tell_staff(conv, {"type": "understanding", "id": record.id,
+                        hub.send.tell_staff(conv, {"type": "understanding", "id": record.id,
                                                "intent": understood.intent,
                                                "confidence": understood.confidence})
-                    await hub._fan_out(conv, stored)
+                    await hub.send.stored(conv, stored)
             if unsaved:
                 await self._outage(conv, text=notices.REPLY_NOT_SAVED_TEXT)
                 return False
@@ -177,18 +178,18 @@ class TurnRelay:
             conv.outbound.pop(record.id, None)
             return True
         finally:
-            await hub._broadcast(conv, {"type": "typing", "on": False})
+            await hub.send.broadcast(conv, {"type": "typing", "on": False})
             # The assistant may have handed the conversation to staff during this turn.
             await hub._set_mode(conv, mode)
 
-    async def _queued(self, conv: _Conversation, position: int, wait: float,
+    async def _queued(self, conv: Conversation, position: int, wait: float,
                       still: bool) -> None:
-        await self.hub._broadcast(conv, {"type": "notice", "kind": notices.QUEUED,
+        await self.hub.send.broadcast(conv, {"type": "notice", "kind": notices.QUEUED,
                                          "text": notices.queued_text(position, wait, still)})
 
     # -- outages -------------------------------------------------------------------------
 
-    async def _outage(self, conv: _Conversation, text: str | None = None) -> None:
+    async def _outage(self, conv: Conversation, text: str | None = None) -> None:
         """Tell the resident the truth now, and make sure a retry is coming."""
         now = self._clock()
         first = conv.outage_since is None
@@ -202,20 +203,20 @@ class TurnRelay:
         self._schedule_retry(conv)
         await self._tell(conv, text)
 
-    async def _tell(self, conv: _Conversation, text: str) -> None:
+    async def _tell(self, conv: Conversation, text: str) -> None:
         """An ``unavailable`` notice, kept in the transcript; only shown when the database
         refuses it (it must still reach the resident at once)."""
         try:
-            await self.hub._store_and_send(
+            await self.hub.send.store_and_send(
                 conv, [NewMessage(SYSTEM, text, kind=notices.UNAVAILABLE)])
         except Exception as exc:
             if not database_refused(exc):
                 raise
             log.warning("could not store a notice: %s", type(exc).__name__)
-            await self.hub._broadcast(conv, {"type": "notice", "kind": notices.UNAVAILABLE,
+            await self.hub.send.broadcast(conv, {"type": "notice", "kind": notices.UNAVAILABLE,
                                              "text": text})
 
-    async def _kept(self, conv: _Conversation) -> list[TranscriptMessage]:
+    async def _kept(self, conv: Conversation) -> list[TranscriptMessage]:
         """The messages the assistant has not answered, with the states the database
         refused to record applied (a message recorded delivered meanwhile is dropped)."""
         kept = await self.hub._db(self.hub.transcripts.undelivered, conv.id)
@@ -227,7 +228,7 @@ class TurnRelay:
         return [replace(m, relay=conv.relay_unsaved.get(m.id, m.relay)) for m in kept
                 if conv.relay_unsaved.get(m.id) not in (DELIVERED, TO_STAFF, RESEND)]
 
-    async def _mark(self, conv: _Conversation, message_ids: list[int], state: str) -> None:
+    async def _mark(self, conv: Conversation, message_ids: list[int], state: str) -> None:
         """Record where these messages stand; in memory while the database refuses it."""
         try:
             await self.hub._db(self.hub.transcripts.set_relay, message_ids, state)
@@ -240,11 +241,11 @@ class TurnRelay:
         for message_id in message_ids:
             conv.relay_unsaved.pop(message_id, None)
 
-    def _end_outage(self, conv: _Conversation) -> None:
+    def _end_outage(self, conv: Conversation) -> None:
         conv.outage_since = None
         conv.contact_told = False
 
-    def _schedule_retry(self, conv: _Conversation) -> None:
+    def _schedule_retry(self, conv: Conversation) -> None:
         if conv.retry is not None and not conv.retry.done():
             return
         conv.busy += 1  # keeps the conversation (and its outage) in memory meanwhile
@@ -253,7 +254,7 @@ class TurnRelay:
         self._retries.add(task)
         task.add_done_callback(self._retries.discard)
 
-    async def _retry(self, conv: _Conversation) -> None:
+    async def _retry(self, conv: Conversation) -> None:
         hub = self.hub
         delay = self.retry_first
         give_up = self._clock() + RETRY_GIVE_UP_SECONDS
@@ -293,12 +294,12 @@ class TurnRelay:
         finally:
             conv.retry = None
             conv.busy -= 1
-            hub._forget_if_idle(conv)
+            hub.conversations.forget_if_idle(conv)
 
     # -- catching up ---------------------------------------------------------------------
 
     async def _catch_up(
-        self, conv: _Conversation, kept: list[TranscriptMessage], *, new_message: bool
+        self, conv: Conversation, kept: list[TranscriptMessage], *, new_message: bool
     ) -> bool:
         """Resolve every kept message if the assistant is back; False if it is not (the
         resident is told when this was for a new message)."""
@@ -315,8 +316,9 @@ class TurnRelay:
         mode = ASSISTANT_MODE
         for message, replies in plan.recovered:  # what the resident never saw, now
             async with conv.lock:
-                stored, mode, _ = await hub._db(hub._record_turn, conv.id, message.id, replies)
-                await hub._fan_out(conv, stored)
+                stored, mode, _ = await hub._db(hub.records.record_turn, conv.id,
+                                                message.id, replies)
+                await hub.send.stored(conv, stored)
             conv.outbound.pop(message.id, None)
             conv.relay_unsaved.pop(message.id, None)
         await hub._set_mode(conv, mode)
@@ -343,7 +345,7 @@ class TurnRelay:
                 return False
         return True
 
-    async def _tracker(self, conv: _Conversation, *, after_turns: bool) -> dict[str, Any] | None:
+    async def _tracker(self, conv: Conversation, *, after_turns: bool) -> dict[str, Any] | None:
         try:
             return await self.hub.rasa.tracker(conv.id, after_turns=after_turns)
         except RasaUnavailable as exc:
@@ -351,7 +353,7 @@ class TurnRelay:
             return None
 
     async def _ask_again(
-        self, conv: _Conversation, missed: list[TranscriptMessage], slot: str | None,
+        self, conv: Conversation, missed: list[TranscriptMessage], slot: str | None,
         question: Reply | None,
     ) -> None:
         """Say which messages were not used, re-show the question, mark them ``resend``."""
@@ -364,7 +366,7 @@ class TurnRelay:
         async with conv.lock:
             stored = await hub._db(hub.transcripts.append_many, conv.id, lines,
                                    relay=([m.id for m in missed], RESEND))
-            await hub._fan_out(conv, stored)
+            await hub.send.stored(conv, stored)
         for message in missed:
             conv.outbound.pop(message.id, None)
             conv.relay_unsaved.pop(message.id, None)

@@ -534,7 +534,7 @@ async def test_notify_refuses_unknown_kinds(chat: ChatApp):
 
 
 async def test_a_staff_console_that_stops_reading_is_dropped(chat: ChatApp, monkeypatch):
-    from bot.web import hub as hub_module
+    from bot.web import staff_subscription as hub_module
 
     monkeypatch.setattr(hub_module, "STAFF_QUEUE_LIMIT", 2)
     resident = new_resident()
