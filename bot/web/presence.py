@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.web.live_channel import EVERY_CONVERSATION, LiveChannel
+from bot.web.live_channel import LiveChannel
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,10 @@ EXPIRES_SECONDS = 3 * HEARTBEAT_SECONDS
 IDS_PER_EVENT = 150
 PRESENCE = "presence"
 PRESENCE_QUERY = "presence_query"
+# The conversation id heartbeats and queries travel under: no conversation's (those are
+# 24 URL-safe characters), and not the channel's "every conversation", so an instance that
+# does not know presence (an older one, mid-upgrade) finds nothing to deliver it to.
+ANY_TABS = "~tabs"
 
 
 class Presence:
@@ -80,16 +84,16 @@ class Presence:
         """Tell the others every conversation with a tab open here."""
         ids = sorted(self._local_ids())
         for start in range(0, len(ids), IDS_PER_EVENT):
-            self._publish(EVERY_CONVERSATION, {"ids": ids[start:start + IDS_PER_EVENT]})
+            self._publish(ANY_TABS, {"ids": ids[start:start + IDS_PER_EVENT]})
 
     def resync(self) -> None:
         """After (re)connecting: ask the others for their heartbeats and send ours (either
         side may have missed events meanwhile)."""
-        self._channel.publish(EVERY_CONVERSATION, {"type": PRESENCE_QUERY})
+        self._channel.publish(ANY_TABS, {"type": PRESENCE_QUERY})
         self.heartbeat()
 
     async def _heartbeats(self) -> None:
-        self._channel.publish(EVERY_CONVERSATION, {"type": PRESENCE_QUERY})
+        self._channel.publish(ANY_TABS, {"type": PRESENCE_QUERY})
         while True:
             self.heartbeat()
             await asyncio.sleep(self.heartbeat_seconds)
