@@ -191,3 +191,48 @@ def test_past_states_carry_on_and_equal_rasas_at_every_step(domain, monkeypatch)
             assert tracker.past_states(domain, **a) == want
     # Replayed from the start only where the history was rewritten, not on every call.
     assert 0 < len(replays) < len(events) * len(arguments) / 3
+
+
+def _state(tracker) -> dict:
+    """Everything a tracker holds, comparable (slots by value and whether set)."""
+    state = {k: v for k, v in vars(tracker).items() if not k.startswith("_dpa")}
+    state["events"] = list(tracker.events)
+    state["slots"] = {n: (s.value, s._has_been_set) for n, s in tracker.slots.items()}
+    return state
+
+
+def test_applied_events_and_copies_equal_rasas_at_every_step(domain):
+    from rasa.shared.core.events import ActionExecutionRejected, LoopInterrupted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa import tracker_replays
+
+    events = _conversation()
+    # A form interrupted and a form action rejected: what changes the loop's state in place.
+    at = next(n for n, e in enumerate(events) if getattr(e, "name", None) == "request_form")
+    events[at + 3:at + 3] = [LoopInterrupted(True), ActionExecutionRejected("request_form")]
+    rasas_copy, rasas_applied = DialogueStateTracker.copy, DialogueStateTracker.applied_events
+    expected = []
+    reference = DialogueStateTracker("step", domain.slots)
+    for event in events:  # Rasa's answers after every event, before install
+        reference.update(event)
+        expected.append((rasas_applied(reference), _state(rasas_copy(reference))))
+
+    tracker_replays.install()
+    assert DialogueStateTracker.copy is not rasas_copy
+    tracker = DialogueStateTracker("step", domain.slots)
+    for n, event in enumerate(events):
+        if n % 2:
+            tracker.update(event)
+        else:  # rebuilt from the store's rows: new objects, equal to the ones seen before
+            tracker = DialogueStateTracker.from_dict(
+                "step", [e.as_dict() for e in events[:n + 1]], domain.slots)
+        applied, copied = expected[n]
+        assert tracker.applied_events() == applied, (n, event)
+        assert tracker.applied_events() == applied  # asked twice in a turn, as Rasa does
+        duplicate = tracker.copy()
+        assert _state(duplicate) == copied, (n, event)
+        if tracker.active_loop is not None:  # the copy's loop is its own
+            assert duplicate.active_loop is not tracker.active_loop
+        duplicate.update(SlotSet("full_name", "someone else"))
+        assert tracker.get_slot("full_name") != "someone else"

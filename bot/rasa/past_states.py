@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _installed = False
-_MEMO = "_dpa_past_states"  # attribute on the tracker: {"at": ..., arguments: states}
+MEMO = "_dpa_past_states"  # attribute on the tracker: {"at": ..., arguments: states}
 CONVERSATIONS_KEPT = 500
 
 
@@ -75,10 +75,10 @@ class IncrementalStates:
                                                rule_only_data), {}))
         events = list(tracker.events)
         replay = self._replays.pop(key, None)
-        if replay is not None and _carries_on(replay, events):
+        if replay is not None and carries_on(replay, events):
             new_events = events[replay.consumed:]  # only appended: applied as they are
         else:  # from the start, over the events Rasa applies (reverted ones left out)
-            replay = _Replay(0, None, _loop_names(events), tracker.init_copy())
+            replay = _Replay(0, None, loop_names(events), tracker.init_copy())
             new_events = tracker.applied_events()
         step = _Step(domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
         for event in new_events:
@@ -100,11 +100,13 @@ def _same_event(event: Any, other: Any) -> bool:
                               and event == other)
 
 
-def _loop_names(events: list[Any]) -> frozenset[str]:
+def loop_names(events: list[Any]) -> frozenset[str]:
     return frozenset(e.name for e in events if isinstance(e, ActiveLoop) and e.name)
 
 
-def _carries_on(replay: _Replay, events: list[Any]) -> bool:
+def carries_on(replay: Any, events: list[Any]) -> bool:
+    """Whether ``events`` only append to those ``replay`` was computed from (its
+    ``consumed``, ``last_event`` and ``loop_names``), with nothing that rewrites them."""
     if replay.consumed == 0 or len(events) < replay.consumed:
         return False
     if not _same_event(events[replay.consumed - 1], replay.last_event):
@@ -185,10 +187,10 @@ def install() -> None:
                     rule_only_data: dict[str, Any] | None = None) -> Any:
         events = self.events
         at = (len(events), id(events[-1]) if events else None)
-        memo = getattr(self, _MEMO, None)
+        memo = getattr(self, MEMO, None)
         if memo is None or memo["at"] != at:  # new events since: start again
             memo = {"at": at}
-            setattr(self, _MEMO, memo)
+            setattr(self, MEMO, memo)
         key = _arguments((domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data), {})
         if key not in memo:
             memo[key] = incremental.states(domain, self, omit_unset_slots,

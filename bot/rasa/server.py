@@ -18,12 +18,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("rasa server: RASA_TOKEN is not set")
     from rasa.__main__ import main as rasa_main
 
-    from bot.rasa import action_validation, past_states
+    from bot.rasa import action_validation, past_states, rule_history, tracker_replays
     from bot.rasa.log_privacy import install
 
     install()
     action_validation.install()  # the schema checked once, not on every action call
     past_states.install()  # a conversation's states computed once per prediction
+    tracker_replays.install()  # applied events carried on, copies without a replay
+    rule_history.install()  # the RulePolicy reads as many states as its longest rule
 
     # "=" form: a token may start with "-", which argparse would take for an option.
     sys.argv = ["rasa", "run", *args, "--enable-api", f"--auth-token={token}"]

@@ -52,6 +52,7 @@ from bot.web.conversations import Conversation, Conversations
 from bot.web.fan_out import FanOut
 from bot.web.live_channel import LiveChannel
 from bot.web.payloads import history_payload
+from bot.web.presence import Presence
 from bot.web.rasa_client import HANDED_BACK_INTENT, RasaClient, RasaUnavailable
 from bot.web.relay import RETRY_FIRST_SECONDS, Outbound, TurnRelay
 from bot.web.staff_subscription import StaffSubscription
@@ -93,6 +94,7 @@ class ChatHub:
         self.channel = channel or LiveChannel()
         self._queue_event = asyncio.Event()
         self.send = FanOut(transcripts, self.channel, self._db)
+        self.presence = Presence(self.channel, self._tab_ids)
         self.relay = TurnRelay(self, max_in_flight=max_turns_in_flight,
                                contact_after_seconds=outage_contact_seconds,
                                retry_first_seconds=retry_first_seconds,
@@ -120,6 +122,8 @@ class ChatHub:
                 await self.send.send(conv, ws, json.dumps(history_payload(history, mode)))
                 self.send.sent_up_to(conv, history)
                 if not ws.closed:
+                    if not conv.sockets:
+                        self.presence.opened(conversation_id)
                     conv.sockets.add(ws)
 
     def disconnect(self, conversation_id: str, ws: web.WebSocketResponse) -> None:
@@ -127,6 +131,12 @@ class ChatHub:
         if conv is not None:
             conv.sockets.discard(ws)
             self.conversations.forget_if_idle(conv)
+        if conv is None or not conv.sockets:  # the last tab here (or all closed already)
+            self.presence.closed(conversation_id)
+
+    def _tab_ids(self) -> list[str]:
+        """The conversations with a tab open on this instance."""
+        return [conv.id for conv in self.conversations.all() if conv.sockets]
 
     async def transcript(
         self, conversation_id: str, *, for_staff: bool = False
@@ -228,8 +238,10 @@ class ChatHub:
             self.channel.publish(conv.id, {"type": "queue"})
 
     def resident_connected(self, conversation_id: str) -> bool:
+        """Whether the resident has the chat open, on this instance or (as it last said,
+        within :data:`bot.web.presence.EXPIRES_SECONDS`) on another."""
         conv = self.conversations.get(conversation_id)
-        return bool(conv and conv.sockets)
+        return bool(conv and conv.sockets) or self.presence.elsewhere(conversation_id)
 
     async def post_staff_message(
         self, conversation_id: str, author: str, text: str
@@ -332,6 +344,9 @@ class ChatHub:
 
         Retries waiting for the assistant stop at once: what they would deliver is kept in
         the transcript, for the conversation's next message."""
+        await self.presence.stop()
+        for conv_id in self._tab_ids():  # the others need not wait for this one to expire
+            self.presence.closed(conv_id)
         self.relay.cancel_retries()
         if self._tasks:
             _, pending = await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_GRACE_SECONDS)
@@ -387,6 +402,7 @@ class ChatHub:
     async def start_channel(self) -> None:
         """Start hearing the other instances (the app's startup)."""
         await self.channel.start(self.remote_event)
+        self.presence.start()
 
     async def remote_event(self, conversation_id: str, event: dict[str, Any]) -> None:
         """Deliver what another instance did to the tabs and staff this instance holds."""

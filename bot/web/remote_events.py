@@ -9,20 +9,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.web.live_channel import EVERY_CONVERSATION
+from bot.web.presence import PRESENCE, PRESENCE_QUERY
 
 if TYPE_CHECKING:
     from bot.web.hub import ChatHub
 
 
 async def deliver(hub: ChatHub, conversation_id: str, event: dict[str, Any]) -> None:
-    """Deliver one event (``queue``, ``stored``, ``mode``, ``tabs``, ``staff``, ``ended``)
-    for ``conversation_id``; :data:`EVERY_CONVERSATION` means the channel reconnected, so
-    everything held here is read again."""
+    """Deliver one event (``queue``, ``stored``, ``mode``, ``tabs``, ``staff``, ``ended``,
+    and :mod:`bot.web.presence`'s) for ``conversation_id``; :data:`EVERY_CONVERSATION`
+    with a ``resync`` means the channel reconnected, so everything held here is read again."""
     kind = event.get("type")
     if kind == "queue":
         hub._queue_touched(publish=False)
         return
+    if kind in (PRESENCE, PRESENCE_QUERY):
+        hub.presence.heard(conversation_id, event)
+        return
     if conversation_id == EVERY_CONVERSATION:  # reconnected: read what was missed
+        hub.presence.resync()
         hub._queue_touched(publish=False)
         for conv_id in hub.conversations.ids():
             await deliver(hub, conv_id, {"type": "stored", "to": None})

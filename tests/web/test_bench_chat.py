@@ -69,6 +69,52 @@ def test_capacity_is_the_last_level_that_passed_before_the_first_that_failed():
     assert ramp_levels(2, 1.5, 10) == [2, 3, 4, 6, 9]
 
 
+def _level(residents: int, holds: int):
+    """A level that passes when ``residents`` is at most ``holds``."""
+    from bot.tools.bench_chat.capacity import Level
+
+    return Level(residents, 1.0, [0.1] * 20 if residents <= holds else [2.0] * 20)
+
+
+def test_the_bisection_narrows_capacity_to_the_resolution():
+    from bot.tools.bench_chat.capacity import capacity, next_level
+
+    levels = [_level(n, 41) for n in (10, 15, 22, 33, 50)]
+    assert next_level(levels[:4]) is None  # nothing failed yet: the ramp goes on
+    assert next_level([_level(10, 5)]) is None  # nothing passed: no bracket
+    tried = []
+    while (count := next_level(levels, 1.1)) is not None:
+        tried.append(count)
+        levels.append(_level(count, 41))
+    assert tried == [41, 45]  # midpoints of 33-50 and 41-50; 41-45 is within 1.1x
+    assert capacity(levels).residents == 41
+    assert next_level([_level(7, 7), _level(8, 7)]) is None  # one resident apart
+    assert next_level([_level(40, 40), _level(44, 40)], 1.1) is None  # within 1.1x
+
+
+async def test_the_ramp_bisects_after_the_first_failure(monkeypatch):
+    from bot.tools.bench_chat import capacity
+
+    async def run_level(web_url, residents, *args, **kwargs):
+        return _level(residents, 27)
+
+    monkeypatch.setattr(capacity, "run_level", run_level)
+    levels = await capacity.ramp("http://unused", [10, 15, 22, 33, 50], 1.0, (0.0, 0.0),
+                                 resolution=1.1)
+    # 33 fails: the levels above it never run; 22-33 bisected until within 1.1x (28-30).
+    assert [lv.residents for lv in levels] == [10, 15, 22, 33, 27, 30, 28]
+    assert capacity.capacity(levels).residents == 27
+
+
+async def test_settling_waits_until_the_stack_is_idle():
+    from bot.tools.bench_chat.capacity import settle
+
+    busy = iter([0.0, 0.5, 1.0, 1.0005])  # busy for two intervals, then idle (< 10%)
+    waited = await settle(lambda: {"rasa": next(busy)}, timeout=5, interval=0.01)
+    assert 0.02 <= waited < 1
+    assert await settle(lambda: {"rasa": 0.0}, timeout=5, interval=0.01) < 0.5
+
+
 def test_length_ratio_compares_the_last_ten_turns_with_turns_two_to_eleven():
     from bot.tools.bench_chat.capacity_report import length_ratio
 

@@ -186,3 +186,59 @@ async def test_an_instance_that_lost_the_channel_catches_up_when_it_reconnects(
     assert a.hub.channel.connected.is_set()
     health = await (await a.client.get("/health")).json()
     assert health["live_channel"] == "ok" and health["status"] == "ok"
+
+
+async def _until(condition, seconds: float = 5.0) -> float:
+    """Wait until ``condition()`` holds; how long it took."""
+    started = loop_time = asyncio.get_running_loop().time()
+    while not condition():
+        loop_time = asyncio.get_running_loop().time()
+        if loop_time - started > seconds:
+            raise AssertionError("never happened")
+        await asyncio.sleep(0.02)
+    return loop_time - started
+
+
+async def test_a_resident_on_a_is_connected_for_the_console_on_b(
+    instances: tuple[ChatApp, ChatApp], make_chat, rasa: StandInRasa
+):
+    """What the console shows as "Resident's chat open now", over each transport: a tab on
+    A counts on B, until its last tab on A closes; a third instance started later learns it
+    at once (it asks), not at the next heartbeat."""
+    a, b = instances
+    resident, other = new_resident(), new_resident()
+    assert not b.hub.resident_connected(resident)
+    first, second = await a.open(resident), await a.open(resident)
+    await _until(lambda: b.hub.resident_connected(resident))
+    assert a.hub.resident_connected(resident) and not b.hub.resident_connected(other)
+
+    c = await make_chat(database_url=a.settings.database_url,
+                        redis_url=a.settings.redis_url)
+    await asyncio.wait_for(c.hub.channel.connected.wait(), 5)
+    took = await _until(lambda: c.hub.resident_connected(resident))
+    assert took < c.hub.presence.heartbeat_seconds / 2
+
+    await first.ws.close()
+    await asyncio.sleep(0.3)
+    assert b.hub.resident_connected(resident)  # one tab is still open on A
+    await second.ws.close()
+    await _until(lambda: not b.hub.resident_connected(resident))
+    await _until(lambda: not c.hub.resident_connected(resident))
+    assert not a.hub.resident_connected(resident)
+
+
+async def test_a_crashed_instance_does_not_leave_its_residents_connected(
+    instances: tuple[ChatApp, ChatApp], rasa: StandInRasa
+):
+    """A goes silent with a tab still open (its heartbeats and channel stop, as when its
+    process dies): B stops counting the resident as connected once A's word expires."""
+    a, b = instances
+    b.hub.presence.expires_seconds = 0.5  # three heartbeats, in the app
+    resident = new_resident()
+    await a.open(resident)
+    await _until(lambda: b.hub.resident_connected(resident))
+    await a.hub.presence.stop()
+    await a.hub.channel.close()  # no "closed" is ever sent
+    assert a.hub.resident_connected(resident)  # the tab is still open on A
+    took = await _until(lambda: not b.hub.resident_connected(resident))
+    assert 0.1 < took < 2

@@ -5,8 +5,14 @@ the first message to the case reference (:data:`REQUEST_TURNS`, as tests/e2e doe
 between messages as people type (``pause``: 5 to 15 s; scaled down for a quick run), then
 starts a new conversation, until the level's time is up. Residents join spread over the
 first pause, so they do not all type at once. A level passes when its turn p95 is under
-:data:`TARGET_P95` and nearly every turn was answered; the capacity is the last level that
-passed, in residents and in turns a second.
+:data:`TARGET_P95` and nearly every turn was answered; the capacity is the highest level that
+passed below the lowest that failed, in residents and in turns a second.
+
+The ramp grows geometrically until a level fails, then bisects between the highest level
+that passed and the lowest that failed (:func:`next_level`) until they are within
+``resolution`` of each other (or one resident apart), so the capacity is known to within
+that factor rather than to within the ramp's. After a level that failed, the stack is left
+to finish the turns still queued (:func:`settle`) before the next level starts.
 """
 from __future__ import annotations
 
@@ -25,6 +31,9 @@ from bot.tools.bench_chat.statistics import CpuProbe, percentile
 TARGET_P95 = 1.0  # seconds
 MAX_ERROR_SHARE = 0.01
 TURN_TIMEOUT_SECONDS = 60.0
+RESOLUTION = 1.1  # the bisection stops when failed / passed is at most this
+IDLE_CPU_SHARE = 0.1  # the stack is idle when all its processes use less of a core than this
+SETTLE_SECONDS = 90.0  # the longest wait for an overloaded stack to finish its queue
 
 # A subject access request from start to case reference (the tests/e2e script).
 REQUEST_TURNS = (
@@ -209,20 +218,69 @@ async def run_level(web_url: str, residents: int, seconds: float,
     return level
 
 
+def next_level(levels: Sequence[Level], resolution: float = RESOLUTION) -> int | None:
+    """The next level of the bisection: the geometric midpoint of the highest level that
+    passed below the lowest that failed and that failed one, or None when they are within
+    ``resolution`` of each other or one resident apart (or nothing has failed or passed)."""
+    failed = [lv.residents for lv in levels if not lv.passed]
+    if not failed:
+        return None
+    lowest_failed = min(failed)
+    passed = [lv.residents for lv in levels if lv.passed and lv.residents < lowest_failed]
+    if not passed:
+        return None
+    highest_passed = max(passed)
+    if lowest_failed - highest_passed <= 1 or lowest_failed / highest_passed <= resolution:
+        return None
+    middle = round((highest_passed * lowest_failed) ** 0.5)
+    return min(max(middle, highest_passed + 1), lowest_failed - 1)
+
+
+async def settle(cpu_probe: CpuProbe | None, timeout: float = SETTLE_SECONDS,
+                 interval: float = 1.0) -> float:
+    """Wait until the stack's processes together use less than :data:`IDLE_CPU_SHARE` of a
+    core over ``interval`` (the turns an overloaded level queued are done), at most
+    ``timeout`` seconds; the seconds waited. Without a probe, waits ``interval``."""
+    started = time.monotonic()
+    if cpu_probe is None:
+        await asyncio.sleep(interval)
+        return interval
+    before = cpu_probe()
+    while time.monotonic() - started < timeout:
+        await asyncio.sleep(interval)
+        after = cpu_probe()
+        used = sum(after[name] - before[name] for name in after if name in before)
+        if used < IDLE_CPU_SHARE * interval:
+            break
+        before = after
+    return time.monotonic() - started
+
+
 async def ramp(web_url: str, residents: Sequence[int], seconds: float,
                pause_range: tuple[float, float], script: Sequence[str] = REQUEST_TURNS,
                cpu_probe: CpuProbe | None = None,
                rss: Callable[[], int] = lambda: 0,
-               report: Callable[[Level], None] = lambda _: None) -> list[Level]:
-    """Run the levels in order until one fails (that one included)."""
-    levels = []
-    for count in residents:
+               report: Callable[[Level], None] = lambda _: None,
+               resolution: float = RESOLUTION) -> list[Level]:
+    """Run the levels in order until one fails (that one included), then the levels of the
+    bisection (:func:`next_level`) until the capacity is known to within ``resolution``;
+    the levels in the order they ran."""
+    levels: list[Level] = []
+
+    async def run(count: int) -> Level:
         level = await run_level(web_url, count, seconds, pause_range, script, cpu_probe)
         level.rss_bytes = rss()
         levels.append(level)
         report(level)
         if not level.passed:
+            await settle(cpu_probe)
+        return level
+
+    for count in residents:
+        if not (await run(count)).passed:
             break
+    while (middle := next_level(levels, resolution)) is not None:
+        await run(middle)
     return levels
 
 

@@ -7,7 +7,9 @@ it is), and:
 1. plays one conversation of ``--length-turns`` questions back to back through the hub
    (turn latency against conversation length; on the one-worker stack);
 2. ramps simulated residents (:mod:`bot.tools.bench_chat.capacity`) until p95 passes 1 s,
-   measuring each process's CPU per turn and the stack's memory;
+   then bisects between the last level that passed and the first that failed until they
+   are within ``--resolution`` (1.1: capacity known to within 10%), measuring each
+   process's CPU per turn and the stack's memory;
 3. on the one-worker stack, with ``--parts``: loads the model in this process and plays the
    long conversation again, timing NLU, policies, the action server call and the tracker
    store (:mod:`bot.tools.bench_chat.parts`).
@@ -16,7 +18,7 @@ The report goes into docs/benchmarks.md (its own section). ``--quick`` is a smok
 few seconds a level (pauses scaled to 2%), for checking the tool, not for figures.
 
     python -m bot.tools.bench_chat                 # the full run (about an hour)
-    python -m bot.tools.bench_chat --pause-scale 0.2 --level-seconds 40   # about 20 minutes
+    python -m bot.tools.bench_chat --pause-scale 0.2 --level-seconds 30   # about 12 minutes
     python -m bot.tools.bench_chat --quick --output -
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT, Settings
 from bot.tools.bench_chat.capacity import (
     REQUEST_TURNS,
+    RESOLUTION,
     Level,
     capacity,
     conversation_length,
@@ -68,7 +71,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="how long each ramp level runs (a whole request at real pauses "
                         "takes about 150 s: 15 messages, 5-15 s apart)")
     parser.add_argument("--start", type=int, default=10, help="residents at the first level")
-    parser.add_argument("--factor", type=float, default=1.5, help="growth from level to level")
+    parser.add_argument("--factor", type=float, default=1.5,
+                        help="growth from level to level until one fails")
+    parser.add_argument("--resolution", type=float, default=RESOLUTION,
+                        help="then bisect until the first level that failed is at most this "
+                        "times the last that passed (or one resident more)")
     parser.add_argument("--max-residents", type=int, default=1500)
     parser.add_argument("--length-turns", type=int, default=120,
                         help="turns of the one long conversation")
@@ -90,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     if args.workers < 1 or args.pause_scale <= 0 or args.level_seconds <= 0:
         parser.error("--workers, --pause-scale and --level-seconds must be positive")
+    if args.factor <= 1 or args.resolution <= 1:
+        parser.error("--factor and --resolution must be more than 1")
     pause = (REAL_PAUSE[0] * args.pause_scale, REAL_PAUSE[1] * args.pause_scale)
     long_conversation = [TURNS[n % len(TURNS)] for n in range(args.length_turns)]
     levels = ramp_levels(args.start, args.factor, args.max_residents)
@@ -98,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for workers in sorted({1, args.workers}):
         runs.append(_one_stack(workers, args, pause, levels, long_conversation))
     section = capacity_report(runs, args.pause_scale, args.level_seconds, machine_note(),
-                              load_before, os.getloadavg(), started_at, args.quick)
+                              load_before, os.getloadavg(), started_at, args.quick,
+                              args.factor, args.resolution)
     print(section)
     if str(args.output) != "-":
         write_section(args.output, section, CAPACITY_START, CAPACITY_END)
@@ -131,7 +141,8 @@ def _one_stack(workers: int, args: argparse.Namespace, pause: tuple[float, float
             run.levels = asyncio.run(ramp(
                 web_url, levels, args.level_seconds, pause, REQUEST_TURNS,
                 cpu_probe=process_cpu_seconds(pids),
-                rss=lambda: rss_bytes(list(pids.values())), report=said))
+                rss=lambda: rss_bytes(list(pids.values())), report=said,
+                resolution=args.resolution))
             best = capacity(run.levels)
             print(f"  capacity with {workers} worker(s): "
                   f"{best.residents if best else 0} residents", flush=True)

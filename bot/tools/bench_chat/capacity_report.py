@@ -31,6 +31,12 @@ class WorkerRun:
         return capacity(self.levels)
 
     @property
+    def first_failed(self) -> Level | None:
+        """The lowest level that failed (None: none did)."""
+        return min((lv for lv in self.levels if not lv.passed), key=lambda lv: lv.residents,
+                   default=None)
+
+    @property
     def peak_rss(self) -> int:
         return max([self.rss_at_start, *(lv.rss_bytes for lv in self.levels)])
 
@@ -55,9 +61,18 @@ def _mib(value: float) -> str:
     return f"{value / 2**20:,.0f} MiB"
 
 
+def _bracket(one: WorkerRun, many: WorkerRun) -> str:
+    """Where the true ratio of residents held lies, from the levels that passed and failed."""
+    if not (one.capacity and many.capacity and one.first_failed and many.first_failed):
+        return ""
+    low = many.capacity.residents / one.first_failed.residents
+    high = many.first_failed.residents / one.capacity.residents
+    return f", the true ratio of residents between {low:.2f}x and {high:.2f}x"
+
+
 def _levels_table(run: WorkerRun, scale: float) -> list[str]:
-    lines = ["| residents (at real pauses) | turns/s | p50 | p95 | errors | requests done "
-             "| stack RSS |", "|---|---|---|---|---|---|---|"]
+    lines = ["| residents (at real pauses), in the order run | turns/s | p50 | p95 | errors "
+             "| requests done | stack RSS |", "|---|---|---|---|---|---|---|"]
     for lv in run.levels:
         mark = "" if lv.passed else " (p95 over 1 s)"
         lines.append(f"| {lv.residents} ({lv.residents / scale:,.0f}){mark} | "
@@ -103,7 +118,8 @@ def _parts_table(parts: Sequence[TurnParts]) -> list[str]:
 
 def capacity_report(runs: Sequence[WorkerRun], scale: float, level_seconds: float,
                     machine: dict[str, str], load_before: tuple[float, ...],
-                    load_after: tuple[float, ...], when: datetime, quick: bool) -> str:
+                    load_after: tuple[float, ...], when: datetime, quick: bool,
+                    factor: float = 1.5, resolution: float = 1.1) -> str:
     one = next(r for r in runs if r.workers == 1)
     many = max(runs, key=lambda r: r.workers)
     lines = [CAPACITY_START, "## Capacity: residents held with p95 under 1 s "
@@ -122,7 +138,10 @@ def capacity_report(runs: Sequence[WorkerRun], scale: float, level_seconds: floa
         f"starts another; each level ran {level_seconds:g} s. The load is residents / pause, "
         f"so a level of R residents at pauses x{scale:g} is the load of R / {scale:g} "
         f"residents typing at real speed (in brackets). Turn latency: from sending a message "
-        f"to the assistant's last reply.",
+        f"to the assistant's last reply. The ramp grew by {factor:g}x a level until one "
+        f"failed, then bisected between the last that passed and the first that failed until "
+        f"they were at most {resolution:g}x apart (or one resident), so each capacity lies "
+        f"between it and the lowest level that failed.",
         "",
     ]
     summary = ["| | " + " | ".join(f"{r.workers} worker(s)" for r in runs) + " |",
@@ -130,6 +149,9 @@ def capacity_report(runs: Sequence[WorkerRun], scale: float, level_seconds: floa
     caps = [r.capacity for r in runs]
     summary.append("| capacity: residents with p95 < 1 s (at real pauses) | " + " | ".join(
         f"{c.residents} ({c.residents / scale:,.0f})" if c else "none" for c in caps) + " |")
+    fails = [r.first_failed for r in runs]
+    summary.append("| lowest level that failed | " + " | ".join(
+        f"{f.residents} ({f.residents / scale:,.0f})" if f else "none" for f in fails) + " |")
     summary.append("| turns/s at capacity | " + " | ".join(
         f"{c.turns_per_second:.1f}" if c else "-" for c in caps) + " |")
     halves = [near_half(r.levels, r.capacity) for r in runs]
@@ -143,7 +165,8 @@ def capacity_report(runs: Sequence[WorkerRun], scale: float, level_seconds: floa
         scale_ratio = many.capacity.turns_per_second / one.capacity.turns_per_second
         verdicts.append(f"- {many.workers} workers / 1 worker, turns/s at capacity: "
                         f"**{scale_ratio:.2f}x** (target >= {TARGETS['scale']}x; residents "
-                        f"{many.capacity.residents / one.capacity.residents:.2f}x).")
+                        f"{many.capacity.residents / one.capacity.residents:.2f}x"
+                        + _bracket(one, many) + ").")
     for run, half in zip(runs, halves, strict=True):
         if half:
             verdicts.append(f"- p95 at about half capacity, {run.workers} worker(s): "
