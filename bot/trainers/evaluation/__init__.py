@@ -2,8 +2,9 @@
 
 ``dpa evaluate``:
 
-1. trains a candidate NLU model on ``data/nlu`` as it is now (``rasa train nlu`` into
-   ``results/evaluate/candidate/``; the assistant's own ``models/dpa.tar.gz`` is untouched);
+1. trains a whole candidate model (NLU and dialogue, so it can be deployed) on ``data/``
+   as it is now (``rasa train`` into ``results/evaluate/candidate/``; the assistant's own
+   ``models/dpa.tar.gz`` is untouched);
 2. scores both models with ``rasa test nlu`` on the same held-out data: by default
    ``tests/nlu/holdout.yml``, real residents' messages trainers set aside with
    ``dpa inbox label ID INTENT --holdout`` (never training data, so neither model has seen
