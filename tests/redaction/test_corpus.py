@@ -110,16 +110,22 @@ FRESH_SHORT_OF_TARGET = {
 }
 
 
-def test_redaction_meets_the_targets_on_the_fresh_corpus():
-    result = score(load_corpus(FRESH_CORPUS), redact)
-    assert set(result.items) >= IDENTIFIER_KINDS | SPECIAL_CATEGORY_KINDS | {"name"}
+def _assert_no_kind_below(result, short_of_target: dict[str, float]) -> None:
+    """Every kind at issue 12's target (identifiers 1.0, the rest 0.98) except those named
+    in ``short_of_target``, which may not fall below the figure reached."""
     short = {
         kind: round(result.recall(kind), 3)
         for kind in result.items
-        if result.recall(kind) < FRESH_SHORT_OF_TARGET.get(
+        if result.recall(kind) < short_of_target.get(
             kind, 1.0 if kind in IDENTIFIER_KINDS else 0.98)
     }
     assert short == {}, [leak for leak in result.leaks if leak[0] in short]
+
+
+def test_redaction_meets_the_targets_on_the_fresh_corpus():
+    result = score(load_corpus(FRESH_CORPUS), redact)
+    assert set(result.items) >= IDENTIFIER_KINDS | SPECIAL_CATEGORY_KINDS | {"name"}
+    _assert_no_kind_below(result, FRESH_SHORT_OF_TARGET)
     assert result.precision >= 0.88
     assert result.kept >= 0.97
 
@@ -145,12 +151,6 @@ THIRD_SHORT_OF_TARGET = {
 
 def test_redaction_meets_the_targets_on_the_third_corpus():
     result = score(load_corpus(THIRD_CORPUS), redact)
-    short = {
-        kind: round(result.recall(kind), 3)
-        for kind in result.items
-        if result.recall(kind) < THIRD_SHORT_OF_TARGET.get(
-            kind, 1.0 if kind in IDENTIFIER_KINDS else 0.98)
-    }
-    assert short == {}, [leak for leak in result.leaks if leak[0] in short]
+    _assert_no_kind_below(result, THIRD_SHORT_OF_TARGET)
     assert result.precision >= 0.94
     assert result.kept >= 0.99
