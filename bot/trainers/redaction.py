@@ -67,6 +67,7 @@ from bot.trainers.redaction_identifiers import (
     VEHICLE,
     redact_spoken_emails,
 )
+from bot.trainers.redaction_learned import shipped
 from bot.trainers.redaction_name_context import redact_names_by_context
 from bot.trainers.redaction_name_cues import ANY_WORD, redact_capitalised_runs, redact_cued_names
 from bot.trainers.redaction_names import redact_names
@@ -257,12 +258,23 @@ def _uncommon_words(placeholder: str) -> ReplaceFn:
 
 
 def redact(text: str, *, expecting: str | None = None) -> str:
-    """``text`` with every kind of personal data above replaced by its placeholder.
+    """``text`` with every kind of personal data above replaced by its placeholder: the
+    rules' output (:func:`redact_by_rules`), plus whatever the learned recogniser
+    (:mod:`bot.trainers.redaction_learned`) marks among the words the rules kept.
 
     ``expecting``: ``"name"`` or ``"address"`` when the message answers a question asking
     for one (a form's requested slot). Then any word that is not an ordinary word is taken
     to be part of it, so a bare "kwame mensah" or "rose cottage" is caught too.
     """
+    by_rules = redact_by_rules(text, expecting=expecting)
+    recogniser = shipped()
+    if not text or recogniser is None:
+        return by_rules
+    return recogniser.redact(text, by_rules)
+
+
+def redact_by_rules(text: str, *, expecting: str | None = None) -> str:
+    """:func:`redact` by the hand-written rules alone (what the recogniser sees)."""
     if not text:
         return text
     text, published = set_aside(text)

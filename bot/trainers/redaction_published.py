@@ -80,3 +80,13 @@ def put_back(text: str, kept: list[str]) -> str:
     if not kept:
         return text
     return _MARKER.sub(lambda m: kept[ord(m.group(1)) - 0xE100], text)
+
+
+def published_spans(text: str) -> list[tuple[int, int]]:
+    """Where in ``text`` a published detail stands (the learned recogniser leaves them)."""
+    return [
+        match.span()
+        for pattern in _patterns()
+        if _CLOSE not in pattern.pattern
+        for match in pattern.finditer(text)
+    ]
