@@ -58,8 +58,8 @@ PARAMS: dict[str, object] = {
     "feature.possible_transitions": True,
 }
 # A token the rules kept is replaced when the CRF gives its label at least this probability.
-THRESHOLD = 0.5
-RULE_DROPOUT = 0.5
+THRESHOLD = 0.35
+RULE_DROPOUT = 1.0
 SEED = 12
 _GLUED_BRACKETS = re.compile(r"\](?=[\[({])")
 
@@ -140,6 +140,7 @@ class Recogniser:
         self._tagger.open(str(model_path))
         self.threshold = threshold
         self.see_rules = see_rules
+        self._labels = [name for name in self._tagger.labels() if name != OUTSIDE]
 
     def marks(self, text: str, alignment: Alignment) -> list[str]:
         """The label of each of ``tokens(text)``: a placeholder's name where the CRF marks
@@ -152,12 +153,17 @@ class Recogniser:
             return []
         tagger = self._tagger
         tagger.set(pycrfsuite_items(feats))
-        predicted = tagger.tag()
+        tagger.tag()  # computes the marginals
         out = []
-        for i, (label, token) in enumerate(zip(predicted, tokens(text))):
+        for i, token in enumerate(tokens(text)):
+            label = OUTSIDE
             rules_kept = all(alignment.labels[c] == KEPT for c in range(token.start, token.end))
-            sure = label != OUTSIDE and tagger.marginal(label, i) >= self.threshold
-            out.append(label if sure and rules_kept and not feats[i]["published"] else OUTSIDE)
+            if (rules_kept and not feats[i]["published"]
+                    and tagger.marginal(OUTSIDE, i) <= 1 - self.threshold):
+                label = max(self._labels, key=lambda name: tagger.marginal(name, i))
+                if tagger.marginal(label, i) < self.threshold:
+                    label = OUTSIDE
+            out.append(label)
         return out
 
     def redact(self, text: str, redacted: str) -> str:
