@@ -78,12 +78,55 @@ def training_corpora() -> list[Path]:
     return [CORPUS, FRESH_CORPUS, THIRD_CORPUS]
 
 
+NEGATIVES_PATH = Path(__file__).resolve().parents[2] / "tests" / "redaction" / "kept_examples.txt"
+_NEGATIVE_FILES = ("conversation", "questions", "requests", "out_of_scope")
+
+
+def write_negatives() -> int:
+    """Snapshot ``data/nlu``'s examples that carry no entity annotation and that the rules
+    leave unchanged into :data:`NEGATIVES_PATH`: messages in residents' register with no
+    personal data, which the CRF learns to keep (the corpora alone have too few look-alikes,
+    and a CRF trained on them took "faith", "meeting" and "Urdu"). A snapshot, not read
+    live, so that adding an NLU example does not make the shipped model stale."""
+    import yaml
+
+    from bot.trainers.nlu_files import _examples
+
+    rules = _rules()
+    nlu = NEGATIVES_PATH.parents[2] / "data" / "nlu"
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in _NEGATIVE_FILES:
+        data = yaml.safe_load((nlu / f"{name}.yml").read_text(encoding="utf-8"))
+        for block in data.get("nlu") or []:
+            if "intent" not in block:
+                continue
+            for example in _examples(block.get("examples")):
+                if "](" in example or "]{" in example or example in seen:
+                    continue
+                seen.add(example)
+                if rules(example) == example:
+                    out.append(example)
+    header = ("# Messages with no personal data that redaction must keep: data/nlu's examples\n"
+              "# without entity annotations that the rules leave unchanged, one a line.\n"
+              "# Written by: python -m bot.trainers.redaction_learned --negatives\n")
+    NEGATIVES_PATH.write_text(header + "\n".join(out) + "\n", encoding="utf-8")
+    return len(out)
+
+
+def negatives() -> list[str]:
+    if not NEGATIVES_PATH.exists():
+        return []
+    lines = NEGATIVES_PATH.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def _without_rules(feats: list[dict[str, str | bool]]) -> list[dict[str, str | bool]]:
     return [{k: v for k, v in f.items() if "rule" not in k} for f in feats]
 
 
-def sequences(corpora: Iterable[Path], rules: RulesFn | None = None
-              ) -> list[tuple[list[dict[str, float]], list[str]]]:
+def sequences(corpora: Iterable[Path], rules: RulesFn | None = None,
+              with_negatives: bool = True) -> list[tuple[list[dict[str, float]], list[str]]]:
     """Every message of ``corpora`` as the trainer sees it: token features and labels.
 
     The rules were tuned on these corpora, so on them their output is nearly always right;
@@ -105,6 +148,11 @@ def sequences(corpora: Iterable[Path], rules: RulesFn | None = None
             labels = token_labels(text, tokens(text),
                                   [(item.kind, item.text) for item in message.items])
             out.append((crfsuite_items(feats), labels))
+    if with_negatives:
+        for text in negatives():
+            feats = _without_rules(features(text, align(text, text).labels,
+                                            published_spans(text)))
+            out.append((crfsuite_items(feats), [OUTSIDE] * len(feats)))
     return out
 
 
@@ -234,6 +282,7 @@ def rebuild(corpora: list[Path] | None = None) -> dict[str, object]:
     meta: dict[str, object] = {
         "trained_on": [str(p.relative_to(PROJECT_ROOT)) for p in corpora],
         "messages": len(data),
+        "kept_examples": len(negatives()),
         "params": PARAMS,
         "threshold": THRESHOLD,
         "data_sha256": data_hash(data),
@@ -256,9 +305,14 @@ def is_current() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.trainers.redaction_learned")
+    parser.add_argument("--negatives", action="store_true",
+                        help="rewrite the snapshot of NLU examples the CRF learns to keep")
     parser.add_argument("--check", action="store_true",
                         help="only say whether the shipped model matches its training data")
     args = parser.parse_args(argv)
+    if args.negatives:
+        print(f"{write_negatives()} examples written to {NEGATIVES_PATH.name}")
+        return 0
     if args.check:
         current = is_current()
         print("up to date" if current else "stale: run python -m bot.trainers.redaction_learned")
