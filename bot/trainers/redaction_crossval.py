@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.train and args.score:
         folds = [(list(args.train), args.score)]
     else:
-        corpora = learned.training_corpora()
+        corpora = learned.training_corpora()[:3]
         folds = [([c for c in corpora if c != held], held) for held in corpora]
     for train_on, score_on in folds:
         alone, both, crf = run_fold(train_on, score_on, args.threshold)

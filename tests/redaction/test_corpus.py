@@ -4,8 +4,8 @@
 second, written later by someone else without seeing the code, so the rules' generality is
 tested, not only their fit to the first), and ``corpus_third.yml`` (a third, written
 independently, measured once untuned and then used to find the classes of miss), and
-``corpus_fourth.yml`` (a fourth, measured once untuned: the next round's development corpus;
-only its form is checked here).
+``corpus_fourth.yml`` (a fourth, measured once untuned, then added to the learned
+recogniser's training data).
 
 The scorer itself is tested on small hand-made cases; the corpus run asserts issue 12's
 targets (docs/trainers.md has the table): every identifier kind fully caught, names and each
@@ -96,18 +96,11 @@ def test_placeholder_letters_are_not_counted_as_surviving():
     assert score(messages, lambda text: "my email is [EMAIL]").recall("email") == 1.0
 
 
-# The second corpus's figures as reached (docs/trainers.md): every kind at its target but
-# these, each short by one item whose miss is named here. A drop below any figure fails.
-FRESH_SHORT_OF_TARGET = {
-    "address": 0.988,  # "Greenacres, Malpas" in a list of years ("1998-2004 Greenacres, ...")
-    "date_of_birth": 0.928,  # "you've put 1909!": a wrong year of birth with no cue before it
-    "criminal_offence": 0.964,  # "it's a spent conviction": "it's" comes through
-    # "our synagogue", "The gurdwara": the possessive or article is kept ("our [RELIGION]"),
-    # as it is everywhere ("correct my [ETHNICITY]"), so the request stays readable
-    "religion": 0.909,
-    # "(two men)": a couple described by number and sex; "the LGBT+ youth group": "the"
-    "sexuality": 0.882,
-}
+# The rules reached these figures alone, each short by one or two items named here
+# (docs/trainers.md); with the learned recogniser, trained on all four corpora, every kind
+# is at its target on each of them, so none is excused any more. Training figures: they
+# flatter the recogniser; the held-out corpus is the honest measure.
+FRESH_SHORT_OF_TARGET: dict[str, float] = {}
 
 
 def _assert_no_kind_below(result, short_of_target: dict[str, float]) -> None:
@@ -130,23 +123,7 @@ def test_redaction_meets_the_targets_on_the_fresh_corpus():
     assert result.kept >= 0.97
 
 
-# The third corpus's figures as reached (docs/trainers.md): every kind at its target but
-# these. Each miss is named with why it is left; a drop below any figure fails.
-THIRD_SHORT_OF_TARGET = {
-    # a dwelling told by a landmark ("the white house next to the Red Lion in ..."), by a road
-    # and the village past it ("off the A49 just past ..."), an all lower-case house name of
-    # ordinary words ("the old school house, school lane, ..."), and a housing scheme's name
-    # after "at" ("bungalow 3 at Sunnyside sheltered housing")
-    "address": 0.956,
-    # "in Risley": a prison named by its village alone; "the youth offending team worked with
-    # my daughter": the team is redacted, the annotation also takes "worked with my daughter"
-    "criminal_offence": 0.931,
-    # "hand geometry reader at the depot has my hand shape": both terms are redacted, the
-    # annotation also takes the words between them
-    "genetic_biometric": 0.962,
-    # "cheers, Olly": an English word in the dictionary and on no name list
-    "name": 0.986,
-}
+THIRD_SHORT_OF_TARGET: dict[str, float] = {}
 
 
 def test_redaction_meets_the_targets_on_the_third_corpus():
@@ -154,3 +131,12 @@ def test_redaction_meets_the_targets_on_the_third_corpus():
     _assert_no_kind_below(result, THIRD_SHORT_OF_TARGET)
     assert result.precision >= 0.94
     assert result.kept >= 0.99
+
+
+def test_redaction_meets_the_targets_on_the_fourth_corpus():
+    # Measured untuned once (rules 0.694 on addresses, rules + CRF trained on corpora 1-3
+    # 0.901), then added to the recogniser's training data: these are training figures.
+    result = score(load_corpus(FOURTH_CORPUS), redact)
+    _assert_no_kind_below(result, {})
+    assert result.precision >= 0.94
+    assert result.kept >= 0.97
