@@ -41,6 +41,10 @@ name lists, chosen there and said why (:mod:`bot.trainers.redaction_names`); and
 category phrases, one placeholder per category so a trainer still sees what a message is
 about (:mod:`bot.trainers.redaction_special`).
 
+Beside all these rules, a learned recogniser (:mod:`bot.trainers.redaction_learned`, a CRF
+trained on the annotated corpora) marks words the rules kept, with the same placeholders;
+:func:`redact` is the union, :func:`redact_by_rules` the rules alone.
+
 Years on their own ("my council tax records from 2019") and month-year periods ("since
 March 2019") are not personal and are kept, because they carry the meaning trainers need;
 a year right after "born"/"DOB" is replaced. The rules lean towards replacing too much:

@@ -91,7 +91,7 @@ def align(text: str, redacted: str) -> Alignment:
     masked = _PLACEHOLDER.sub(lambda m: "\0" * len(m.group(0)), redacted)
     labels = [KEPT] * len(text)
     matcher = difflib.SequenceMatcher(None, text, masked, autojunk=False)
-    opcodes = matcher.get_opcodes()
+    opcodes: list[tuple[str, int, int, int, int]] = list(matcher.get_opcodes())
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             continue

@@ -9,7 +9,7 @@ Redaction is the rules' output plus whatever the CRF marks that the rules kept (
 recall can only rise; what it costs is in precision and the labelling phrases kept.
 
 **Where the model lives.** ``redaction_crf.crfsuite`` beside this module (committed; a few
-hundred kilobytes, opened in milliseconds: python-crfsuite maps the file), with
+hundred kilobytes, read in milliseconds), with
 ``redaction_crf.json``: the parameters, the corpora it was trained on, and the SHA-256 of
 the training data as the trainer saw it (every token's features and label, so the corpora,
 the feature code and the rules' output all count). ``tests/trainers/test_redaction_learned.py``
@@ -225,7 +225,7 @@ class Recogniser:
         return _merge(text, redacted, alignment, tokens(text), marks)
 
 
-def pycrfsuite_items(feats: list[dict[str, str | bool]]):  # type: ignore[no-untyped-def]
+def pycrfsuite_items(feats: list[dict[str, str | bool]]) -> object:
     import pycrfsuite
 
     return pycrfsuite.ItemSequence(crfsuite_items(feats))
@@ -254,14 +254,14 @@ def _merge(text: str, redacted: str, alignment: Alignment, toks: list, marks: li
             continue
         i = i1
         while i < i2:
-            label = marked[i]
-            if label is None:
+            mark = marked[i]
+            if mark is None:
                 out.append(text[i])
                 i += 1
                 continue
-            while i < i2 and marked[i] == label:
+            while i < i2 and marked[i] == mark:
                 i += 1
-            out.append(f"[{label}]")
+            out.append(f"[{mark}]")
     return _GLUED_BRACKETS.sub("] ", "".join(out))
 
 

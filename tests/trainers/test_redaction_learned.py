@@ -78,7 +78,7 @@ def test_token_labels_follow_the_annotated_items():
     toks = tokens(text)
     labels = token_labels(text, toks, [("address", "Rose Cottage, Aldford CH3 6HJ"),
                                         ("postcode", "CH3 6HJ")])
-    by_word = dict(zip([t.text for t in toks], labels))
+    by_word = dict(zip([t.text for t in toks], labels, strict=True))
     assert by_word["I"] == OUTSIDE and by_word["Rose"] == "ADDRESS"
     assert by_word["CH3"] == "POSTCODE"  # the shorter, more specific item wins
 
