@@ -103,8 +103,18 @@ def test_the_shipped_model_matches_its_training_data():
     assert learned.is_current(), "stale: run python -m bot.trainers.redaction_learned"
 
 
+def test_the_training_data_hash_changes_with_a_label_or_a_feature():
+    data = learned.sequences(learned.training_corpora()[2:3], with_negatives=False)[:50]
+    relabelled = [(items, list(labels)) for items, labels in data]
+    relabelled[7][1][0] = "NAME" if relabelled[7][1][0] != "NAME" else "O"
+    refeatured = [([dict(item) for item in items], labels) for items, labels in data]
+    refeatured[3][0][0]["new"] = 1.0
+    hashes = {learned.data_hash(d) for d in (data, relabelled, refeatured)}
+    assert len(hashes) == 3
+
+
 def test_training_is_deterministic(tmp_path):
-    data = learned.sequences(learned.training_corpora()[2:])[:300]
+    data = learned.sequences(learned.training_corpora()[2:3], with_negatives=False)[:300]
     first, second = tmp_path / "a.crfsuite", tmp_path / "b.crfsuite"
     learned.train(data, first)
     learned.train(data, second)
