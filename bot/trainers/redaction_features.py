@@ -111,7 +111,9 @@ def _short_shape(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", _shape(word))
 
 
+@functools.lru_cache(maxsize=65536)
 def _word_features(word: str) -> dict[str, str | bool]:
+    """What a word is by itself (cached: shared, never to be changed by a caller)."""
     lower = word.lower()
     lex = lexicon()
     return {
