@@ -17,8 +17,8 @@ from rasa.shared.core.events import (  # noqa: E402
     BotUttered,
     SessionStarted,
     SlotSet,
-    UserUttered,
     UserUtteranceReverted,
+    UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 from rasa.utils.endpoints import EndpointConfig  # noqa: E402

@@ -67,7 +67,8 @@ def start_stack(var_dir: Path, workers: int = 1, *, profile_web: bool = False):
     if profile_web:
         for service in services:
             if service.name == "web app":
-                service.argv[service.argv.index("bot.web")] = "bot.tools.bench_chat.web_profile"
+                service.argv = ["bot.tools.bench_chat.web_profile" if arg == "bot.web" else arg
+                                for arg in service.argv]
     stack = Stack(services, var_dir / "logs")
     stack.start(timeout=420, report=lambda line: print(f"  {line}", flush=True))
     return stack, settings

@@ -3,10 +3,11 @@
 Starts the real stack (one Rasa worker, the action server, the web app; its own SQLite
 database on free ports), plays one conversation of ``--turns`` questions back to back
 through the widget's WebSocket (after ``--warm-up`` turns of another conversation, so that
-the first window is not the processes' first use of each answer), and reads each process's CPU time around every turn from
-/proc (the sum over its threads of ``schedstat``'s run time, in nanoseconds; ``stat``'s
-ticks are 10 ms). It prints the mean CPU per turn of each process over turns 2-11 and over
-the last ten, and the turn latency (median) of each window.
+the first window is not the processes' first use of each answer), and reads each
+process's CPU time around every turn from /proc (the sum over its threads of
+``schedstat``'s run time, in nanoseconds; ``stat``'s ticks are 10 ms). It prints the
+mean CPU per turn of each process over turns 2-11 and over the last ten, and the turn
+latency (median) of each window.
 
 ``--payload``: afterwards, rebuilds the conversation from Rasa's tracker store and sizes
 the action server call (JSON bytes) at the end of each window, as Rasa 3.6 builds it and
