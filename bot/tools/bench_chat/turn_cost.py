@@ -11,7 +11,8 @@ latency (median) of each window.
 
 ``--payload``: afterwards, rebuilds the conversation from Rasa's tracker store and sizes
 the action server call (JSON bytes) at the end of each window, as Rasa 3.6 builds it and
-as :mod:`bot.rasa.action_payload` does, with the domain's share.
+as :mod:`bot.rasa.action_payload` does, with the domain's share, and the CPU (in this
+process) of building and serialising it and of parsing it into rasa-sdk's ``Tracker``.
 
 ``--profile-web DIR``: runs the web app under cProfile (:mod:`bot.tools.bench_chat.web_profile`)
 and writes one profile per window into DIR (``early.prof``, ``late.prof``).
@@ -34,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -97,7 +99,7 @@ def summary(cpu: list[dict[str, int]], latency: list[float]) -> dict[str, dict[s
     return out
 
 
-def payload_sizes(database_url: str, count: int) -> dict[str, dict[str, int]]:
+def payload_sizes(database_url: str, count: int) -> dict[str, dict[str, float]]:
     """The action server call's JSON size at the end of each window, Rasa's and ours."""
     import sqlalchemy as sa
     from rasa.core.actions.action import RemoteAction
@@ -117,7 +119,7 @@ def payload_sizes(database_url: str, count: int) -> dict[str, dict[str, int]]:
                                   .order_by(table.c.id)).all()
     parsed = [Event.from_parameters(json.loads(data)) for _, data in rows]
     action = RemoteAction("action_answer_question", EndpointConfig("http://localhost:5055"))
-    sizes: dict[str, dict[str, int]] = {}
+    sizes: dict[str, dict[str, float]] = {}
     for label, turns in windows(count).items():
         users, cut = 0, len(parsed)
         for index, event in enumerate(parsed):  # up to the action after the window's last turn
@@ -129,7 +131,12 @@ def payload_sizes(database_url: str, count: int) -> dict[str, dict[str, int]]:
         tracker = DialogueStateTracker.from_events(rows[0][0], parsed[:cut], domain.slots)
         rasas = RemoteAction._action_call_format(action, tracker, domain)
         ours = action_payload.action_call_format(action, tracker, domain)
+        costs = {name: _call_cpu_ms(build, action, tracker, domain)
+                 for name, build in (("Rasa 3.6", RemoteAction._action_call_format),
+                                     ("ours", action_payload.action_call_format))}
         sizes[label] = {
+            **{f"{name}: {part} (CPU ms)": round(ms, 2)
+               for name, parts in costs.items() for part, ms in parts.items()},
             "events": len(tracker.events),
             "Rasa 3.6 (bytes)": len(json.dumps(rasas)),
             "ours (bytes)": len(json.dumps(ours)),
@@ -137,6 +144,23 @@ def payload_sizes(database_url: str, count: int) -> dict[str, dict[str, int]]:
             "events sent by ours": len(ours["tracker"]["events"]),
         }
     return sizes
+
+
+def _call_cpu_ms(build: Any, action: Any, tracker: Any, domain: Any,
+                 repeats: int = 20) -> dict[str, float]:
+    """CPU per call of building and serialising the call (Rasa's side) and of parsing it
+    into rasa-sdk's Tracker (the action server's side), in this process."""
+    from rasa_sdk import Tracker
+
+    started = time.process_time()
+    for _ in range(repeats):
+        body = json.dumps(build(action, tracker, domain))
+    built = time.process_time()
+    for _ in range(repeats):
+        Tracker.from_dict(json.loads(body)["tracker"])
+    parsed = time.process_time()
+    return {"build and serialise": (built - started) / repeats * 1000,
+            "parse": (parsed - built) / repeats * 1000}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
