@@ -230,11 +230,6 @@ class HandoffStore:
             return result.rowcount or 0
 
 
-def mode_of(handoffs: list[HandoffRecord]) -> str:
-    """The mode a conversation with these handoffs (oldest first) is in."""
-    return mode_of_statuses([h.status for h in handoffs])
-
-
 def mode_of_statuses(statuses: list[str]) -> str:
     """The mode a conversation whose handoffs (oldest first) have these statuses is in."""
     open_ones = [status for status in statuses if status in (WAITING, CLAIMED)]
