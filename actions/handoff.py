@@ -32,13 +32,18 @@ REASONS = {
 }
 
 
+# How many of the resident's latest messages handoff_reason reads (the most any action reads
+# from tracker.events: bot/rasa/action_payload.py sends Rasa's events from twice as many).
+RECENT_USER_TURNS = 4
+
+
 def handoff_reason(tracker: Tracker) -> str:
     """Why staff are needed, judged from the last things the resident said."""
     intents = [
         (event.get("parse_data") or {}).get("intent", {}).get("name")
         for event in tracker.events
         if event.get("event") == "user"
-    ][-4:]
+    ][-RECENT_USER_TURNS:]
     if "make_complaint" in intents:
         return "complaint"
     if intents.count("nlu_fallback") >= 2 or (intents and intents[-1] == "nlu_fallback"):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, Integer, String, Text, select, update
+from sqlalchemy import Column, Integer, String, Text, bindparam, select, update
 from sqlalchemy.orm import Mapped, sessionmaker
 
 from bot.db.base import Base, UTCDateTime
@@ -50,6 +50,15 @@ class Handoff(Base):
     # the assistant (which then carries on with it after a hand back).
     request_outcome: Mapped[str | None] = Column(String(16), nullable=True)
     request_reference: Mapped[str | None] = Column(String(16), nullable=True)
+
+
+# Asked after every turn (the assistant may have handed off): built once, run through the
+# table with its parameter (building it on each call cost more than running it).
+_STATUSES = (
+    select(Handoff.__table__.c.status)
+    .where(Handoff.__table__.c.conversation_id == bindparam("conversation"))
+    .order_by(Handoff.__table__.c.requested_at, Handoff.__table__.c.id)
+)
 
 
 @dataclass(frozen=True)
@@ -204,7 +213,9 @@ class HandoffStore:
     def mode(self, conversation_id: str) -> str:
         """Who has the conversation: ``staff`` once someone claimed its open handoff,
         ``waiting`` before that, else ``assistant``."""
-        return mode_of(self.for_conversation(conversation_id))
+        with session_scope(self._sessions) as session:
+            statuses = session.execute(_STATUSES, {"conversation": conversation_id}).scalars()
+            return mode_of_statuses(list(statuses))
 
     def end(self, conversation_id: str, *, returned: bool) -> int:
         """Mark the conversation's open handoffs returned (to the assistant) or closed."""
@@ -219,9 +230,9 @@ class HandoffStore:
             return result.rowcount or 0
 
 
-def mode_of(handoffs: list[HandoffRecord]) -> str:
-    """The mode a conversation with these handoffs (oldest first) is in."""
-    open_ones = [h for h in handoffs if h.status in (WAITING, CLAIMED)]
+def mode_of_statuses(statuses: list[str]) -> str:
+    """The mode a conversation whose handoffs (oldest first) have these statuses is in."""
+    open_ones = [status for status in statuses if status in (WAITING, CLAIMED)]
     if not open_ones:
         return ASSISTANT_MODE
-    return STAFF_MODE if open_ones[-1].status == CLAIMED else WAITING_MODE
+    return STAFF_MODE if open_ones[-1] == CLAIMED else WAITING_MODE

@@ -35,7 +35,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     func,
+    insert,
     select,
     text,
     update,
@@ -101,6 +103,25 @@ class TranscriptMessageRow(Base):
         return f"<TranscriptMessage #{self.seq} {self.role}>"
 
 
+# The statements of every turn, built once and run through the table (SQLAlchemy Core)
+# with their parameters: building a statement on each call (and the ORM's unit of work for
+# an insert) cost more CPU than running it (docs/benchmarks.md). Core rows have the mapped
+# class's attribute names, so TranscriptMessage.from_row reads either.
+_TABLE = TranscriptMessageRow.__table__
+_C = _TABLE.c
+_MESSAGES = select(_TABLE).where(_C.conversation_id == bindparam("conversation"))
+_HISTORY = _MESSAGES.order_by(_C.seq)
+_BY_CLIENT_ID = _MESSAGES.where(_C.client_id == bindparam("client"))
+_UNDELIVERED = _MESSAGES.where(_C.relay.in_(NOT_DELIVERED)).order_by(_C.seq)
+_LAST_SEQ = select(func.max(_C.seq)).where(_C.conversation_id == bindparam("conversation"))
+_INSERT = insert(_TABLE)
+_SET_UNDERSTANDING = (update(_TABLE).where(_C.id == bindparam("message"))
+                      .values(intent=bindparam("new_intent"),
+                              confidence=bindparam("new_confidence")))
+_SET_RELAY = (update(_TABLE).where(_C.id.in_(bindparam("messages", expanding=True)))
+              .values(relay=bindparam("state")))
+
+
 @dataclass(frozen=True)
 class NewMessage:
     """A message to append; the store gives it its seq, id and time."""
@@ -149,7 +170,8 @@ class TranscriptMessage:
     relay: str | None = None
 
     @classmethod
-    def from_row(cls, row: TranscriptMessageRow) -> TranscriptMessage:
+    def from_row(cls, row: Any) -> TranscriptMessage:
+        """From a mapped row or a Core row of the table (the same attribute names)."""
         return cls(
             id=row.id, conversation_id=row.conversation_id, seq=row.seq, role=row.role,
             text=row.text, created_at=row.created_at, author=row.author, kind=row.kind,
@@ -188,9 +210,9 @@ class TranscriptStore:
                     if message.client_id is not None:
                         existing = self._by_client_id(session, conversation_id, message.client_id)
                         if existing is not None:
-                            return TranscriptMessage.from_row(existing), False
-                    [row] = self._insert(session, conversation_id, [message])
-                    return TranscriptMessage.from_row(row), True
+                            return existing, False
+                    [stored] = self._insert(session, conversation_id, [message])
+                    return stored, True
             except IntegrityError:
                 if attempt == _APPEND_ATTEMPTS - 1:
                     raise
@@ -218,12 +240,12 @@ class TranscriptStore:
             try:
                 with session_scope(self._sessions, write=True) as session:
                     self._lock_conversation(session, conversation_id)
-                    rows = self._insert(session, conversation_id, messages) if messages else []
+                    stored = self._insert(session, conversation_id, messages) if messages else []
                     if understanding is not None:
                         self._set_understanding(session, *understanding)
                     if relay is not None and relay[0]:
                         self._set_relay(session, *relay)
-                    return [TranscriptMessage.from_row(row) for row in rows]
+                    return stored
             except IntegrityError:
                 if attempt == _APPEND_ATTEMPTS - 1:
                     raise
@@ -232,11 +254,7 @@ class TranscriptStore:
     def history(self, conversation_id: str) -> list[TranscriptMessage]:
         """The conversation's messages in order (empty for a conversation not yet started)."""
         with session_scope(self._sessions) as session:
-            rows = session.execute(
-                select(TranscriptMessageRow)
-                .where(TranscriptMessageRow.conversation_id == conversation_id)
-                .order_by(TranscriptMessageRow.seq)
-            ).scalars().all()
+            rows = session.execute(_HISTORY, {"conversation": conversation_id}).all()
             return [TranscriptMessage.from_row(row) for row in rows]
 
     def between(
@@ -246,26 +264,20 @@ class TranscriptStore:
         what another web app instance stored that this one has not sent yet."""
         with session_scope(self._sessions) as session:
             query = (
-                select(TranscriptMessageRow)
-                .where(TranscriptMessageRow.conversation_id == conversation_id,
-                       TranscriptMessageRow.seq > after_seq)
-                .order_by(TranscriptMessageRow.seq)
+                select(_TABLE)
+                .where(_TABLE.c.conversation_id == conversation_id, _TABLE.c.seq > after_seq)
+                .order_by(_TABLE.c.seq)
             )
             if up_to_seq is not None:
-                query = query.where(TranscriptMessageRow.seq <= up_to_seq)
-            rows = session.execute(query).scalars().all()
+                query = query.where(_TABLE.c.seq <= up_to_seq)
+            rows = session.execute(query).all()
             return [TranscriptMessage.from_row(row) for row in rows]
 
     def undelivered(self, conversation_id: str) -> list[TranscriptMessage]:
         """The resident's messages the assistant has not answered yet (``pending`` or
         ``in_doubt``), in order."""
         with session_scope(self._sessions) as session:
-            rows = session.execute(
-                select(TranscriptMessageRow)
-                .where(TranscriptMessageRow.conversation_id == conversation_id,
-                       TranscriptMessageRow.relay.in_(NOT_DELIVERED))
-                .order_by(TranscriptMessageRow.seq)
-            ).scalars().all()
+            rows = session.execute(_UNDELIVERED, {"conversation": conversation_id}).all()
             return [TranscriptMessage.from_row(row) for row in rows]
 
     def set_relay(self, message_ids: Sequence[int], state: str) -> None:
@@ -286,31 +298,23 @@ class TranscriptStore:
     @staticmethod
     def _by_client_id(
         session: Session, conversation_id: str, client_id: str
-    ) -> TranscriptMessageRow | None:
-        return session.execute(
-            select(TranscriptMessageRow).where(
-                TranscriptMessageRow.conversation_id == conversation_id,
-                TranscriptMessageRow.client_id == client_id,
-            )
-        ).scalars().first()
+    ) -> TranscriptMessage | None:
+        row = session.execute(
+            _BY_CLIENT_ID, {"conversation": conversation_id, "client": client_id}
+        ).first()
+        return None if row is None else TranscriptMessage.from_row(row)
 
     @staticmethod
     def _set_understanding(session: Session, message_id: int, parse: Understanding) -> None:
-        session.execute(
-            update(TranscriptMessageRow)
-            .where(TranscriptMessageRow.id == message_id)
-            .values(intent=_trim(parse.intent, 100), confidence=parse.confidence)
-        )
+        session.execute(_SET_UNDERSTANDING, {"message": message_id,
+                                             "new_intent": _trim(parse.intent, 100),
+                                             "new_confidence": parse.confidence})
 
     @staticmethod
     def _set_relay(session: Session, message_ids: Sequence[int], state: str) -> None:
         if state not in RELAY_STATES:
             raise ValueError(f"unknown relay state {state!r}")
-        session.execute(
-            update(TranscriptMessageRow)
-            .where(TranscriptMessageRow.id.in_(list(message_ids)))
-            .values(relay=state)
-        )
+        session.execute(_SET_RELAY, {"messages": list(message_ids), "state": state})
 
     @staticmethod
     def _lock_conversation(session: Session, conversation_id: str) -> None:
@@ -322,15 +326,12 @@ class TranscriptStore:
 
     def _insert(
         self, session: Session, conversation_id: str, messages: Sequence[NewMessage]
-    ) -> list[TranscriptMessageRow]:
-        last = session.execute(
-            select(func.max(TranscriptMessageRow.seq)).where(
-                TranscriptMessageRow.conversation_id == conversation_id
-            )
-        ).scalar()
+    ) -> list[TranscriptMessage]:
+        last = session.execute(_LAST_SEQ, {"conversation": conversation_id}).scalar()
         now = self._now()
-        rows = [
-            TranscriptMessageRow(
+        stored = []
+        for offset, message in enumerate(messages, start=1):
+            values: dict[str, Any] = dict(
                 conversation_id=conversation_id,
                 seq=(last or 0) + offset,
                 role=message.role,
@@ -343,11 +344,14 @@ class TranscriptStore:
                 relay=message.relay,
                 created_at=now,
             )
-            for offset, message in enumerate(messages, start=1)
-        ]
-        session.add_all(rows)
-        session.flush()
-        return rows
+            # Core, not the ORM's unit of work: the same INSERT for a fraction of the CPU
+            # (the hub writes on every turn; docs/benchmarks.md).
+            [row_id] = session.execute(_INSERT, values).inserted_primary_key
+            stored.append(TranscriptMessage(
+                id=row_id, intent=None, confidence=None,
+                **{**values, "buttons": list(values["buttons"] or [])},
+            ))
+        return stored
 
 
 def _trim(value: str | None, limit: int) -> str | None:

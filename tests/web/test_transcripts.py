@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -150,3 +151,29 @@ def test_replies_and_the_parse_they_answer_are_stored_together(store: Transcript
     history = store.history(cid)
     assert [m.role for m in history] == [RESIDENT, ASSISTANT]
     assert (history[0].intent, history[0].confidence) == ("ask_id_requirements", 0.98)
+
+
+def test_what_a_write_returns_is_what_is_read_back(store: TranscriptStore):
+    """The hub sends what append/append_many return without reading it again: each field
+    (the id, the time, trimmed columns, buttons, relay) must be what the database holds."""
+    from bot.chat.transcripts import DELIVERED, PENDING
+
+    cid = conversation()
+    asked, created = store.append(cid, NewMessage(RESIDENT, "can I see my data?",
+                                                  client_id="c-1", page="https://p/" + "x" * 3000,
+                                                  relay=PENDING))
+    again, created_again = store.append(cid, NewMessage(RESIDENT, "can I see my data?",
+                                                        client_id="c-1"))
+    replies = store.append_many(
+        cid, [NewMessage(ASSISTANT, "Yes.", buttons=[{"title": "Ask", "payload": "/ask"}]),
+              NewMessage(SYSTEM, "note", kind="k" * 50, author="Sam")],
+        relay=([asked.id], DELIVERED))
+    assert (created, created_again) == (True, False)
+    assert again == asked
+    history = store.history(cid)
+    assert history[1:] == replies
+    assert history[0] == replace(asked, relay=DELIVERED)
+    assert history[0].created_at.tzinfo is not None
+    assert store.undelivered(cid) == []
+    assert replies[0].buttons == [{"title": "Ask", "payload": "/ask"}]
+    assert replies[1].kind == "k" * 32 and len(asked.page) == 2000

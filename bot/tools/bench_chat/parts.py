@@ -104,14 +104,9 @@ def _quiet_as_rasa_run() -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.rasa import action_validation, past_states, rule_history, tracker_replays
-    from bot.rasa.log_privacy import install
+    from bot.rasa.server import install_patches
 
-    install()
-    action_validation.install()  # as bot/rasa/server.py does
-    past_states.install()
-    tracker_replays.install()
-    rule_history.install()
+    install_patches()  # as the Rasa server does
     configure_logging_and_warnings(logging.INFO)
     configure_structlog(logging.INFO)
 

@@ -33,9 +33,10 @@ def free_ports(count: int) -> int:
     raise RuntimeError(f"no {count} consecutive free ports")
 
 
-def start_stack(var_dir: Path, workers: int = 1):
+def start_stack(var_dir: Path, workers: int = 1, *, profile_web: bool = False):
     """The real stack on free ports with its own database, as tests/e2e does, with
-    ``workers`` Rasa servers."""
+    ``workers`` Rasa servers (``profile_web``: the web app under
+    :mod:`bot.tools.bench_chat.web_profile`)."""
     from bot.config import load_settings
     from bot.db.schema import upgrade_database
     from bot.rasa.stack import Stack, build_services
@@ -62,7 +63,13 @@ def start_stack(var_dir: Path, workers: int = 1):
         print("note: the model is older than the training data; benchmarking it as it is",
               flush=True)
     upgrade_database(settings.database_url)
-    stack = Stack(build_services(settings, model), var_dir / "logs")
+    services = build_services(settings, model)
+    if profile_web:
+        for service in services:
+            if service.name == "web app":
+                service.argv = ["bot.tools.bench_chat.web_profile" if arg == "bot.web" else arg
+                                for arg in service.argv]
+    stack = Stack(services, var_dir / "logs")
     stack.start(timeout=420, report=lambda line: print(f"  {line}", flush=True))
     return stack, settings
 
