@@ -15,9 +15,9 @@ outage (the resident is told the answer will appear once it is saved, in a notic
 not stored) and the retry shows it once the database takes writes; relay states it could
 not record are held in memory meanwhile (``relay_unsaved``).
 
-Past ``CHAT_MAX_TURNS_IN_FLIGHT`` turns at once the turn waits in :class:`TurnQueue` and
-the resident is told their place. Everything here runs under the conversation's
-``relay_lock`` (see :mod:`bot.web.hub`).
+Past ``CHAT_MAX_TURNS_IN_FLIGHT`` turns at once for its Rasa worker, the turn waits in that
+worker's :class:`TurnQueue` and the resident is told their place. Everything here runs
+under the conversation's ``relay_lock`` (see :mod:`bot.web.hub`).
 """
 from __future__ import annotations
 
@@ -84,7 +84,10 @@ class TurnRelay:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.hub = hub
-        self.queue = TurnQueue(max_in_flight)
+        self.max_in_flight = max_in_flight
+        # One gate per Rasa worker: a worker's limit protects that process, and a turn for
+        # an idle worker never waits behind a full one's queue (head-of-line blocking).
+        self._queues: dict[str, TurnQueue] = {}
         self.contact_after = contact_after_seconds
         self.retry_first = retry_first_seconds
         self.retry_max = max(retry_max_seconds, retry_first_seconds)
@@ -117,6 +120,14 @@ class TurnRelay:
             log.warning("catching up waits for the database: %s", type(exc).__name__)
             await self._outage(conv, text=notices.NOT_SAVED_TEXT)
 
+    def queue_for(self, conversation_id: str) -> TurnQueue:
+        """The gate in front of the Rasa worker that serves ``conversation_id``."""
+        worker = self.hub.rasa.routing.url_for(conversation_id)
+        queue = self._queues.get(worker)
+        if queue is None:
+            queue = self._queues[worker] = TurnQueue(self.max_in_flight)
+        return queue
+
     def cancel_retries(self) -> None:
         for task in list(self._retries):
             task.cancel()
@@ -134,10 +145,11 @@ class TurnRelay:
         mode = ASSISTANT_MODE
         try:
             try:
-                async with self.queue.turn(lambda p, w, still: self._queued(conv, p, w, still)):
+                queue = self.queue_for(conv.id)
+                async with queue.turn(lambda p, w, still: self._queued(conv, p, w, still)):
                     started = self._clock()
                     replies = await hub.rasa.send(conv.id, out.text, metadata)
-                    self.queue.record(self._clock() - started)
+                    queue.record(self._clock() - started)
             except RasaUnavailable as exc:
                 log.warning("assistant unavailable for a turn: %s", exc)
                 state = IN_DOUBT if exc.maybe_received else PENDING

@@ -1,4 +1,5 @@
-"""Capacity: at most ``CHAT_MAX_TURNS_IN_FLIGHT`` turns waiting for Rasa at once, the rest queued.
+"""Capacity: at most ``CHAT_MAX_TURNS_IN_FLIGHT`` turns waiting for one Rasa worker at once, the
+rest queued (the relay keeps one queue per worker).
 
 Past capacity, sending every turn to Rasa makes them all slow and many time out: residents
 were told "unavailable" when the assistant was only busy. Instead the extra turns wait here,

@@ -94,3 +94,28 @@ def test_the_notice_says_the_place_and_a_rough_wait():
     again = notices.queued_text(2, 65, still=True)
     assert "still in the queue (now number 2)" in again and "about a minute" in again
     assert "unavailable" not in again
+
+
+async def test_each_rasa_worker_has_its_own_gate():
+    """A turn for an idle worker does not wait behind a full worker's queue."""
+    from types import SimpleNamespace
+
+    from bot.rasa.routing import RasaRouting
+    from bot.web.relay import TurnRelay
+
+    routing = RasaRouting(["http://localhost:5005", "http://localhost:5006"])
+    relay = TurnRelay(SimpleNamespace(rasa=SimpleNamespace(routing=routing)), max_in_flight=1)
+    by_worker: dict[str, list[str]] = {}
+    for n in range(40):
+        by_worker.setdefault(routing.url_for(f"c{n}"), []).append(f"c{n}")
+    busy, idle = (members[:2] for members in by_worker.values())
+    told, release = Told(), asyncio.Event()
+    holding = asyncio.ensure_future(hold(relay.queue_for(busy[0]), "busy", told, release, []))
+    await asyncio.sleep(0)
+    assert relay.queue_for(busy[1]).in_flight == 1  # the same worker: full
+    entered = []
+    async with relay.queue_for(idle[0]).turn(told.to("idle")):  # the other worker: straight in
+        entered.append("idle")
+    assert entered == ["idle"] and told.lines == []
+    release.set()
+    await holding
