@@ -35,6 +35,20 @@ async def test_hub_errors_are_counted_not_fatal(chat: ChatApp, rasa: StandInRasa
     assert hub.errors == {"notice unavailable": 4} and direct.errors == {"no reply": 4}
 
 
+async def test_a_queued_turn_is_timed_to_its_answer_not_counted_as_failed(
+    make_chat, rasa: StandInRasa
+):
+    from bot.tools.bench_chat.residents import run_phase
+
+    chat = await make_chat(chat_max_turns_in_flight=1, chat_rasa_timeout_seconds=5.0)
+    rasa.delay = 0.3
+    web_url = f"http://127.0.0.1:{chat.client.port}"
+    phase = await run_phase("hub", web_url, 3, ["hello"])
+    assert phase.errors == {}
+    assert len(phase.latencies) == 3
+    assert max(phase.latencies) >= 0.6  # the last waited behind two turns of 0.3 s
+
+
 def test_the_report_section_is_replaced_in_place(tmp_path):
     from bot.tools.bench_chat.report import SECTION_END, SECTION_START
 
