@@ -59,6 +59,11 @@ PARAMS: dict[str, object] = {
 }
 # A token the rules kept is replaced when the CRF gives its label at least this probability.
 THRESHOLD = 0.35
+# UK identifiers written in Latin letters and digits, or spelt out in English ("see aitch
+# one"): a token with neither an ASCII letter nor a digit is never one of them, whatever its
+# shape ("жжж ффф ыыы" is not a postcode).
+DIGIT_KINDS = frozenset({"POSTCODE", "PHONE", "NI_NUMBER", "NUMBER", "CARD_NUMBER",
+                         "VEHICLE_REG", "IP_ADDRESS", "LICENCE_NUMBER"})
 # Share of training messages shown without the rules' output (1.0: none shown it).
 RULE_DROPOUT = 1.0
 SEED = 12
@@ -213,7 +218,8 @@ class Recogniser:
             if (rules_kept and not feats[i]["published"]
                     and tagger.marginal(OUTSIDE, i) <= 1 - self.threshold):
                 label = max(self._labels, key=lambda name: tagger.marginal(name, i))
-                if tagger.marginal(label, i) < self.threshold:
+                if tagger.marginal(label, i) < self.threshold or (
+                        label in DIGIT_KINDS and not any(ch.isascii() and ch.isalnum() for ch in token.text)):
                     label = OUTSIDE
             out.append(label)
         return out
