@@ -218,8 +218,9 @@ class Recogniser:
             if (rules_kept and not feats[i]["published"]
                     and tagger.marginal(OUTSIDE, i) <= 1 - self.threshold):
                 label = max(self._labels, key=lambda name: tagger.marginal(name, i))
+                latin = any(ch.isascii() and ch.isalnum() for ch in token.text)
                 if tagger.marginal(label, i) < self.threshold or (
-                        label in DIGIT_KINDS and not any(ch.isascii() and ch.isalnum() for ch in token.text)):
+                        label in DIGIT_KINDS and not latin):
                     label = OUTSIDE
             out.append(label)
         return out
