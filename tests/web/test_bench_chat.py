@@ -176,3 +176,21 @@ async def test_a_failing_assistant_fails_the_level_and_ends_the_ramp(
     levels = await ramp(web_url, [1, 2, 4], 0.3, (0.01, 0.02), ["hello"])
     assert len(levels) == 1 and not levels[0].passed
     assert levels[0].errors.get("notice unavailable", 0) >= 1
+
+
+async def test_a_queued_turn_counts_as_answered_in_the_capacity_levels(
+    make_chat, rasa: StandInRasa
+):
+    """The capacity bench reads turns as the overhead bench does (bench_chat/widget.py): a
+    turn the hub queues is timed to its answer, not a failure. Until 2 December 2026 19:20
+    UTC the capacity path still failed levels on queue notices."""
+    from bot.tools.bench_chat.capacity import run_level
+
+    chat = await make_chat(chat_max_turns_in_flight=1, chat_rasa_timeout_seconds=5.0,
+                           chat_rate_per_minute=100000, chat_rate_burst=1000)
+    rasa.delay = 0.3
+    web_url = f"http://127.0.0.1:{chat.client.port}"
+    level = await run_level(web_url, 3, 0.2, (0.0, 0.0), ["hello"])
+    assert level.errors == {}
+    assert len(level.latencies) >= 3
+    assert max(level.latencies) >= 0.6  # one waited behind two turns of 0.3 s

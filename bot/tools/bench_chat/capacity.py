@@ -17,20 +17,18 @@ to finish the turns still queued (:func:`settle`) before the next level starts.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import aiohttp
 
 from bot.tools.bench_chat.statistics import CpuProbe, percentile
+from bot.tools.bench_chat.widget import open_conversation, turn
 
 TARGET_P95 = 1.0  # seconds
 MAX_ERROR_SHARE = 0.01
-TURN_TIMEOUT_SECONDS = 60.0
 RESOLUTION = 1.1  # the bisection stops when failed / passed is at most this
 IDLE_CPU_SHARE = 0.1  # the stack is idle when all its processes use less of a core than this
 SETTLE_SECONDS = 180.0  # the longest wait for an overloaded stack to finish its queue
@@ -118,50 +116,6 @@ def ramp_levels(start: int, factor: float, limit: int) -> list[int]:
         levels.append(n)
         n = max(n + 1, round(n * factor))
     return levels
-
-
-async def turn(ws: aiohttp.ClientWebSocketResponse, text: str, page: str) -> tuple[str | None,
-                                                                                   list[str]]:
-    """Send one message; (None, the assistant's texts) when answered, else (why, [])."""
-    client_id = str(uuid.uuid4())
-    started = time.perf_counter()
-    await ws.send_json({"type": "message", "text": text, "client_id": client_id, "page": page})
-    acknowledged, replies = False, []
-    while True:
-        remaining = TURN_TIMEOUT_SECONDS - (time.perf_counter() - started)
-        try:
-            raw = await ws.receive(timeout=max(0.1, remaining))
-        except asyncio.TimeoutError:
-            return "timeout", []
-        if raw.type != aiohttp.WSMsgType.TEXT:
-            return f"socket {raw.type.name.lower()}", []
-        frame = json.loads(raw.data)
-        kind = frame["type"]
-        if kind == "message" and frame.get("client_id") == client_id:
-            acknowledged = True
-        elif kind == "message" and frame["role"] == "assistant":
-            replies.append(frame.get("text") or "")
-        elif kind == "notice":
-            return f"notice {frame['kind']}", []
-        elif kind == "error":
-            return f"error {frame.get('kind', '')}".strip(), []
-        elif kind == "typing" and not frame["on"] and acknowledged:
-            return (None, replies) if replies else ("no reply", [])
-
-
-async def open_conversation(client: aiohttp.ClientSession, web_url: str
-                            ) -> aiohttp.ClientWebSocketResponse:
-    """A new resident's WebSocket, as the widget opens it (session, then socket, history)."""
-    async with client.post(f"{web_url}/chat/session", headers={"Origin": web_url}) as issued:
-        issued.raise_for_status()
-        resident = (await issued.json())["resident"]
-    ws = await client.ws_connect(f"{web_url}/chat/ws", params={"resident": resident},
-                                 headers={"Origin": web_url})
-    history = await ws.receive_json(timeout=TURN_TIMEOUT_SECONDS)
-    if history.get("type") != "history":
-        await ws.close()
-        raise RuntimeError("no history on connect")
-    return ws
 
 
 async def _resident(client: aiohttp.ClientSession, web_url: str, level: Level,

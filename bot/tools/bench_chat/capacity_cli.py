@@ -131,10 +131,14 @@ def _one_stack(workers: int, args: argparse.Namespace, pause: tuple[float, float
                 ratio = length_ratio(run.length)
                 print(f"  late turns / early turns (median): {ratio:.2f}", flush=True)
 
+            def kinds(level: Level) -> str:
+                return (" (" + ", ".join(f"{n} {k}" for k, n in sorted(level.errors.items()))
+                        + ")") if level.errors else ""
+
             def said(level: Level) -> None:
                 print(f"  {level.residents:4} residents: {level.turns} turns, "
                       f"{level.turns_per_second:.1f}/s, p50 {ms(level.p50)}, "
-                      f"p95 {ms(level.p95)}, {level.error_count} errors, "
+                      f"p95 {ms(level.p95)}, {level.error_count} errors{kinds(level)}, "
                       f"{level.requests_completed} requests done, "
                       f"RSS {level.rss_bytes / 2**20:,.0f} MiB", flush=True)
 

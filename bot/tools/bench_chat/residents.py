@@ -3,10 +3,8 @@ channel, many at once, taking turns back to back; runs of each path alternate.""
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 import time
-import uuid
 from collections.abc import Sequence
 
 import aiohttp
@@ -19,7 +17,7 @@ from bot.tools.bench_chat.statistics import (
     percentile,
     summarise,
 )
-from bot.web.notices import QUEUED
+from bot.tools.bench_chat.widget import open_conversation, turn
 
 # Questions the assistant answers in one turn (two of them run a custom action), so every
 # turn exercises NLU, dialogue, the action server and the tracker store, and none opens a
@@ -40,54 +38,17 @@ TURN_TIMEOUT_SECONDS = 120.0
 async def _hub_resident(
     client: aiohttp.ClientSession, web_url: str, turns: Sequence[str], result: PhaseResult
 ) -> None:
-    async with client.post(f"{web_url}/chat/session", headers={"Origin": web_url}) as issued:
-        issued.raise_for_status()
-        resident = (await issued.json())["resident"]  # as the widget gets it
-    async with client.ws_connect(
-        f"{web_url}/chat/ws", params={"resident": resident}, headers={"Origin": web_url}
-    ) as ws:
-        history = await ws.receive_json(timeout=TURN_TIMEOUT_SECONDS)
-        if history.get("type") != "history":
-            raise RuntimeError("no history on connect")
+    ws = await open_conversation(client, web_url)
+    try:
         for text in turns:
-            client_id = str(uuid.uuid4())
             started = time.perf_counter()
-            await ws.send_json({"type": "message", "text": text, "client_id": client_id,
-                                "page": f"{web_url}/bench"})
-            outcome = await _hub_turn(ws, client_id, started)
-            if outcome is None:
+            failure, _ = await turn(ws, text, f"{web_url}/bench", TURN_TIMEOUT_SECONDS)
+            if failure is None:
                 result.latencies.append(time.perf_counter() - started)
             else:
-                result.error(outcome)
-
-
-async def _hub_turn(
-    ws: aiohttp.ClientWebSocketResponse, client_id: str, started: float
-) -> str | None:
-    """Read one turn's frames; None when it ended with the assistant's replies."""
-    acknowledged, replies = False, 0
-    while True:
-        remaining = TURN_TIMEOUT_SECONDS - (time.perf_counter() - started)
-        try:
-            raw = await ws.receive(timeout=max(0.1, remaining))
-        except asyncio.TimeoutError:
-            return "timeout"
-        if raw.type != aiohttp.WSMsgType.TEXT:
-            return f"socket {raw.type.name.lower()}"
-        frame = json.loads(raw.data)
-        kind = frame["type"]
-        if kind == "message" and frame.get("client_id") == client_id:
-            acknowledged = True
-        elif kind == "message" and frame["role"] == "assistant":
-            replies += 1
-        elif kind == "notice" and frame["kind"] != QUEUED:
-            # A queued turn is still answered (its wait counts in its latency); any other
-            # notice (unavailable, not saved) means this turn failed.
-            return f"notice {frame['kind']}"
-        elif kind == "error":
-            return f"error {frame.get('kind', '')}".strip()
-        elif kind == "typing" and not frame["on"] and acknowledged:
-            return None if replies else "no reply"
+                result.error(failure)
+    finally:
+        await ws.close()
 
 
 async def _rasa_resident(

@@ -59,7 +59,8 @@ async def play(web_url: str, turns: Sequence[str], pids: dict[str, int],
                ) -> tuple[list[dict[str, int]], list[float]]:
     """Each turn's CPU per process (ns) and its latency (s), after ``warm_up`` in another
     conversation (what a server that has served others has loaded already)."""
-    from bot.tools.bench_chat.capacity import conversation_length, open_conversation, turn
+    from bot.tools.bench_chat.capacity import conversation_length
+    from bot.tools.bench_chat.widget import open_conversation, turn
 
     if warm_up:
         await conversation_length(web_url, warm_up)
