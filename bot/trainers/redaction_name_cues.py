@@ -46,7 +46,9 @@ _STRONG_NAME_CUE = re.compile(
 _WEAK_NAME_CUE = re.compile(
     r"\b(?:i'?m|i\s+am|this\s+is|it'?s|called|named|speaking\s+to|from|regards|thanks|call\s+me|"
     r"sent\s+by|written\s+by|ask\s+for|asked\s+for|spoke\s+to|spoke\s+with|speak\s+to|talk\s+to|"
-    r"cheers|sincerely|dear|hi|hello|for|behalf\s+of|with)\s+",
+    r"cheers|sincerely|dear|hi|hello|for|behalf\s+of|with|calls\s+me|spelt|spelled|"
+    # kinship words used as a title: "Auntie Bisi", "my cousin Dara"
+    r"auntie|aunty|aunt|uncle|cousin|nan|nana|nanna|grandma|grandad|granny)\s+",
     _I,
 )
 _TITLE = re.compile(

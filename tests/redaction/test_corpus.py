@@ -5,7 +5,8 @@ second, written later by someone else without seeing the code, so the rules' gen
 tested, not only their fit to the first), and ``corpus_third.yml`` (a third, written
 independently, measured once untuned and then used to find the classes of miss), and
 ``corpus_fourth.yml`` (a fourth, measured once untuned, then added to the learned
-recogniser's training data).
+recogniser's training data), and ``corpus_fifth.yml`` (a fifth, likewise: measured once
+untuned, its annotation errors corrected, then added to the training data).
 
 The scorer itself is tested on small hand-made cases; the corpus run asserts issue 12's
 targets (docs/trainers.md has the table): every identifier kind fully caught, names and each
@@ -21,6 +22,7 @@ import pytest
 from bot.trainers.redaction import redact
 from bot.trainers.redaction_score import (
     CORPUS,
+    FIFTH_CORPUS,
     FOURTH_CORPUS,
     FRESH_CORPUS,
     IDENTIFIER_KINDS,
@@ -38,8 +40,9 @@ SPECIAL_CATEGORY_KINDS = frozenset({
 
 
 @pytest.mark.parametrize(("corpus", "size"), [(CORPUS, 500), (FRESH_CORPUS, 500),
-                                             (THIRD_CORPUS, 450), (FOURTH_CORPUS, 700)],
-                         ids=["dev", "fresh", "third", "fourth"])
+                                             (THIRD_CORPUS, 450), (FOURTH_CORPUS, 700),
+                                             (FIFTH_CORPUS, 800)],
+                         ids=["dev", "fresh", "third", "fourth", "fifth"])
 def test_the_corpus_is_well_formed(corpus, size):
     messages = load_corpus(corpus)
     assert len(messages) >= size
@@ -140,3 +143,17 @@ def test_redaction_meets_the_targets_on_the_fourth_corpus():
     _assert_no_kind_below(result, {})
     assert result.precision >= 0.94
     assert result.kept >= 0.97
+
+
+# Kinds of the fifth corpus below target after it joined the training data, each with the
+# figure reached (docs/trainers.md, "Fifth corpus" names the misses and why).
+FIFTH_SHORT_OF_TARGET: dict[str, float] = {}
+
+
+def test_redaction_meets_the_targets_on_the_fifth_corpus():
+    # Measured untuned once (docs/trainers.md), then added to the recogniser's training
+    # data: these are training figures.
+    result = score(load_corpus(FIFTH_CORPUS), redact)
+    _assert_no_kind_below(result, FIFTH_SHORT_OF_TARGET)
+    assert result.precision >= 0.92
+    assert result.kept >= 0.92

@@ -622,7 +622,6 @@ def test_personal_data_in_varied_phrasings_is_replaced(
 # Left at the threshold cross-validation chose, since raising it to keep them lost a third
 # of what the CRF finds alone; each may cost no more than this.
 LEARNED_COSTS = {
-    "I have faith in the process": "I have [RELIGION] in the process",
     "I'm self employed": "I'm [HEALTH]",
     "I'm on the waiting list for housing": "I'm [HEALTH] for housing",
 }
