@@ -64,6 +64,16 @@ THRESHOLD = 0.35
 # shape ("жжж ффф ыыы" is not a postcode).
 DIGIT_KINDS = frozenset({"POSTCODE", "PHONE", "NI_NUMBER", "NUMBER", "CARD_NUMBER",
                          "VEHICLE_REG", "IP_ADDRESS", "LICENCE_NUMBER"})
+# Languages a resident asks for or speaks ("I speak Urdu", "in Punjabi please"): never a
+# name, however name-like their shape (the CRF retrained on five corpora took "Urdu" for one).
+LANGUAGE_WORDS = frozenset({
+    "albanian", "amharic", "arabic", "bengali", "bsl", "cantonese", "chinese", "czech",
+    "dari", "english", "farsi", "french", "german", "greek", "gujarati", "hindi", "hungarian",
+    "italian", "kurdish", "latvian", "lithuanian", "makaton", "mandarin", "nepali", "pashto",
+    "persian", "polish", "portuguese", "punjabi", "romanian", "russian", "slovak", "somali",
+    "spanish", "sylheti", "tamil", "tigrinya", "turkish", "twi", "ukrainian", "urdu",
+    "vietnamese", "welsh", "yoruba",
+})
 # Share of training messages shown without the rules' output (1.0: none shown it).
 RULE_DROPOUT = 1.0
 SEED = 12
@@ -226,7 +236,8 @@ class Recogniser:
                 label = max(self._labels, key=lambda name: tagger.marginal(name, i))
                 latin = any(ch.isascii() and ch.isalnum() for ch in token.text)
                 if tagger.marginal(label, i) < self.threshold or (
-                        label in DIGIT_KINDS and not latin):
+                        label in DIGIT_KINDS and not latin) or (
+                        label == "NAME" and token.text.lower() in LANGUAGE_WORDS):
                     label = OUTSIDE
             out.append(label)
         return out
