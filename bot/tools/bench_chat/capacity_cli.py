@@ -1,8 +1,8 @@
 """``make bench-chat``: how many residents the assistant holds, with 1 Rasa worker and with N.
 
 For each worker count (1, then ``--workers``, default RASA_WORKERS or the number of cores)
-it starts the real stack on free ports with its own SQLite database (the trained model as
-it is), and:
+it starts the real stack on free ports with its own database (a SQLite file, or with
+``--postgres`` a fresh database on a PostgreSQL server; the trained model as it is), and:
 
 1. plays one conversation of ``--length-turns`` questions back to back through the hub
    (turn latency against conversation length; on the one-worker stack);
@@ -51,7 +51,7 @@ from bot.tools.bench_chat.capacity_report import (
 from bot.tools.bench_chat.parts import TurnParts
 from bot.tools.bench_chat.report import machine_note, write_section
 from bot.tools.bench_chat.residents import TURNS
-from bot.tools.bench_chat.services import start_stack
+from bot.tools.bench_chat.services import fresh_postgres_database, start_stack
 from bot.tools.bench_chat.statistics import ms, process_cpu_seconds, rss_bytes
 
 REAL_PAUSE = (5.0, 15.0)  # seconds between a resident's messages, as people type
@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="turns of the one long conversation")
     parser.add_argument("--parts", action=argparse.BooleanOptionalAction, default=True,
                         help="time NLU, policies, action server and tracker store in-process")
+    parser.add_argument("--postgres", metavar="SERVER_URL",
+                        default=os.environ.get("BENCH_POSTGRES_URL") or None,
+                        help="run each stack on a fresh database on this PostgreSQL server "
+                        "(postgresql://user@host:port/postgres; default: BENCH_POSTGRES_URL, "
+                        "else a SQLite file per stack)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: pauses x0.02, 4 s levels, 12-turn conversation")
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md",
@@ -108,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs.append(_one_stack(workers, args, pause, levels, long_conversation))
     section = capacity_report(runs, args.pause_scale, args.level_seconds, machine_note(),
                               load_before, os.getloadavg(), started_at, args.quick,
-                              args.factor, args.resolution)
+                              args.factor, args.resolution,
+                              "PostgreSQL" if args.postgres else "SQLite")
     print(section)
     if str(args.output) != "-":
         write_section(args.output, section, CAPACITY_START, CAPACITY_END)
@@ -120,7 +126,9 @@ def _one_stack(workers: int, args: argparse.Namespace, pause: tuple[float, float
                levels: list[int], long_conversation: list[str]) -> WorkerRun:
     with tempfile.TemporaryDirectory(prefix="dpa-bench-") as var:
         print(f"starting the stack with {workers} Rasa worker(s)...", flush=True)
-        stack, settings = start_stack(Path(var), workers)
+        database_url = (fresh_postgres_database(args.postgres, f"dpa_bench_{workers}")
+                        if args.postgres else None)
+        stack, settings = start_stack(Path(var), workers, database_url=database_url)
         try:
             pids = {s.name: s.process.pid for s in stack.services if s.process is not None}
             web_url = f"http://127.0.0.1:{settings.web_port}"

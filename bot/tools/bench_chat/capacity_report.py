@@ -119,7 +119,8 @@ def _parts_table(parts: Sequence[TurnParts]) -> list[str]:
 def capacity_report(runs: Sequence[WorkerRun], scale: float, level_seconds: float,
                     machine: dict[str, str], load_before: tuple[float, ...],
                     load_after: tuple[float, ...], when: datetime, quick: bool,
-                    factor: float = 1.5, resolution: float = 1.1) -> str:
+                    factor: float = 1.5, resolution: float = 1.1,
+                    database: str = "SQLite") -> str:
     one = next(r for r in runs if r.workers == 1)
     many = max(runs, key=lambda r: r.workers)
     lines = [CAPACITY_START, "## Capacity: residents held with p95 under 1 s "
@@ -135,13 +136,14 @@ def capacity_report(runs: Sequence[WorkerRun], scale: float, level_seconds: floa
         f"Each simulated resident makes a whole subject access request through the widget's "
         f"WebSocket (15 messages, from the first to the case reference), pausing "
         f"{5 * scale:g}-{15 * scale:g} s between messages (people's 5-15 s x {scale:g}), then "
-        f"starts another; each level ran {level_seconds:g} s. The load is residents / pause, "
-        f"so a level of R residents at pauses x{scale:g} is the load of R / {scale:g} "
-        f"residents typing at real speed (in brackets). Turn latency: from sending a message "
-        f"to the assistant's last reply. The ramp grew by {factor:g}x a level until one "
-        f"failed, then bisected between the last that passed and the first that failed until "
-        f"they were at most {resolution:g}x apart (or one resident), so each capacity lies "
-        f"between it and the lowest level that failed.",
+        f"starts another; each level ran {level_seconds:g} s. Cases, transcripts and Rasa's "
+        f"tracker store were on {database}, a fresh database for each stack. The load is "
+        f"residents / pause, so a level of R residents at pauses x{scale:g} is the load of "
+        f"R / {scale:g} residents typing at real speed (in brackets). Turn latency: from "
+        f"sending a message to the assistant's last reply. The ramp grew by {factor:g}x a "
+        f"level until one failed, then bisected between the last that passed and the first "
+        f"that failed until they were at most {resolution:g}x apart (or one resident), so "
+        f"each capacity lies between it and the lowest level that failed.",
         "",
     ]
     summary = ["| | " + " | ".join(f"{r.workers} worker(s)" for r in runs) + " |",

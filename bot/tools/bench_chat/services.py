@@ -33,10 +33,31 @@ def free_ports(count: int) -> int:
     raise RuntimeError(f"no {count} consecutive free ports")
 
 
-def start_stack(var_dir: Path, workers: int = 1, *, profile_web: bool = False):
+def fresh_postgres_database(server_url: str, name: str) -> str:
+    """A new, empty database ``name`` on the PostgreSQL server at ``server_url`` (dropped
+    first if a run before left it), and its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if not name.isidentifier():
+        raise ValueError(f"not a database name: {name!r}")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def start_stack(var_dir: Path, workers: int = 1, *, profile_web: bool = False,
+                database_url: str | None = None):
     """The real stack on free ports with its own database, as tests/e2e does, with
     ``workers`` Rasa servers (``profile_web``: the web app under
-    :mod:`bot.tools.bench_chat.web_profile`)."""
+    :mod:`bot.tools.bench_chat.web_profile`). The database is a SQLite file in
+    ``var_dir`` unless ``database_url`` names another (cases, transcripts and Rasa's
+    tracker store all go there, as in ``dpa run``)."""
     from bot.config import load_settings
     from bot.db.schema import upgrade_database
     from bot.rasa.stack import Stack, build_services
@@ -46,7 +67,7 @@ def start_stack(var_dir: Path, workers: int = 1, *, profile_web: bool = False):
              "WEB_PORT": free_port()}
     os.environ.update({
         "DPA_VAR_DIR": str(var_dir),
-        "DATABASE_URL": f"sqlite:///{var_dir / 'dpa.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{var_dir / 'dpa.sqlite3'}",
         "RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
         "RASA_WORKERS": str(workers),
         "RASA_URLS": ",".join(f"http://127.0.0.1:{ports['RASA_PORT'] + n}"

@@ -183,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="dpa-turn-cost-") as var:
         # (The older checkouts' start_stack has no profile_web.)
-        profile = {"profile_web": True} if args.profile_web else {}
+        profile: dict[str, Any] = {"profile_web": True} if args.profile_web else {}
         stack, settings = start_stack(Path(var), 1, **profile)
         try:
             pids = {s.name: s.process.pid for s in stack.services if s.process is not None}
