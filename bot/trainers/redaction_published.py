@@ -30,6 +30,7 @@ def _loose(part: str) -> str:
 
 
 _POSTCODES: set[str] = set()
+_NO_HOUSE_NUMBER = r"(?<!\d\s)(?<!\d,\s)(?<!\d[A-Za-z]\s)(?<!\d\s\s)"
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,7 +48,9 @@ def _patterns() -> list[Pattern[str]]:
                 details.add(part)
     out = [re.compile(r"(?<![\w@.])" + re.escape(d) + r"(?![\w@])", re.I)
            for d in details if "@" in d]
-    out += [re.compile(r"(?<![\w])" + _loose(d) + r"(?![\w])", re.I)
+    # With a house number before it ("9 Wellington Road") a published street is a
+    # resident's address, not the council's: left to the rules.
+    out += [re.compile(_NO_HOUSE_NUMBER + r"(?<![\w])" + _loose(d) + r"(?![\w])", re.I)
             for d in sorted(details, key=len, reverse=True) if "@" not in d]
     # A postcode alone may be a resident's own (a form answer): kept only beside the rest
     # of the published address.

@@ -5,7 +5,10 @@ for each message, every personal item with its kind and exact text, and a few ``
 phrases a trainer needs to see to label the message. Redaction is scored on what survives:
 the original and the redacted text are aligned (:class:`difflib.SequenceMatcher`); an item
 *leaks* when three or more of its letters or digits in a row, or all of a shorter item,
-come through unchanged. A ``keep`` phrase is *kept* when it appears intact in the output.
+come through unchanged, not counting the function words (:data:`FUNCTION_WORDS`: pronouns,
+determiners, auxiliaries, prepositions, conjunctions) that writers include in an item ("has
+autism", "I'm in the GMB") though they carry no personal data; a name's words all count (a
+single-letter initial is data). A ``keep`` phrase is *kept* when it appears intact in the output.
 
 - recall per kind: items that did not leak / items;
 - precision: of the characters redaction removed, the share that belonged to an item (a
@@ -39,12 +42,26 @@ FOURTH_CORPUS = PROJECT_ROOT / "tests" / "redaction" / "corpus_fourth.yml"
 # Written apart, measured once untuned on 2 December 2026 (docs/trainers.md, "Fifth
 # corpus"), then used to find classes of miss and added to the recogniser's training data.
 FIFTH_CORPUS = PROJECT_ROOT / "tests" / "redaction" / "corpus_fifth.yml"
+# Written apart, measured once untuned on 3 December 2026 (docs/trainers.md, "Sixth corpus");
+# not yet trained on nor held to the targets.
+SIXTH_CORPUS = PROJECT_ROOT / "tests" / "redaction" / "corpus_sixth.yml"
 IDENTIFIER_KINDS = frozenset({
     "email", "phone", "postcode", "nhs_number", "ni_number", "card_number", "bank_account",
     "date_of_birth", "case_reference", "ip_address", "vehicle_registration",
     "passport_number", "driving_licence_number", "account_number", "address",
 })
 MIN_RUN = 3
+# Closed-class English words, and the pieces of contractions ("I'm", "she's", "I've"), as
+# they appear inside a special-category or identifier item: redacting "autism" from "has
+# autism" removes the personal data; "has" coming through is not a leak.
+FUNCTION_WORDS = frozenset("""
+i m me my mine we our ours us you your he him his she her hers they them their it its
+a an the this that these those some any
+am is are was were be been being has have had having ve s re d ll got do does did
+of in on at to for from with by as into onto about
+and or but nor not so who whom whose which
+""".split())
+_WORD = re.compile(r"[^\W_]+")
 _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 
 
@@ -123,8 +140,20 @@ def _spans(text: str, needle: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _leaks(text: str, span: tuple[int, int], survived: list[bool]) -> bool:
-    positions = [i for i in range(*span) if text[i].isalnum()]
+def _counted(text: str, span: tuple[int, int], kind: str) -> list[int]:
+    """The positions of ``text[span]`` whose survival would leak the item: its letters and
+    digits, less those of :data:`FUNCTION_WORDS` (except in a name)."""
+    start, end = span
+    positions: list[int] = []
+    for word in _WORD.finditer(text, start, end):
+        if kind != "name" and word.group(0).lower() in FUNCTION_WORDS:
+            continue
+        positions.extend(range(word.start(), word.end()))
+    return positions
+
+
+def _leaks(text: str, span: tuple[int, int], survived: list[bool], kind: str = "") -> bool:
+    positions = _counted(text, span, kind)
     if not positions:
         return False
     if len(positions) < MIN_RUN:
@@ -149,7 +178,7 @@ def score(messages: list[Message], redact: Callable[[str], str]) -> Score:
                 for i in range(start, end):
                     in_item[i] = True
             result.items[item.kind] += 1
-            if any(_leaks(message.text, span, survived) for span in spans):
+            if any(_leaks(message.text, span, survived, item.kind) for span in spans):
                 result.leaked[item.kind] += 1
                 result.leaks.append((item.kind, item.text, output))
         for i, char in enumerate(message.text):

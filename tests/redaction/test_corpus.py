@@ -26,6 +26,7 @@ from bot.trainers.redaction_score import (
     FOURTH_CORPUS,
     FRESH_CORPUS,
     IDENTIFIER_KINDS,
+    SIXTH_CORPUS,
     THIRD_CORPUS,
     Item,
     Message,
@@ -41,8 +42,8 @@ SPECIAL_CATEGORY_KINDS = frozenset({
 
 @pytest.mark.parametrize(("corpus", "size"), [(CORPUS, 500), (FRESH_CORPUS, 500),
                                              (THIRD_CORPUS, 450), (FOURTH_CORPUS, 700),
-                                             (FIFTH_CORPUS, 800)],
-                         ids=["dev", "fresh", "third", "fourth", "fifth"])
+                                             (FIFTH_CORPUS, 800), (SIXTH_CORPUS, 600)],
+                         ids=["dev", "fresh", "third", "fourth", "fifth", "sixth"])
 def test_the_corpus_is_well_formed(corpus, size):
     messages = load_corpus(corpus)
     assert len(messages) >= size
@@ -91,6 +92,23 @@ def test_redaction_meets_the_targets_on_the_corpus():
     assert short == {}, [leak for leak in result.leaks if leak[0] in short]
     assert result.precision >= 0.9
     assert result.kept >= 0.97
+
+
+def test_function_words_inside_an_item_are_not_a_leak():
+    messages = [Message("my son has autism and I'm in the GMB",
+                        [Item("health", "has autism"), Item("trade_union", "I'm in the GMB")], [])]
+    caught = score(messages, lambda text: "my son has [HEALTH] and I'm in the [TRADE_UNION]")
+    assert caught.recall("health") == 1.0 and caught.recall("trade_union") == 1.0
+    missed = score(messages, lambda text: "my son has autism and I'm in the [TRADE_UNION]")
+    assert missed.recall("health") == 0.0
+
+
+def test_every_word_of_a_name_counts():
+    messages = [Message("from A Khan", [Item("name", "A Khan")], [])]
+    assert score(messages, lambda text: "from A [NAME]").recall("name") == 1.0
+    assert score(messages, lambda text: "from [NAME] Khan").recall("name") == 0.0
+    initial = [Message("signed A", [Item("name", "A")], [])]
+    assert score(initial, lambda text: text).recall("name") == 0.0
 
 
 def test_placeholder_letters_are_not_counted_as_surviving():

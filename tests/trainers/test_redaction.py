@@ -365,3 +365,14 @@ def test_the_councils_published_contact_details_are_kept() -> None:
         assert redact(text) == text
     # ... but a resident's own postcode that happens to be the council's is still redacted
     assert redact("my postcode is CH65 0BE") == "my postcode is [POSTCODE]"
+
+
+def test_a_published_street_with_a_house_number_is_a_residents_address() -> None:
+    # The sixth corpus: "9 Wellington Road" is a home on the street where the council's
+    # Portal stands; the street and the postcode are the resident's, and are removed.
+    for text in ("send it to 9 Wellington Road, Ellesmere Port, CH65 0BA pls",
+                 "I live at 14a Wellington Road, CH65 0BA"):
+        output = redact(text)
+        assert "Wellington" not in output and "0BA" not in output, output
+    kept = "is The Portal, Wellington Road, Ellesmere Port, CH65 0BA still right?"
+    assert redact(kept) == kept
