@@ -33,6 +33,7 @@ OUR_TABLES = {
     "dpa_cases", "dpa_case_events", "dpa_handoffs", "dpa_transcript_messages",
     "dpa_staff_users", "dpa_staff_sessions", "dpa_staff_access_log", "dpa_status_check_attempts",
     "dpa_mail_outbox", "dpa_complaints", "dpa_complaint_events", "dpa_case_documents",
+    "dpa_conversation_servers",
 }
 
 

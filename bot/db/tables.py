@@ -5,6 +5,7 @@ from bot.cases import (
 )
 from bot.chat import (
     handoffs,  # noqa: F401  (registers dpa_handoffs on Base)
+    placements,  # noqa: F401  (registers dpa_conversation_servers on Base)
     transcripts,  # noqa: F401  (registers dpa_transcript_messages on Base)
 )
 from bot.db.base import Base

@@ -1,17 +1,18 @@
-"""Which Rasa server serves a conversation: one, always the same, chosen by its id.
+"""Which Rasa server a conversation's id hashes to: the fallback, and the tie-break.
 
-The hub sends every call about a conversation (its turns, the tracker reads after an
-outage, the resume when staff hand it back) to the server this module picks, so one process
-handles a conversation's turns one after another, in order. That is what makes Rasa's
-default in-memory lock store enough with several servers on one machine: a conversation's
-lock only ever needs to be held in the one process that serves it. (Across machines, or if
-routing could send one conversation to two servers at once, the lock must be shared: Rasa's
-Redis lock store.) Every server reads and writes the same tracker store, so which one
-serves a conversation changes nothing it remembers.
+The hub places each new conversation on the least busy server and keeps it there
+(:mod:`bot.chat.placements`); this module's order breaks ties and serves when the database
+cannot be asked. Either way the hub sends every call about a conversation (its turns, the
+tracker reads after an outage, the resume when staff hand it back) to one server, so one
+process handles a conversation's turns one after another, in order. That is what makes
+Rasa's default in-memory lock store enough with several servers on one machine: a
+conversation's lock only ever needs to be held in the one process that serves it. (Across
+machines, the lock must be shared: Rasa's Redis lock store.) Every server reads and writes
+the same tracker store, so which one serves a conversation changes nothing it remembers.
 
-The choice is rendezvous (highest random weight) hashing over the list of base URLs: stable
-across processes and restarts (SHA-256, not Python's salted ``hash``), spread evenly, and
-when a server is added or removed only the conversations it gains or loses move.
+The order is rendezvous (highest random weight) hashing over the list of base URLs: stable
+across processes and restarts (SHA-256, not Python's salted ``hash``), and when a server is
+added or removed only the conversations it gains or loses move.
 """
 from __future__ import annotations
 
@@ -34,13 +35,14 @@ class RasaRouting:
         """The base URL of the server that serves ``conversation_id``."""
         if len(self.urls) == 1:
             return self.urls[0]
-        return max(self.urls, key=lambda url: _weight(url, conversation_id))
+        return max(self.urls, key=lambda url: self.weight(url, conversation_id))
 
     def index_for(self, conversation_id: str) -> int:
         """The position in :attr:`urls` of the server that serves ``conversation_id``."""
         return self.urls.index(self.url_for(conversation_id))
 
-
-def _weight(url: str, conversation_id: str) -> int:
-    digest = hashlib.sha256(f"{url}\0{conversation_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big")
+    @staticmethod
+    def weight(url: str, conversation_id: str) -> int:
+        """How much ``conversation_id`` prefers ``url`` (the highest wins)."""
+        digest = hashlib.sha256(f"{url}\0{conversation_id}".encode()).digest()
+        return int.from_bytes(digest[:8], "big")

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from bot.db.base import UTCDateTime
 from bot.db.engine import WRITE_OPTION
 from bot.rasa.events import EVENTS_TABLE, events
 from bot.trainers.tracker_events import SESSION_START_ACTION
@@ -32,12 +33,17 @@ from bot.trainers.tracker_events import SESSION_START_ACTION
 TRANSCRIPTS_TABLE = "dpa_transcript_messages"  # bot/chat/transcripts.py
 HANDOFFS_TABLE = "dpa_handoffs"  # bot/chat/handoffs.py
 CASES_TABLE = "dpa_cases"  # bot/cases/models.py (read, never written)
+PLACEMENTS_TABLE = "dpa_conversation_servers"  # bot/chat/placements.py
 
 transcripts = sa.table(
     TRANSCRIPTS_TABLE, sa.column("id"), sa.column("conversation_id"), sa.column("created_at")
 )
 handoffs = sa.table(HANDOFFS_TABLE, sa.column("id"), sa.column("conversation_id"))
 cases = sa.table(CASES_TABLE, sa.column("id"), sa.column("conversation_id"))
+# Which Rasa server serves a conversation: no words, but a conversation id and its last turn,
+# so it goes with the conversation (not counted in the report: it is not a resident's data).
+placements = sa.table(PLACEMENTS_TABLE, sa.column("conversation_id"),
+                      sa.column("seen_at", UTCDateTime()))
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,8 @@ def purge_older_than(engine: Engine, cutoff: datetime, *, dry_run: bool = False)
             n_messages = _remove(
                 connection, transcripts, transcripts.c.created_at < cutoff, dry_run
             )
+        if PLACEMENTS_TABLE in present:
+            _remove(connection, placements, placements.c.seen_at < cutoff, dry_run)
     return PurgeReport(
         events=n_events, transcript_messages=n_messages, conversations=n_conversations,
         dry_run=dry_run, missing_tables=missing,
@@ -169,6 +177,9 @@ def erase_conversation(
             counts["handoffs"] = _remove(
                 connection, handoffs, handoffs.c.conversation_id == conversation_id, dry_run
             )
+        if PLACEMENTS_TABLE in present:
+            _remove(connection, placements,
+                    placements.c.conversation_id == conversation_id, dry_run)
         if CASES_TABLE in present:
             counts["cases_kept"] = _count(
                 connection, cases, cases.c.conversation_id == conversation_id

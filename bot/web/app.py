@@ -33,6 +33,7 @@ from bot.web.keys import (
 )
 from bot.web.live_channel import live_channel_for
 from bot.web.origins import OriginPolicy
+from bot.web.placement import StoredPlacement
 from bot.web.rasa_client import RasaClient
 from bot.web.readiness import DatabaseReadiness
 from bot.web.resident_ids import ResidentIds
@@ -98,6 +99,8 @@ def _build_hub(
             client, settings.rasa_worker_urls, settings.rasa_token,
             settings.chat_rasa_timeout_seconds,
             action_health_url=settings.action_server_url.rstrip("/") + "/health",
+            placement=lambda routing: StoredPlacement(routing, database.run, database.sessions,
+                                                      now=utcnow),
         ),
         understand=lambda conversation_id, message_id: read_understanding(
             engine, conversation_id, message_id

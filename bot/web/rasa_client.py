@@ -7,13 +7,13 @@ conversation's tracker (:meth:`RasaClient.tracker`) to learn which of the kept
 messages Rasa already had (:mod:`bot.web.catch_up`).
 
 With several Rasa servers (``RASA_WORKERS``, ``RASA_URLS``) every call about a conversation
-goes to the one server :mod:`bot.rasa.routing` picks for it, so its turns stay in order.
+goes to the one server it was placed on (:mod:`bot.web.placement`), so its turns stay in order.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -21,6 +21,7 @@ from urllib.parse import quote
 import aiohttp
 
 from bot.rasa.routing import RasaRouting
+from bot.web.placement import HashPlacement, Placement
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +86,17 @@ def parse_replies(body: Any) -> list[Reply]:
 
 class RasaClient:
     """Rasa's REST channel and HTTP API, through the web app's shared HTTP client; each
-    conversation on the server its routing picks (``base_urls``: one or several)."""
+    conversation on the server it was placed on (``base_urls``: one or several;
+    ``placement``: by default the hash of its id)."""
 
     def __init__(
         self, client: aiohttp.ClientSession, base_urls: Sequence[str], token: str,
         timeout_seconds: float, action_health_url: str | None = None,
+        placement: Callable[[RasaRouting], Placement] = HashPlacement,
     ) -> None:
         self._client = client
         self.routing = RasaRouting(base_urls)
+        self.placement = placement(self.routing)
         self._token = token
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._probe_timeout = aiohttp.ClientTimeout(total=min(timeout_seconds, PROBE_SECONDS))
@@ -101,13 +105,13 @@ class RasaClient:
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[Reply]:
         """Relay one resident message; the assistant's replies in order."""
         payload = {"sender": sender, "message": text, "metadata": metadata}
-        url = f"{self.routing.url_for(sender)}/webhooks/rest/webhook"
+        url = f"{await self.placement.url_for(sender)}/webhooks/rest/webhook"
         body = await self._post(url, payload)
         return parse_replies(body)
 
     async def resume(self, conversation_id: str) -> None:
         """Un-pause the assistant for a conversation staff handed back (Rasa's ``resume`` event)."""
-        base = self.routing.url_for(conversation_id)
+        base = await self.placement.url_for(conversation_id)
         url = f"{base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
         params = {"token": self._token, "include_events": "NONE"}
         await self._post(url, RESUME_EVENTS, params=params)
@@ -115,7 +119,7 @@ class RasaClient:
     async def trigger(self, conversation_id: str, intent: str) -> list[Reply]:
         """Inject an intent nobody typed (``EXTERNAL_handed_back``) and run the turn it starts
         (Rasa's ``trigger_intent``); the assistant's replies in order."""
-        base = self.routing.url_for(conversation_id)
+        base = await self.placement.url_for(conversation_id)
         url = f"{base}/conversations/{quote(conversation_id, safe='')}/trigger_intent"
         params = {"token": self._token, "include_events": "NONE"}
         body = await self._post(url, {"name": intent}, params=params)
@@ -124,7 +128,7 @@ class RasaClient:
 
     async def append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
         """Append events to a conversation's tracker (slots the staff console changed)."""
-        base = self.routing.url_for(conversation_id)
+        base = await self.placement.url_for(conversation_id)
         url = f"{base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
         await self._post(url, events, params={"token": self._token, "include_events": "NONE"})
 
@@ -140,7 +144,7 @@ class RasaClient:
         """
         quoted = quote(conversation_id, safe="")
         params = {"token": self._token, "include_events": "ALL"}
-        url = f"{self.routing.url_for(conversation_id)}/conversations/{quoted}/tracker"
+        url = f"{await self.placement.url_for(conversation_id)}/conversations/{quoted}/tracker"
         if after_turns:
             body = await self._post(f"{url}/events", CATCH_UP_EVENT, params=params)
         else:
@@ -153,7 +157,7 @@ class RasaClient:
         """Whether Rasa (the server of ``conversation_id``, or every server) and the action
         server all answer their health checks now."""
         bases = (self.routing.urls if conversation_id is None
-                 else (self.routing.url_for(conversation_id),))
+                 else (await self.placement.url_for(conversation_id),))
         urls = [f"{base}/" for base in bases]
         if self._action_health_url:
             urls.append(self._action_health_url)

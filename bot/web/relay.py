@@ -120,9 +120,9 @@ class TurnRelay:
             log.warning("catching up waits for the database: %s", type(exc).__name__)
             await self._outage(conv, text=notices.NOT_SAVED_TEXT)
 
-    def queue_for(self, conversation_id: str) -> TurnQueue:
+    async def queue_for(self, conversation_id: str) -> TurnQueue:
         """The gate in front of the Rasa worker that serves ``conversation_id``."""
-        worker = self.hub.rasa.routing.url_for(conversation_id)
+        worker = await self.hub.rasa.placement.url_for(conversation_id)
         queue = self._queues.get(worker)
         if queue is None:
             queue = self._queues[worker] = TurnQueue(self.max_in_flight)
@@ -145,7 +145,7 @@ class TurnRelay:
         mode = ASSISTANT_MODE
         try:
             try:
-                queue = self.queue_for(conv.id)
+                queue = await self.queue_for(conv.id)
                 async with queue.turn(lambda p, w, still: self._queued(conv, p, w, still)):
                     started = self._clock()
                     replies = await hub.rasa.send(conv.id, out.text, metadata)

@@ -1,5 +1,5 @@
 """Two Rasa workers in the real stack (the session stack runs RASA_WORKERS=2): each
-conversation is served by the worker its id routes to, and its turns arrive in order."""
+conversation is served by the worker it was placed on, and its turns arrive in order."""
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +11,8 @@ import urllib.request
 import aiohttp
 import pytest
 
-from bot.rasa.routing import RasaRouting
+from bot.chat.placements import ConversationServer
+from bot.db.engine import get_engine, make_session_factory, session_scope
 from bot.web.resident_ids import ResidentIds
 
 pytestmark = pytest.mark.e2e
@@ -32,16 +33,26 @@ async def _until_answered(ws: aiohttp.ClientWebSocketResponse, timeout: float = 
             return frames
 
 
-async def _resident_on(client, base: str, routing: RasaRouting, ids: ResidentIds,
-                       worker: int) -> tuple[str, str]:
-    """A new resident (and its conversation id) whose conversation routes to ``worker``."""
-    for _ in range(200):
-        async with client.post(f"{base}/chat/session", headers={"Origin": base}) as issued:
-            resident = (await issued.json())["resident"]
-        conversation = ids.conversation_id(resident)
-        if routing.index_for(conversation) == worker:
-            return resident, conversation
-    raise AssertionError("routing never chose that worker")
+def _server_of(database_url: str, conversation_id: str) -> str:
+    """The Rasa server the hub placed ``conversation_id`` on (bot.chat.placements)."""
+    with session_scope(make_session_factory(get_engine(database_url))) as session:
+        row = session.get(ConversationServer, conversation_id)
+        assert row is not None, "a conversation with a turn has a placement"
+        return row.server_url
+
+
+async def _resident_served(client, base: str, ids: ResidentIds, database_url: str
+                           ) -> tuple[str, str, aiohttp.ClientWebSocketResponse, str]:
+    """A new resident with one turn answered: its id, conversation id, socket and server."""
+    async with client.post(f"{base}/chat/session", headers={"Origin": base}) as issued:
+        resident = (await issued.json())["resident"]
+    ws = await client.ws_connect(f"{base}/chat/ws?resident={resident}", headers={"Origin": base})
+    await ws.receive()  # the history
+    await ws.send_json({"type": "message", "text": "hello", "client_id": "first",
+                        "page": f"{base}/"})
+    await _until_answered(ws)
+    conversation = ids.conversation_id(resident)
+    return resident, conversation, ws, _server_of(database_url, conversation)
 
 
 async def test_each_conversation_is_served_by_its_worker_in_order(stack, stack_settings):
@@ -51,24 +62,34 @@ async def test_each_conversation_is_served_by_its_worker_in_order(stack, stack_s
     with urllib.request.urlopen(f"{base}/health", timeout=10) as response:
         health = json.load(response)
     assert [w["state"] for w in health["rasa_workers"]] == ["ok", "ok"]
-    routing, ids = RasaRouting(urls), ResidentIds(stack_settings.session_secret)
-    second = next(s for s in stack.services if s.name == "rasa server 2").process
+    ids = ResidentIds(stack_settings.session_secret)
+    workers = {url: s.process for url, s in zip(
+        urls, (next(s for s in stack.services if s.name == f"rasa server {n}") for n in (1, 2)))}
 
     async with aiohttp.ClientSession() as client:
-        first_resident, first_id = await _resident_on(client, base, routing, ids, 0)
-        second_resident, _ = await _resident_on(client, base, routing, ids, 1)
-        a = await client.ws_connect(f"{base}/chat/ws?resident={first_resident}",
-                                    headers={"Origin": base})
-        b = await client.ws_connect(f"{base}/chat/ws?resident={second_resident}",
-                                    headers={"Origin": base})
-        await a.receive()
-        await b.receive()  # the histories
+        # New conversations go to the least busy worker: a few are enough to have one on each
+        # (other tests' conversations may still count as active on one of them).
+        on: dict[str, tuple[str, aiohttp.ClientWebSocketResponse]] = {}
+        for _ in range(6):
+            _, conversation, ws, server = await _resident_served(
+                client, base, ids, stack_settings.database_url)
+            if server in on:
+                await ws.close()
+            else:
+                on[server] = (conversation, ws)
+            if len(on) == 2:
+                break
+        assert len(on) == 2, "six new conversations all went to one worker"
+        served_url, frozen_url = urls
+        first_id, a = on[served_url]
+        _, b = on[frozen_url]
+        second = workers[frozen_url]
         os.kill(second.pid, signal.SIGSTOP)  # worker 2 answers nothing until thawed
         try:
             await b.send_json({"type": "message", "text": "hello", "client_id": "w2-1",
                                "page": f"{base}/"})
             # Worker 1 serves its conversation meanwhile: the other is not routed there.
-            for n, text in enumerate(["hello", "how much does it cost?", "thanks"]):
+            for n, text in enumerate(["how much does it cost?", "thanks"]):
                 await a.send_json({"type": "message", "text": text, "client_id": f"w1-{n}",
                                    "page": f"{base}/"})
                 await _until_answered(a)
@@ -83,7 +104,7 @@ async def test_each_conversation_is_served_by_its_worker_in_order(stack, stack_s
 
     # Rasa has the first conversation's messages in the order they were sent.
     query = f"token={stack_settings.rasa_token}&include_events=ALL"
-    with urllib.request.urlopen(f"{urls[0]}/conversations/{first_id}/tracker?{query}",
+    with urllib.request.urlopen(f"{served_url}/conversations/{first_id}/tracker?{query}",
                                 timeout=30) as response:
         events = json.load(response)["events"]
     said = [e["text"] for e in events if e["event"] == "user"]

@@ -101,20 +101,24 @@ async def test_each_rasa_worker_has_its_own_gate():
     from types import SimpleNamespace
 
     from bot.rasa.routing import RasaRouting
+    from bot.web.placement import HashPlacement
     from bot.web.relay import TurnRelay
 
     routing = RasaRouting(["http://localhost:5005", "http://localhost:5006"])
-    relay = TurnRelay(SimpleNamespace(rasa=SimpleNamespace(routing=routing)), max_in_flight=1)
+    rasa = SimpleNamespace(routing=routing, placement=HashPlacement(routing))
+    relay = TurnRelay(SimpleNamespace(rasa=rasa), max_in_flight=1)
     by_worker: dict[str, list[str]] = {}
     for n in range(40):
         by_worker.setdefault(routing.url_for(f"c{n}"), []).append(f"c{n}")
     busy, idle = (members[:2] for members in by_worker.values())
     told, release = Told(), asyncio.Event()
-    holding = asyncio.ensure_future(hold(relay.queue_for(busy[0]), "busy", told, release, []))
+    busy_gate = await relay.queue_for(busy[0])
+    holding = asyncio.ensure_future(hold(busy_gate, "busy", told, release, []))
     await asyncio.sleep(0)
-    assert relay.queue_for(busy[1]).in_flight == 1  # the same worker: full
+    assert (await relay.queue_for(busy[1])).in_flight == 1  # the same worker: full
     entered = []
-    async with relay.queue_for(idle[0]).turn(told.to("idle")):  # the other worker: straight in
+    idle_gate = await relay.queue_for(idle[0])
+    async with idle_gate.turn(told.to("idle")):  # the other worker: straight in
         entered.append("idle")
     assert entered == ["idle"] and told.lines == []
     release.set()

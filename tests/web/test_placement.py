@@ -1,0 +1,140 @@
+"""Placing conversations on Rasa servers: least busy when new, then kept (a real database)."""
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from bot.chat.placements import ACTIVE_WINDOW, ConversationServer, place
+from bot.db.engine import get_engine, make_session_factory, session_scope
+from bot.rasa.routing import RasaRouting
+from bot.trainers.retention import erase_conversation, purge_older_than
+from bot.web.placement import TOUCH_EVERY, StoredPlacement
+
+A, B = "http://127.0.0.1:5005", "http://127.0.0.1:5006"
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def sessions(migrated_url: str):
+    return make_session_factory(get_engine(migrated_url))
+
+
+def stored(sessions) -> dict[str, str]:
+    with session_scope(sessions) as session:
+        return {r.conversation_id: r.server_url for r in session.query(ConversationServer)}
+
+
+def test_new_conversations_alternate_between_servers_whatever_their_hash(sessions):
+    """Ten conversations that all hash to A: placed by load, five on each."""
+    routing = RasaRouting([A, B])
+    ids = [f"c{n}" for n in range(200) if routing.url_for(f"c{n}") == A][:10]
+    for n, conversation in enumerate(ids):
+        place(sessions, conversation, [A, B], NOW + timedelta(seconds=n))
+    placed = stored(sessions)
+    assert sorted(placed.values()) == [A] * 5 + [B] * 5
+    assert placed[ids[0]] == A  # nothing active: the hash's preference wins the tie
+
+
+def test_a_placed_conversation_stays_on_its_server(sessions):
+    assert place(sessions, "first", [A, B], NOW) == A
+    assert place(sessions, "second", [A, B], NOW) == B
+    for n in range(3):  # load and order change; neither moves a placed conversation
+        place(sessions, f"more-{n}", [B, A], NOW)
+    assert place(sessions, "first", [B, A], NOW) == A
+    assert place(sessions, "second", [A, B], NOW) == B
+
+
+def test_only_conversations_active_in_the_window_count_as_load(sessions):
+    old = NOW - ACTIVE_WINDOW - timedelta(seconds=1)
+    for n in range(3):
+        place(sessions, f"idle-{n}", [A], old)  # three on A, all idle now
+    place(sessions, "busy", [B], NOW)  # one on B, active
+    assert place(sessions, "new", [B, A], NOW) == A
+
+
+def test_a_conversation_on_a_removed_server_is_placed_again(sessions):
+    place(sessions, "moved", [A, B], NOW)
+    assert place(sessions, "moved", [B], NOW) == B
+    assert stored(sessions)["moved"] == B
+
+
+def test_two_hubs_placing_one_conversation_at_once_agree(sessions):
+    """Many threads, as many hub instances would: one choice, stored once."""
+    place(sessions, "load-on-a", [A], NOW)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        chosen = list(pool.map(lambda order: place(sessions, "contested", order, NOW),
+                               [[A, B], [B, A]] * 8))
+    assert len(set(chosen)) == 1 and stored(sessions)["contested"] == chosen[0]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def test_the_hub_asks_the_database_once_then_touches_about_a_minute(sessions):
+    calls: list[str] = []
+    pool = ThreadPoolExecutor(max_workers=1)
+
+    async def run_db(work, *args):
+        calls.append(work.__name__)
+        return await asyncio.get_running_loop().run_in_executor(pool, work, *args)
+
+    clock = Clock()
+    placement = StoredPlacement(RasaRouting([A, B]), run_db, sessions, now=clock)
+    first = await placement.url_for("c1")
+    for _ in range(5):
+        assert await placement.url_for("c1") == first
+    assert calls == ["place"]
+    clock.now += TOUCH_EVERY
+    assert await placement.url_for("c1") == first
+    assert calls == ["place", "touch"]
+    with session_scope(sessions) as session:
+        assert session.get(ConversationServer, "c1").seen_at == clock.now
+    pool.shutdown()
+
+
+async def test_with_the_database_down_a_new_conversation_is_hashed_and_placed_later(sessions):
+    down = True
+
+    async def run_db(work, *args):
+        if down:
+            raise OperationalError("SELECT", {}, Exception("database is locked"))
+        return work(*args)
+
+    routing = RasaRouting([A, B])
+    placement = StoredPlacement(routing, run_db, sessions, now=Clock())
+    assert await placement.url_for("c1") == routing.url_for("c1")
+    assert stored(sessions) == {}
+    down = False
+    assert await placement.url_for("c1") in (A, B)
+    assert "c1" in stored(sessions)
+
+
+async def test_a_schema_mistake_is_not_taken_for_an_outage(sessions):
+    async def run_db(work, *args):
+        raise OperationalError("SELECT", {}, Exception("no such table: dpa_conversation_servers"))
+
+    placement = StoredPlacement(RasaRouting([A, B]), run_db, sessions, now=Clock())
+    with pytest.raises(OperationalError):
+        await placement.url_for("c1")
+
+
+def test_purge_and_erasure_remove_placements(sessions, migrated_url):
+    place(sessions, "old", [A, B], NOW - timedelta(days=200))
+    place(sessions, "recent", [A, B], NOW)
+    place(sessions, "erased", [A, B], NOW)
+    engine = get_engine(migrated_url)
+    purge_older_than(engine, NOW - timedelta(days=180), dry_run=True)
+    assert set(stored(sessions)) == {"old", "recent", "erased"}
+    purge_older_than(engine, NOW - timedelta(days=180))
+    assert set(stored(sessions)) == {"recent", "erased"}
+    erase_conversation(engine, "erased")
+    assert set(stored(sessions)) == {"recent"}
