@@ -63,8 +63,8 @@ async def test_each_conversation_is_served_by_its_worker_in_order(stack, stack_s
         health = json.load(response)
     assert [w["state"] for w in health["rasa_workers"]] == ["ok", "ok"]
     ids = ResidentIds(stack_settings.session_secret)
-    workers = {url: s.process for url, s in zip(
-        urls, (next(s for s in stack.services if s.name == f"rasa server {n}") for n in (1, 2)))}
+    processes = {s.name: s.process for s in stack.services}
+    workers = {url: processes[f"rasa server {n}"] for n, url in enumerate(urls, start=1)}
 
     async with aiohttp.ClientSession() as client:
         # New conversations go to the least busy worker: a few are enough to have one on each
