@@ -52,10 +52,9 @@ def place(sessions: sessionmaker, conversation_id: str, order: Sequence[str],
     (the configured servers, most preferred first for this conversation), stored."""
     if not order:
         raise ValueError("at least one server is needed")
-    with session_scope(sessions) as session:
-        row = session.get(ConversationServer, conversation_id)
-        if row is not None and row.server_url in order:
-            return row.server_url
+    stored = stored_server(sessions, conversation_id, order)
+    if stored is not None:
+        return stored
     try:
         with session_scope(sessions, write=True) as session:
             row = session.get(ConversationServer, conversation_id)
@@ -74,6 +73,14 @@ def place(sessions: sessionmaker, conversation_id: str, order: Sequence[str],
             if row is None:
                 raise
             return row.server_url
+
+
+def stored_server(sessions: sessionmaker, conversation_id: str,
+                  configured: Sequence[str]) -> str | None:
+    """The server ``conversation_id`` was placed on, if it is one of ``configured``."""
+    with session_scope(sessions) as session:
+        row = session.get(ConversationServer, conversation_id)
+        return row.server_url if row is not None and row.server_url in configured else None
 
 
 def least_busy(order: Sequence[str], active: Counter[str]) -> str:

@@ -35,7 +35,12 @@ class RasaRouting:
         """The base URL of the server that serves ``conversation_id``."""
         if len(self.urls) == 1:
             return self.urls[0]
-        return max(self.urls, key=lambda url: self.weight(url, conversation_id))
+        return self.order_for(conversation_id)[0]
+
+    def order_for(self, conversation_id: str) -> tuple[str, ...]:
+        """Every base URL, the one ``conversation_id`` prefers most first."""
+        return tuple(sorted(self.urls, key=lambda url: self.weight(url, conversation_id),
+                            reverse=True))
 
     def index_for(self, conversation_id: str) -> int:
         """The position in :attr:`urls` of the server that serves ``conversation_id``."""

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.chat.placements import place, touch
+from bot.chat.placements import place, stored_server, touch
 from bot.db.engine import database_refused
 from bot.rasa.routing import RasaRouting
 
@@ -36,7 +36,11 @@ RunDb = Callable[..., Awaitable[Any]]
 class Placement(Protocol):
     routing: RasaRouting
 
-    async def url_for(self, conversation_id: str) -> str: ...
+    async def url_for(self, conversation_id: str) -> str:
+        """The server of ``conversation_id``, placing it there if it has none yet."""
+
+    async def placed_on(self, conversation_id: str) -> str | None:
+        """The server of ``conversation_id`` if it has one now (nothing is placed)."""
 
 
 class HashPlacement:
@@ -46,6 +50,9 @@ class HashPlacement:
         self.routing = routing
 
     async def url_for(self, conversation_id: str) -> str:
+        return self.routing.url_for(conversation_id)
+
+    async def placed_on(self, conversation_id: str) -> str | None:
         return self.routing.url_for(conversation_id)
 
 
@@ -69,28 +76,46 @@ class StoredPlacement:
         if known is not None:
             url, seen = known
             self._known.move_to_end(conversation_id)
-            if now - seen >= TOUCH_EVERY and await self._touch(conversation_id, now):
-                self._known[conversation_id] = (url, now)
+            if now - seen >= TOUCH_EVERY:
+                answered, _ = await self._unless_refused(touch, conversation_id, now,
+                                                         what="counting a turn")
+                if answered:  # else only the load count is a little stale
+                    self._known[conversation_id] = (url, now)
             return url
-        order = sorted(urls, key=lambda u: self.routing.weight(u, conversation_id), reverse=True)
-        try:
-            url = await self._run_db(place, self._sessions, conversation_id, order, now)
-        except Exception as exc:
-            if not database_refused(exc):
-                raise
-            log.warning("placing a conversation waits for the database (%s): hashed",
-                        type(exc).__name__)
-            return order[0]
+        order = self.routing.order_for(conversation_id)
+        answered, url = await self._unless_refused(place, conversation_id, order, now,
+                                                   what="placing a conversation")
+        if not answered:
+            return order[0]  # placed on its next turn, once the database answers
+        self._remember(conversation_id, url, now)
+        return url
+
+    async def placed_on(self, conversation_id: str) -> str | None:
+        urls = self.routing.urls
+        if len(urls) == 1:
+            return urls[0]
+        known = self._known.get(conversation_id)
+        if known is not None:
+            return known[0]
+        _, url = await self._unless_refused(stored_server, conversation_id, urls,
+                                            what="finding a conversation's server")
+        if url is not None:
+            self._remember(conversation_id, url, self._now())
+        return url
+
+    def _remember(self, conversation_id: str, url: str, now: datetime) -> None:
         self._known[conversation_id] = (url, now)
         if len(self._known) > CACHED:
             self._known.popitem(last=False)
-        return url
 
-    async def _touch(self, conversation_id: str, now: datetime) -> bool:
+    async def _unless_refused(self, call: Callable[..., Any], *args: Any,
+                              what: str) -> tuple[bool, Any]:
+        """``(True, call(sessions, *args))`` run in the database, or ``(False, None)``
+        (logged) when the database refuses; any other error is a bug, and is raised."""
         try:
-            await self._run_db(touch, self._sessions, conversation_id, now)
+            return True, await self._run_db(call, self._sessions, *args)
         except Exception as exc:
             if not database_refused(exc):
                 raise
-            return False  # only the load count is a little stale
-        return True
+            log.warning("%s waits for the database (%s)", what, type(exc).__name__)
+            return False, None

@@ -154,10 +154,12 @@ class RasaClient:
         return body
 
     async def ready(self, conversation_id: str | None = None) -> bool:
-        """Whether Rasa (the server of ``conversation_id``, or every server) and the action
-        server all answer their health checks now."""
-        bases = (self.routing.urls if conversation_id is None
-                 else (await self.placement.url_for(conversation_id),))
+        """Whether Rasa (the server ``conversation_id`` was placed on, else every server)
+        and the action server all answer their health checks now. A check places nothing:
+        a conversation is placed by its first turn."""
+        placed = None if conversation_id is None else await self.placement.placed_on(
+            conversation_id)
+        bases = self.routing.urls if placed is None else (placed,)
         urls = [f"{base}/" for base in bases]
         if self._action_health_url:
             urls.append(self._action_health_url)

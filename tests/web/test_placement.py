@@ -5,7 +5,10 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
+import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer, unused_port
 from sqlalchemy.exc import OperationalError
 
 from bot.chat.placements import ACTIVE_WINDOW, ConversationServer, place
@@ -13,6 +16,7 @@ from bot.db.engine import get_engine, make_session_factory, session_scope
 from bot.rasa.routing import RasaRouting
 from bot.trainers.retention import erase_conversation, purge_older_than
 from bot.web.placement import TOUCH_EVERY, StoredPlacement
+from bot.web.rasa_client import RasaClient
 
 A, B = "http://127.0.0.1:5005", "http://127.0.0.1:5006"
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
@@ -101,6 +105,45 @@ async def test_the_hub_asks_the_database_once_then_touches_about_a_minute(sessio
     pool.shutdown()
 
 
+async def test_asking_where_a_conversation_is_places_nothing(sessions):
+    """A health check before the first turn (placed_on) must not take a server's place."""
+    async def run_db(work, *args):
+        return work(*args)
+
+    placement = StoredPlacement(RasaRouting([A, B]), run_db, sessions, now=Clock())
+    assert await placement.placed_on("c1") is None
+    assert stored(sessions) == {}
+    chosen = await placement.url_for("c1")
+    assert await placement.placed_on("c1") == chosen
+    other = StoredPlacement(RasaRouting([A, B]), run_db, sessions, now=Clock())
+    assert await other.placed_on("c1") == chosen  # another hub reads it from the table
+    assert await StoredPlacement(RasaRouting([B]), run_db, sessions,
+                                 now=Clock()).placed_on("c1") == B  # one server: no lookup
+
+
+async def test_a_health_check_asks_the_placed_server_else_every_server(sessions):
+    """RasaClient.ready: the one server a conversation is on, or (not yet placed) all of
+    them, and the check places nothing."""
+    up = web.Application()
+    up.router.add_get("/", lambda request: web.Response(text="Hello from Rasa"))
+    server = TestServer(up)
+    await server.start_server()
+    live, dead = str(server.make_url("")).rstrip("/"), f"http://127.0.0.1:{unused_port()}"
+
+    async def run_db(work, *args):
+        return work(*args)
+
+    async with aiohttp.ClientSession() as client:
+        rasa = RasaClient(client, [live, dead], "token", 2.0, placement=lambda routing:
+                          StoredPlacement(routing, run_db, sessions, now=Clock()))
+        assert not await rasa.ready("new")  # one of the servers it may go to is down
+        assert stored(sessions) == {}
+        place(sessions, "on-live", [live], NOW)
+        assert await rasa.ready("on-live")
+        assert not await rasa.ready()
+    await server.close()
+
+
 async def test_with_the_database_down_a_new_conversation_is_hashed_and_placed_later(sessions):
     down = True
 
@@ -112,6 +155,7 @@ async def test_with_the_database_down_a_new_conversation_is_hashed_and_placed_la
     routing = RasaRouting([A, B])
     placement = StoredPlacement(routing, run_db, sessions, now=Clock())
     assert await placement.url_for("c1") == routing.url_for("c1")
+    assert await placement.placed_on("c1") is None
     assert stored(sessions) == {}
     down = False
     assert await placement.url_for("c1") in (A, B)

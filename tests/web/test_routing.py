@@ -100,3 +100,13 @@ async def test_health_shows_each_rasa_server(make_chat, rasa: StandInRasa):
         assert [w["state"] == "ok" for w in health["rasa_workers"]] == [True, False]
     finally:
         await other.close()
+
+
+def test_order_for_lists_every_server_the_hash_choice_first():
+    routing = RasaRouting(URLS)
+    for n in range(50):
+        order = routing.order_for(f"resident-{n}")
+        assert sorted(order) == sorted(routing.urls)
+        assert order[0] == routing.url_for(f"resident-{n}")
+        weights = [routing.weight(url, f"resident-{n}") for url in order]
+        assert weights == sorted(weights, reverse=True)
