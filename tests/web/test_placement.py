@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
@@ -9,10 +11,12 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer, unused_port
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.chat.placements import ACTIVE_WINDOW, ConversationServer, place
-from bot.db.engine import get_engine, make_session_factory, session_scope
+from bot.db.engine import build_engine, get_engine, make_session_factory, session_scope
+from bot.db.schema import upgrade_database
 from bot.rasa.routing import RasaRouting
 from bot.trainers.retention import erase_conversation, purge_older_than
 from bot.web.placement import TOUCH_EVERY, StoredPlacement
@@ -182,3 +186,64 @@ def test_purge_and_erasure_remove_placements(sessions, migrated_url):
     assert set(stored(sessions)) == {"recent", "erased"}
     erase_conversation(engine, "erased")
     assert set(stored(sessions)) == {"recent"}
+
+
+# -- real faults: a locked SQLite file, a PostgreSQL nobody answers on ---------------------
+
+_HOLD_LOCK = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.read()
+connection.execute("ROLLBACK")
+"""
+
+
+def in_thread(pool: ThreadPoolExecutor):
+    async def run_db(work, *args):
+        return await asyncio.get_running_loop().run_in_executor(pool, work, *args)
+    return run_db
+
+
+async def test_a_locked_sqlite_file_hashes_new_conversations_and_keeps_placed_ones(sqlite_url):
+    """Another process holds the write lock past the busy timeout: a placed conversation
+    stays where it is, a new one goes to its hash (nothing stored), and both are stored
+    normally once the lock is gone."""
+    upgrade_database(sqlite_url)
+    engine = build_engine(sqlite_url, busy_timeout=0.3)
+    sessions = make_session_factory(engine)
+    routing, clock = RasaRouting([A, B]), Clock()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        placement = StoredPlacement(routing, in_thread(pool), sessions, now=clock)
+        placed = await placement.url_for("placed")
+        holder = subprocess.Popen(
+            [sys.executable, "-c", _HOLD_LOCK, make_url(sqlite_url).database],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+            assert await placement.url_for("new") == routing.url_for("new")
+            clock.now += TOUCH_EVERY  # its touch is refused too: the turn still goes through
+            assert await placement.url_for("placed") == placed
+        finally:
+            assert holder.stdin is not None
+            holder.stdin.close()
+            holder.wait(timeout=10)
+        assert stored(sessions) == {"placed": placed}
+        assert await placement.url_for("new") in (A, B)
+        assert set(stored(sessions)) == {"placed", "new"}
+    engine.dispose()
+
+
+async def test_a_postgresql_that_does_not_answer_hashes_new_conversations():
+    """Nothing listening where the database should be (a stopped server): the real driver's
+    refusal is an outage, not a bug, so the resident's turn still has a server."""
+    url = f"postgresql+psycopg2://dpa@127.0.0.1:{unused_port()}/dpa?connect_timeout=2"
+    engine = build_engine(url)
+    routing = RasaRouting([A, B])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        placement = StoredPlacement(routing, in_thread(pool), make_session_factory(engine),
+                                    now=Clock())
+        assert await placement.url_for("new") == routing.url_for("new")
+        assert await placement.placed_on("new") is None
+    engine.dispose()
