@@ -129,6 +129,32 @@ async def test_settling_waits_until_the_stack_is_idle():
     assert await settle(lambda: {"rasa": 0.0}, timeout=5, interval=0.01) < 0.5
 
 
+def test_machine_cpu_counts_every_process_and_the_report_splits_it():
+    """Machine-wide busy time covers the benchmark's own work too, and the CPU table
+    shows what the stack, the residents and the rest of the machine spent a turn."""
+    import time
+
+    from bot.tools.bench_chat.capacity import Level
+    from bot.tools.bench_chat.capacity_report import WorkerRun, _cpu_table
+    from bot.tools.bench_chat.statistics import machine_cpu_seconds, own_cpu_seconds
+
+    machine, own = machine_cpu_seconds(), own_cpu_seconds()
+    end = time.process_time() + 0.3
+    while time.process_time() < end:  # burn 0.3 s of this process's CPU
+        pass
+    assert own_cpu_seconds() - own >= 0.29
+    assert machine_cpu_seconds() - machine >= 0.25  # clock ticks: a little slack
+
+    level = Level(10, 10.0, [0.1] * 100, cpu_seconds={"rasa server": 3.0, "web app": 1.0},
+                  machine_seconds=15.0, residents_seconds=2.0, cores=2)
+    assert level.machine_busy == pytest.approx(0.75)
+    table = "\n".join(_cpu_table([WorkerRun(1, levels=[level])]))
+    assert "| **all** | **40.0 ms** |" in table  # the stack alone
+    assert "| the benchmark's residents (not the stack) | 20.0 ms |" in table
+    assert "| everything else on the machine (PostgreSQL, the system) | 90.0 ms |" in table
+    assert "| machine busy, share of all cores | 75% |" in table
+
+
 def test_length_ratio_compares_the_last_ten_turns_with_turns_two_to_eleven():
     from bot.tools.bench_chat.capacity_report import length_ratio
 

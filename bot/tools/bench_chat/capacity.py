@@ -17,6 +17,7 @@ to finish the turns still queued (:func:`settle`) before the next level starts.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -24,7 +25,12 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from bot.tools.bench_chat.statistics import CpuProbe, percentile
+from bot.tools.bench_chat.statistics import (
+    CpuProbe,
+    machine_cpu_seconds,
+    own_cpu_seconds,
+    percentile,
+)
 from bot.tools.bench_chat.widget import open_conversation, turn
 
 TARGET_P95 = 1.0  # seconds
@@ -64,6 +70,10 @@ class Level:
     requests_completed: int = 0
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     rss_bytes: int = 0
+    # Busy core-seconds of the whole machine, and of the benchmark's own residents.
+    machine_seconds: float = 0.0
+    residents_seconds: float = 0.0
+    cores: int = field(default_factory=lambda: os.cpu_count() or 1)
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -93,6 +103,11 @@ class Level:
         attempted = self.turns + self.error_count
         return bool(self.turns) and self.p95 < TARGET_P95 and (
             self.error_count <= MAX_ERROR_SHARE * attempted)
+
+    @property
+    def machine_busy(self) -> float:
+        """The share of all the machine's cores busy during the level (0 to 1)."""
+        return self.machine_seconds / (self.seconds * self.cores) if self.seconds else 0.0
 
     def cpu_per_turn(self) -> dict[str, float]:
         """CPU seconds per answered turn, per process of the stack."""
@@ -160,6 +175,7 @@ async def run_level(web_url: str, residents: int, seconds: float,
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as client:
         before = cpu_probe() if cpu_probe else {}
+        machine_before, residents_before = machine_cpu_seconds(), own_cpu_seconds()
         started = time.monotonic()
         deadline = started + seconds
         outcomes = await asyncio.gather(
@@ -169,6 +185,8 @@ async def run_level(web_url: str, residents: int, seconds: float,
         )
         level.seconds = time.monotonic() - started
         after = cpu_probe() if cpu_probe else {}
+        level.machine_seconds = machine_cpu_seconds() - machine_before
+        level.residents_seconds = own_cpu_seconds() - residents_before
     level.cpu_seconds = {name: after[name] - before[name] for name in after if name in before}
     for outcome in outcomes:
         if isinstance(outcome, BaseException):

@@ -72,12 +72,14 @@ def _bracket(one: WorkerRun, many: WorkerRun) -> str:
 
 def _levels_table(run: WorkerRun, scale: float) -> list[str]:
     lines = ["| residents (at real pauses), in the order run | turns/s | p50 | p95 | errors "
-             "| requests done | stack RSS |", "|---|---|---|---|---|---|---|"]
+             "| requests done | stack RSS | machine busy |",
+             "|---|---|---|---|---|---|---|---|"]
     for lv in run.levels:
         mark = "" if lv.passed else " (p95 over 1 s)"
         lines.append(f"| {lv.residents} ({lv.residents / scale:,.0f}){mark} | "
                      f"{lv.turns_per_second:.1f} | {ms(lv.p50)} | {ms(lv.p95)} | "
-                     f"{lv.error_count} | {lv.requests_completed} | {_mib(lv.rss_bytes)} |")
+                     f"{lv.error_count} | {lv.requests_completed} | {_mib(lv.rss_bytes)} | "
+                     f"{lv.machine_busy:.0%} |")
     return lines
 
 
@@ -94,6 +96,17 @@ def _cpu_table(runs: Sequence[WorkerRun]) -> list[str]:
             f"{cpu[name] * 1000:.1f} ms" if name in cpu else "-" for cpu in per_run) + " |")
     lines.append("| **all** | " + " | ".join(
         f"**{sum(cpu.values()) * 1000:.1f} ms**" for cpu in per_run) + " |")
+    bests = [run.capacity or (run.levels[0] if run.levels else None) for run in runs]
+    outside = [(best.residents_seconds / best.turns,
+                (best.machine_seconds - best.residents_seconds - sum(best.cpu_seconds.values()))
+                / best.turns, best.machine_busy) if best and best.turns and best.machine_seconds
+               else None for best in bests]
+    for label, index in (("the benchmark's residents (not the stack)", 0),
+                         ("everything else on the machine (PostgreSQL, the system)", 1)):
+        lines.append(f"| {label} | " + " | ".join(
+            f"{o[index] * 1000:.1f} ms" if o else "-" for o in outside) + " |")
+    lines.append("| machine busy, share of all cores | " + " | ".join(
+        f"{o[2]:.0%}" if o else "-" for o in outside) + " |")
     return lines
 
 

@@ -101,6 +101,22 @@ def process_cpu_seconds(pids: dict[str, int]) -> CpuProbe:
     return probe
 
 
+def machine_cpu_seconds() -> float:
+    """Core-seconds all the machine's CPUs have spent busy so far (/proc/stat: user, nice,
+    system, irq, softirq, steal), whatever ran: the stack, the benchmark's own residents,
+    PostgreSQL, anything else. Over a level, against its seconds x the cores, it says how
+    near the machine itself was to full."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU (user + system) this process has used: the simulated residents' side."""
+    used = os.times()
+    return used.user + used.system
+
+
 def cpu_overhead(rasa: Summary, hub: Summary) -> float | None:
     """Extra CPU per turn through the hub, as a share of the CPU of a turn straight to Rasa."""
     direct, through = sum(rasa.cpu_per_turn.values()), sum(hub.cpu_per_turn.values())
