@@ -70,7 +70,14 @@ connection.execute("ROLLBACK")
 @contextmanager
 def database_locked(settings: Settings) -> Iterator[None]:
     """Another process holds an exclusive transaction on the file until the block ends."""
-    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(database_file(settings))],
+    with file_locked(database_file(settings)):
+        yield
+
+
+@contextmanager
+def file_locked(path: Path) -> Iterator[None]:
+    """Another process holds an exclusive transaction on the SQLite file ``path``."""
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"

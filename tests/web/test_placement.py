@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -21,6 +20,7 @@ from bot.rasa.routing import RasaRouting
 from bot.trainers.retention import erase_conversation, purge_older_than
 from bot.web.placement import TOUCH_EVERY, StoredPlacement
 from bot.web.rasa_client import RasaClient
+from tests.faults.database_fixtures import file_locked
 
 A, B = "http://127.0.0.1:5005", "http://127.0.0.1:5006"
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
@@ -190,16 +190,6 @@ def test_purge_and_erasure_remove_placements(sessions, migrated_url):
 
 # -- real faults: a locked SQLite file, a PostgreSQL nobody answers on ---------------------
 
-_HOLD_LOCK = """
-import sqlite3, sys
-connection = sqlite3.connect(sys.argv[1], isolation_level=None)
-connection.execute("BEGIN EXCLUSIVE")
-print("locked", flush=True)
-sys.stdin.read()
-connection.execute("ROLLBACK")
-"""
-
-
 def in_thread(pool: ThreadPoolExecutor):
     async def run_db(work, *args):
         return await asyncio.get_running_loop().run_in_executor(pool, work, *args)
@@ -217,18 +207,10 @@ async def test_a_locked_sqlite_file_hashes_new_conversations_and_keeps_placed_on
     with ThreadPoolExecutor(max_workers=1) as pool:
         placement = StoredPlacement(routing, in_thread(pool), sessions, now=clock)
         placed = await placement.url_for("placed")
-        holder = subprocess.Popen(
-            [sys.executable, "-c", _HOLD_LOCK, make_url(sqlite_url).database],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        try:
-            assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with file_locked(Path(make_url(sqlite_url).database)):
             assert await placement.url_for("new") == routing.url_for("new")
             clock.now += TOUCH_EVERY  # its touch is refused too: the turn still goes through
             assert await placement.url_for("placed") == placed
-        finally:
-            assert holder.stdin is not None
-            holder.stdin.close()
-            holder.wait(timeout=10)
         assert stored(sessions) == {"placed": placed}
         assert await placement.url_for("new") in (A, B)
         assert set(stored(sessions)) == {"placed", "new"}
