@@ -605,6 +605,24 @@ ORDINARY = [
     'my MP said to contact you',
     'my councillor said',
     "the Mayor's office",
+    # beside the sixth corpus's classes (tests/trainers/test_redaction.py): a question about
+    # a penalty, "caught", "committed", "treated", "seeing", "referred", "left" and "quit"
+    # in their everyday senses, "prep", "num", stress in general, an officer of a bank
+    'is there a fine for littering near the school?',
+    'I got a fine for a bus lane',
+    'he reported me for parking on the grass',
+    'I caught the bus to the office',
+    'the council committed to reply within a month',
+    'I was treated badly by the housing officer',
+    "I'm seeing the housing officer on Monday",
+    "I've been referred to the housing team",
+    'I left the council last year, can I see my file',
+    'I quit my job and want my HR file',
+    'I need to prep the documents tonight',
+    'my NHS num is wrong',
+    'the stress of waiting is awful',
+    'our branch officer at the bank sent it',
+    'thanks for dealing with this, the court date is soon',
 ]
 
 
