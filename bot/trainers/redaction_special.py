@@ -398,9 +398,10 @@ _OFFENCE_AFTER = re.compile(
     + _alt(terms.OFFENCE_AGAINST) + r"(?![\w\-])"
     r"|,?\s+(?:but|and|then)\s+(?:was\s+|got\s+|been\s+)?(?:acquitted|cleared|"
     r"found\s+not\s+guilty)\b)+", re.I)
-# A few words in brackets straight after a special category say what it was: "[HEALTH]
-# (stress)", "[OFFENCE] (theft, 2013)", "[TRADE_UNION] (now [TRADE_UNION])".
-_BRACKETED = re.compile(r"(" + _PLACEHOLDER + r")\s*\((?:[^()\s]+(?:[\s,]+[^()\s]+){0,2})\)")
+# A few words in brackets straight after a condition or an offence say what it was:
+# "[HEALTH] (stress)", "[OFFENCE] (theft, 2013)"; after the other categories they are more
+# often a job or a role ("[TRADE_UNION] (junior doctor)"), which is kept.
+_BRACKETED = re.compile(r"(\[(?:HEALTH|OFFENCE)\])\s*\((?:[^()\s]+(?:[\s,]+[^()\s]+){0,2})\)")
 _GENETIC_PAIR = re.compile(r"\[BIOMETRIC\]\s+\[HEALTH\]|\[HEALTH\]\s+\[BIOMETRIC\]")
 _BIOMETRIC_AROUND = re.compile(r"\[BIOMETRIC\]" + _BIOMETRIC_TAIL + r"(?![\w\]])", re.I)
 

@@ -451,6 +451,7 @@ BIOMETRIC += """|my prints|his prints|her prints|my finger prints|my thumb print
 # "littering" alone is a council service ("report fly tipping").
 CRIMES = """assault|common assault|racially aggravated assault|sexual assault|affray|theft|
     burglary|shoplifting|robbery|fraud|benefit fraud|tax fraud|tax evasion|fare evasion|
+    fare dodging|tv licence evasion|not having a tv licence|no tv licence|
     money laundering|drugs|drug dealing|drug trafficking|possession|
     possession with intent to supply|knife possession|possession of a knife|
     possession of an offensive weapon|drink driving|drink-driving|drug driving|
