@@ -623,6 +623,7 @@ ORDINARY = [
     'the stress of waiting is awful',
     'our branch officer at the bank sent it',
     'thanks for dealing with this, the court date is soon',
+    "yeah that'd be handy",
 ]
 
 
@@ -642,6 +643,8 @@ def test_personal_data_in_varied_phrasings_is_replaced(
 # than this.
 LEARNED_COSTS = {
     "I'm self employed": "I'm [HEALTH]",
+    # data/nlu's, since the model trained on six corpora ("Handy" is a surname)
+    "yeah that'd be handy": "yeah that'd be [NAME]",
 }
 
 
