@@ -7,10 +7,11 @@ the address by where it stands:
 - before it, where the dwelling is in the building or the site: "basement", "top flat,",
   "Ground floor flat,", "Fl 5", "Pitch 14,", "Stables Flat,", "flat three,", "it's number 9
   on";
-- after it, the rest of the street's name or the town: "[ADDRESS] Lane" (a building's name
-  taken first, "Peckforton Hall Lane"), "[ADDRESS] West", "[ADDRESS] Tattenhall" (a word on
-  no English word list), "[ADDRESS] The Sidings", and a town on the next line of a written
-  address ("14 Mill Lane,\\nUpton by Chester");
+- after it, where in the building ("[ADDRESS] (upstairs)"), the rest of the street's name
+  or the town: "[ADDRESS] Lane" (a building's name taken first, "Peckforton Hall Lane"),
+  "[ADDRESS] West", "[ADDRESS] Tattenhall" (a word on no English word list), "[ADDRESS]
+  The Sidings", and a town on the next line of a written address ("14 Mill Lane,\\nUpton
+  by Chester");
 - between two parts, a lower-case house or building name ("[ADDRESS] the maltings
   [ADDRESS]");
 - on its own: a house number spelt out ("sixty two princes avenue"), a house named after
@@ -48,6 +49,12 @@ _BEFORE = re.compile(
     r"|(?:pitch|plot|berth|mooring)"
     r"|(?:(?:house\s+)?(?:number|no\.?)\s*)?\d{1,4}[a-z]?\s+(?:on|in)"
     r")[\s,]*(?=\[ADDRESS\])",
+    _I,
+)
+# Where in the building, in brackets just after a part: "[ADDRESS] (upstairs)".
+_WHERE_AFTER = re.compile(
+    r"\[ADDRESS\]\s*\((?:upstairs|downstairs|basement|attic|rear|back|front|top|"
+    r"(?:ground|first|second|third|top)\s+floor)(?:\s+(?:flat|floor))?\)",
     _I,
 )
 # The rest of a street's name after a part, and a compass word or "The ..." after it.
@@ -140,6 +147,7 @@ def redact_address_extent(text: str) -> str:
     if ADDRESS not in text:
         return text
     text = _BEFORE.sub("", text)
+    text = _WHERE_AFTER.sub(ADDRESS, text)
     text = _STREET_AFTER.sub(ADDRESS, text)
     text = _QUALIFIER_AFTER.sub(ADDRESS, text)
     text = _THE_AFTER.sub(_the_after, text)

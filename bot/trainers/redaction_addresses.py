@@ -131,10 +131,11 @@ _NOT_PLACE = frozenset(
     """chester cheshire wales england scotland ireland britain uk london manchester liverpool
     birmingham""".split()
 )
-# A town after an address or "I live in": "[ADDRESS] in Hoole", "we live in saltney".
+# A town after an address, "I live in" or a home: "[ADDRESS] in Hoole", "we live in
+# saltney", "our old house in Frodsham".
 _TOWN_IN = re.compile(
     r"(\[ADDRESS\]\s+(?:in|near)\s+|(?i:\b(?:live|lives|living|lived|based|moved|i'?m|we'?re|"
-    r"i\s+am|we\s+are)\s+(?:in|to|near)\s+))([A-Za-zÀ-ÿ'’\-]+(?:\s+[A-Z][A-Za-zÀ-ÿ'’\-]+)?)\b"
+    r"i\s+am|we\s+are|house|home|flat|bungalow|cottage|address)\s+(?:in|to|near)\s+))([A-Za-zÀ-ÿ'’\-]+(?:\s+[A-Z][A-Za-zÀ-ÿ'’\-]+)?)\b"
 )
 
 

@@ -95,7 +95,9 @@ _LEAD = (
     r"(?:the\s+)?local|canvass(?:ed|ing)?\s+for|volunteer(?:ed|s)?\s+for|met\s+on|"
     r"aelod\s+o|attend(?:s|ed|ing)?|go(?:es)?\s+to|at(?:\s+the)?|"
     r"(?:got|came|come|just|been|was)\s+out\s+of|released\s+from|discussed\s+at(?:\s+an?)?|"
-    r"carr(?:y|ies|ying)(?:\s+the)?|whole)\s+)*"
+    r"carr(?:y|ies|ying)(?:\s+the)?|whole|"
+    # a treatment or a service one is under ("treated for", "seeing the memory clinic")
+    r"treated\s+for|seeing(?:\s+the)?|undergoing|referred\s+to(?:\s+the)?)\s+)*"
 )
 # Nouns and phrases that complete a phrase of any category ("lesbian mums", "colostomy
 # bag", "restraining order against me", "PCS branch sec", "hormone clinic").
@@ -105,7 +107,7 @@ _COMMON_TAIL = (
     r"sec|postie|marker|pronouns|scanning|scans?(?:\s+of\s+me)?|mutation|bag|toilet|script|"
     r"plan|campaign|stall|association|carrier|on\s+me|against\s+(?:me|him|her|us)|of\s+me|at\s+home|"
     r"on\s+(?:a\s+)?(?:fridays?|saturdays?|sundays?)|youth\s+group|support\s+group|service|"
-    r"from\s+(?:me|him|her|us|them)|came\s+back\s+(?:positive|negative|clear)))*"
+    r"from\s+(?:me|him|her|us|them)|came\s+back\s+(?:positive|negative|clear)|attendance))*"
 )
 
 _HEALTH_TERMS = _alt(terms.HEALTH)
@@ -122,12 +124,14 @@ _HEALTH_SHAPES = [
     r"(?i:\b(?:surgery|operation)\s+on\s+(?:my|his|her)\s+(?:\w+))\b",
     r"\b(?:have|has|had|with|got)\s+(?:MS|ME|M\.E\.|IBS|MND|BPD|CFS|TB)\b",
     r"\bHIV\+",
+    r"\bPrEP\b",
     r"\b(?:have|has|had|got|with|diagnosed\s+with)\s+ms\b(?!\s+[A-Z])",
     r"\b(?:she|wife|partner|girlfriend|daughter|i|we)\s*(?:'s|\s+is|\s+am|'m|\s+are|'re)\s+expecting\b(?!\s+(?:a\s+(?:reply|response|letter|call)|to|you|your|the|an?\s+\w+\s+from))",
 ]
 
 _RELIGION_TERMS = _alt(terms.RELIGION)
-_RELIGION_TAIL = r"(?:[\s\-]+(?:celebrant|meals?|food|diet|leader|imam|priest))*"
+_RELIGION_TAIL = (r"(?:[\s\-]+(?:celebrant|meals?|food|diet|leader|imam|priest|man|men|woman|women|"
+                  r"boy|girl|family|families))*")
 _RELIGION_SHAPES = [
     _POSSESSIVE + r"(?:beliefs|religious\s+beliefs)\b",
     r"\b(?:my|our|his|her|their|local)\s+church\b(?!\s+(?:road|street|lane|st|rd|way|"
@@ -201,24 +205,24 @@ _POLITICS_SHAPES = [
 _UNION_TERMS = _alt(terms.UNION)
 _UNION_TAIL = (
     r"(?:[\s\-]+(?:rep|reps|representative|member|members|membership|steward|shop\s+steward|"
-    r"branch|official|subs|number))*"
+    r"branch|official|officer|officers|organi[sz]er|convenor|chair|secretary|treasurer|lodge|"
+    r"subs|number))*"
 )
 _UNION_SHAPES = [
-    r"\b(?:(?:a\s+)?member\s+)?(?:in|joined|of)\s+(?:the\s+)?(?:Unite|GMB|Unison|RMT|CWU|FBU|NEU|RCN)\b",
+    r"\b(?:(?:a\s+)?member\s+)?(?:in|joined|of|left|quit|rejoined)\s+(?:the\s+)?"
+    r"(?:Unite|GMB|Unison|RMT|CWU|FBU|NEU|RCN)\b",
     r"\b(?:union\s+rep\s+for|member\s+of|rep\s+for)\s+the\s+[A-Z]{2,6}\b",
     r"\bUnite\s+(?:member|rep|steward|shop\s+steward)s?\b",
     r"\bas\s+a\s+Unite\b",
-    r"\b(?:(?:a\s+)?member\s+of|in|joined|rep\s+for|with)\s+(?:the\s+)?(?:unite|unison|gmb|rmt|cwu|fbu|neu|rcn|nasuwt|ucu|pcs|bma|usdaw)\b",
+    r"\b(?:(?:a\s+)?member\s+of|in|joined|left|quit|rejoined|rep\s+for|with)\s+(?:the\s+)?"
+    r"(?:unite|unison|gmb|rmt|cwu|fbu|neu|rcn|nasuwt|ucu|pcs|bma|usdaw)\b",
     r"\b(?:unite|unison|gmb|rmt|cwu|fbu|neu|rcn|nasuwt|ucu|pcs|bma|usdaw)\s+(?:member|rep|steward|branch|official|membership)s?\b",
 ]
 
+# The acts themselves (redaction_special_terms.CRIMES), only ever matched after a cue.
 _CRIMES = (
-    r"(?:possession\s+of\s+(?:cannabis|drugs|heroin|cocaine|a\s+\w+|an\s+\w+)|assault|affray|theft|burglary|shoplifting|robbery|fraud|drugs|drug\s+dealing|possession|"
-    r"drink[\s\-]+driving|criminal\s+damage|domestic\s+(?:abuse|violence)|harassment|stalking|"
-    r"affray|gbh|abh|arson|manslaughter|murder|rape|sexual\s+assault|indecent\s+exposure|"
-    r"dangerous\s+driving|handling\s+stolen\s+goods|benefit\s+fraud|a\s+sexual\s+offence|"
-    r"possession\s+of\s+\w+|fly[\s\-]?tipping|speeding|vandalism|trespass(?:ing)?|littering|anti[\s\-]social\s+behaviou?r|"
-    r"(?:a|an)\s+(?:burglary|assault|robbery|theft|break[\s\-]in))"
+    r"(?:possession\s+of\s+(?:cannabis|drugs|heroin|cocaine|a\s+\w+|an\s+\w+)|"
+    r"possession\s+of\s+\w+|" + _alt(terms.CRIMES) + r")"
 )
 _OFFENCE_TERMS = _alt(terms.OFFENCE)
 _OFFENCE_TAIL = (
@@ -274,6 +278,17 @@ _MORE_OFFENCE_SHAPES = [
     r"\b(?:done|nicked|pulled\s+in|picked\s+up|lifted|busted|put\s+away)\s+for\s+" + _CRIMES
     + r"\b",
     r"\brecord\s+for\s+" + _CRIMES + r"\b",
+    # the act after a word that makes it someone's: "caught drink driving", "committed tax
+    # evasion", "pleaded guilty to careless driving" (redaction_special_terms.OFFENCE_CUES)
+    r"\b" + _alt(terms.OFFENCE_CUES) + r"\s+(?:(?:a|an)\s+)?" + _CRIMES + r"\b",
+    # a penalty given for it: "got a fine for littering", "given a fixed penalty for
+    # fly-tipping", "my caution for possession"; "is there a fine for littering?" is a
+    # question, so the word before says it was given (kept outside the placeholder)
+    r"(?:(?<=\bgot\s)|(?<=\bgiven\s)|(?<=\bissued\s)|(?<=\breceived\s)|(?<=\bhanded\s)|"
+    r"(?<=\bhad\s)|(?<=\bpaid\s)|(?<=\bme\s)|(?<=\bhim\s)|(?<=\bher\s)|(?<=\bus\s)|"
+    r"(?<=\bthem\s)|(?<=\bmy\s)|(?<=\bhis\s)|(?<=\btheir\s)|(?<=\bour\s))"
+    r"(?:(?:a|an)\s+)?(?:[£\w]+\s+)?" + _alt(terms.PENALTIES) + r"s?\s+for\s+"
+    r"(?:(?:a|an)\s+)?" + _CRIMES + r"\b",
     r"\b\d+\s+(?:penalty\s+)?points\s+(?:on\s+(?:my|his|her)\s+licen[cs]e\s+)?for\s+\w+",
     r"\b(?:interviewed|questioned|arrested|charged|cautioned)\s+(?:me|him|her|us)\s+"
     r"(?:under\s+caution\s+)?(?:about|for|with|over)\s+" + _CRIMES + r"\b",
@@ -374,6 +389,19 @@ _REPEATED = re.compile(r"(" + _PLACEHOLDER + r")(?:[\s,]+\1)+")
 # What an offence was: "[OFFENCE] for not sending my kids to school", up to the clause's end.
 _OFFENCE_FOR = re.compile(r"\[OFFENCE\]\s+for\s+(?:not\s+)?[a-z]+ing\b(?:\s+[a-z'’]+){0,5}?"
                           r"(?=\s*(?:[,.;:!?\n]|$))", re.I)
+# Whom or where it was against, the act after a cue already taken, and an acquittal:
+# "[OFFENCE] on my partner", "[OFFENCE] for robbery", "[OFFENCE] to careless driving",
+# "[OFFENCE] but acquitted".
+_OFFENCE_AFTER = re.compile(
+    r"\[OFFENCE\](?:\s+(?:for|of|with|to)\s+(?:(?:a|an)\s+)?" + _CRIMES + r"(?![\w\-])"
+    r"|[\s\-]+(?:on|against|of|from|at|towards?)\s+(?:(?:my|his|her|their|our|a|the)\s+)?"
+    + _alt(terms.OFFENCE_AGAINST) + r"(?![\w\-])"
+    r"|,?\s+(?:but|and|then)\s+(?:was\s+|got\s+|been\s+)?(?:acquitted|cleared|"
+    r"found\s+not\s+guilty)\b)+", re.I)
+# A few words in brackets straight after a condition or an offence say what it was:
+# "[HEALTH] (stress)", "[OFFENCE] (theft, 2013)"; after the other categories they are more
+# often a job or a role ("[TRADE_UNION] (junior doctor)"), which is kept.
+_BRACKETED = re.compile(r"(\[(?:HEALTH|OFFENCE)\])\s*\((?:[^()\s]+(?:[\s,]+[^()\s]+){0,2})\)")
 _GENETIC_PAIR = re.compile(r"\[BIOMETRIC\]\s+\[HEALTH\]|\[HEALTH\]\s+\[BIOMETRIC\]")
 _BIOMETRIC_AROUND = re.compile(r"\[BIOMETRIC\]" + _BIOMETRIC_TAIL + r"(?![\w\]])", re.I)
 
@@ -392,5 +420,8 @@ def redact_special_categories(text: str) -> str:
         text = _AROUND.sub(r"\1", text)
         text = _REPEATED.sub(r"\1", text)
         text = _OFFENCE_FOR.sub(OFFENCE, text)
+        text = _OFFENCE_AFTER.sub(OFFENCE, text)
+        text = _BRACKETED.sub(r"\1", text)
+        text = _REPEATED.sub(r"\1", text)
         text = _BIOMETRIC_AROUND.sub(BIOMETRIC, _GENETIC_PAIR.sub(BIOMETRIC, text))
     return put_back_topics(text, topics) if topics else text

@@ -403,3 +403,84 @@ BIOMETRIC += """|facial recognition scan|facial recognition scan of me|face scan
     iris scanner|palm scanner|vein scanner|gait recognition|
     lynch genetic syndrome|whole genome|whole genome sequencing|genome sequencing results|
     gait|hand geometry|hand shape|genetic counselling|genetic counseling"""
+
+# Added for issue 12, item 2 (the sixth corpus's classes of miss, docs/trainers.md "Sixth
+# corpus"): health services and treatments, unions by their full names, identities and
+# beliefs said without a trans, gay or faith word.
+HEALTH += """|memory clinic|memory service|memory assessment|community mental health team|
+    mental health services|mental health service|early intervention team|
+    early intervention in psychosis|eating disorder service|drug and alcohol service|
+    drug and alcohol team|substance misuse service|methadone clinic|pain clinic|
+    fertility clinic|ivf clinic|ivf treatment|fertility treatment|egg freezing|
+    renal unit|dialysis unit|haemodialysis|hemodialysis|peritoneal dialysis|kidney dialysis|
+    stroke unit|cancer ward|chemo ward|chemotherapy unit|immunotherapy|radiation therapy|
+    hiv clinic|antiretroviral|pep|
+    signed off with stress|off with stress|work related stress|stress related illness|
+    back injury|neck injury|knee injury|shoulder injury|hip injury|wrist injury|
+    pip assessment|pip claim|pip award|pip assessor|pip tribunal|disability living allowance"""
+
+UNION += """|fire brigades union|communication workers union|national union of mineworkers|
+    num member|num members|num rep|num lodge|national education union|
+    national union of teachers|royal college of nursing|royal college of midwives|
+    public and commercial services union|university and college union|
+    british medical association|musicians' union|bakers union|
+    national union of rail maritime and transport workers|
+    transport salaried staffs association|tssa|
+    associated society of locomotive engineers and firemen|educational institute of scotland|
+    union of shop distributive and allied workers|national union of journalists|
+    unison union|gmb union|unite union|union officer"""
+
+GENDER += """|cisgender|cis woman|cis women|cis man|cis men|cis female|cis male|cis het|cishet|
+    i'm cis|im cis|i am cis|she's cis|he's cis|
+    registered as female at birth|registered as male at birth|registered female at birth|
+    registered male at birth|female at birth|male at birth"""
+
+SEXUALITY += """|straight man|straight men|straight woman|straight women|straight guy|
+    straight couple|hetero|questioning my sexuality|questioning his sexuality|
+    questioning her sexuality|questioning their sexuality"""
+
+# Philosophical beliefs are special category data with religion (UK GDPR Article 9:
+# "religious or philosophical beliefs"), so they take its placeholder.
+RELIGION += """|pacifist|pacifists|pacifism|ethical vegan|ethical vegans|ethical veganism|
+    secularist|secular humanist|gender critical beliefs|church attendance"""
+
+BIOMETRIC += """|my prints|his prints|her prints|my finger prints|my thumb prints"""
+
+# Offences as the act itself, matched only after a word that says it was someone's ("done
+# for", "caught", "a fine for", "convicted of": redaction_special.py), since "fly tipping" or
+# "littering" alone is a council service ("report fly tipping").
+CRIMES = """assault|common assault|racially aggravated assault|sexual assault|affray|theft|
+    burglary|shoplifting|robbery|fraud|benefit fraud|tax fraud|tax evasion|fare evasion|
+    fare dodging|tv licence evasion|not having a tv licence|no tv licence|
+    money laundering|drugs|drug dealing|drug trafficking|possession|
+    possession with intent to supply|knife possession|possession of a knife|
+    possession of an offensive weapon|drink driving|drink-driving|drug driving|
+    dangerous driving|careless driving|driving while disqualified|driving without insurance|
+    criminal damage|domestic abuse|domestic violence|harassment|stalking|gbh|abh|arson|
+    manslaughter|murder|rape|indecent exposure|handling stolen goods|a sexual offence|
+    fly tipping|speeding|vandalism|graffiti|trespass|trespassing|littering|
+    anti social behaviour|antisocial behaviour|anti social behavior|violent disorder|
+    public order offence|a public order offence|obstruction|obstruction of the highway|
+    obstructing a police officer|resisting arrest|breach of the peace|drunk and disorderly|
+    being drunk and disorderly|perverting the course of justice|child neglect|neglect|
+    child cruelty|cruelty to animals|animal cruelty|a hate crime|hate crime|soliciting|
+    a fight|a burglary|an assault|a robbery|a theft|a break in|
+    benefit fraud|identity fraud|forgery|blackmail|kidnapping|false imprisonment|
+    threatening behaviour|malicious communications|revenge porn|voyeurism|
+    breach of a restraining order|breaching my bail|breach of bail"""
+
+# Whom or where an offence was against, which is part of it ("assault on my partner",
+# "theft from my employer", "theft at work").
+OFFENCE_AGAINST = """ex partner|ex-partner|ex wife|ex husband|ex|partner|wife|husband|girlfriend|
+    boyfriend|child|children|kids|son|daughter|neighbour|neighbours|employer|work|job|
+    workplace|boss|mum|mother|dad|father|carer|teacher|officer|a police officer"""
+
+# The words that make an act someone's offence, before it ("caught shoplifting").
+OFFENCE_CUES = """caught|committed|admitted|admitted to|guilty of|found guilty of|accused of|
+    suspected of|convicted of|charged with|investigated for|arrested for|pleaded guilty to|
+    pled guilty to|prosecuted for|sentenced for|jailed for|cautioned for|on bail for|
+    on probation for|reported for|summonsed for|banned for"""
+
+# What is given for an offence ("a fine for littering").
+PENALTIES = """fine|fixed penalty|fixed penalty notice|fpn|penalty notice|caution|warning|
+    summons|court summons|ban|conviction|criminal record|record|community order|tag"""

@@ -6,7 +6,9 @@ tested, not only their fit to the first), and ``corpus_third.yml`` (a third, wri
 independently, measured once untuned and then used to find the classes of miss), and
 ``corpus_fourth.yml`` (a fourth, measured once untuned, then added to the learned
 recogniser's training data), and ``corpus_fifth.yml`` (a fifth, likewise: measured once
-untuned, its annotation errors corrected, then added to the training data).
+untuned, its annotation errors corrected, then added to the training data), and
+``corpus_sixth.yml`` (a sixth, likewise: measured once untuned, its annotation trimmed to
+the data itself, its classes of miss added to the rules, then added to the training data).
 
 The scorer itself is tested on small hand-made cases; the corpus run asserts issue 12's
 targets (docs/trainers.md has the table): every identifier kind fully caught, names and each
@@ -152,7 +154,12 @@ def test_redaction_meets_the_targets_on_the_fresh_corpus():
     # Measured untuned once (docs/trainers.md, "Fifth corpus"), then added to the
     # recogniser's training data: these are training figures.
     (FIFTH_CORPUS, 0.92, 0.92),
-], ids=["third", "fourth", "fifth"])
+    # Measured untuned once, its annotation trimmed, then used to find classes of miss and
+    # added to the training data (docs/trainers.md, "Sixth corpus"): training figures. Its
+    # writer put special category words in many labelling phrases ("my deadname", "the
+    # CAMHS letter"), which redaction must remove, so *kept* is lower than on the others.
+    (SIXTH_CORPUS, 0.94, 0.92),
+], ids=["third", "fourth", "fifth", "sixth"])
 def test_redaction_meets_the_targets_on_the_later_corpora(corpus, precision, kept):
     result = score(load_corpus(corpus), redact)
     _assert_no_kind_below(result, {})

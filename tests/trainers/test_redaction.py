@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from bot.trainers.redaction import PLACEHOLDERS, redact, redact_value
+from bot.trainers.redaction import PLACEHOLDERS, redact, redact_by_rules, redact_value
 
 CASES = {
     "[NAME]": [
@@ -376,3 +376,73 @@ def test_a_published_street_with_a_house_number_is_a_residents_address() -> None
         assert "Wellington" not in output and "0BA" not in output, output
     kept = "is The Portal, Wellington Road, Ellesmere Port, CH65 0BA still right?"
     assert redact(kept) == kept
+
+
+# Issue 12, item 2: the classes of miss found on the sixth corpus (tests/redaction/
+# corpus_sixth.yml), each in wordings that corpus does not have.
+SIXTH_CORPUS_CLASSES = {
+    # a minor offence written as the act, after a word that says it was someone's
+    "offence_as_an_act": [
+        ("he got caught drink driving last year", "caught", "[OFFENCE]"),
+        ("I was caught shoplifting when I was 16", "caught", "[OFFENCE]"),
+        ("I got a fixed penalty notice for fly tipping and want it off my file", "tipping",
+         "[OFFENCE]"),
+        ("she was given a fine for littering outside the shop", "littering", "[OFFENCE]"),
+        ("they say I committed tax evasion", "evasion", "[OFFENCE]"),
+        ("he pleaded guilty to careless driving", "careless", "[OFFENCE]"),
+        ("my brother was convicted of violent disorder after the match", "disorder",
+         "[OFFENCE]"),
+        ("he was convicted of assault on his ex-partner", "ex-partner", "[OFFENCE]"),
+        ("I served two years for robbery and now rent from you", "robbery", "[OFFENCE]"),
+    ],
+    # a union by its full name or initials, a role in one, leaving one
+    "trade_union": [
+        ("I'm in the Fire Brigades Union", "Fire Brigades", "[TRADE_UNION]"),
+        ("I'm a member of the Communication Workers Union", "Communication Workers",
+         "[TRADE_UNION]"),
+        ("my dad was an NUM member during the strike", "NUM", "[TRADE_UNION]"),
+        ("I quit Unite last year", "Unite", "[TRADE_UNION]"),
+        ("I'm the Unison branch officer for social care", "officer", "[TRADE_UNION]"),
+    ],
+    # a health service or a treatment, rather than the condition
+    "health_service_or_treatment": [
+        ("my mum is under the memory clinic at the Countess", "memory", "[HEALTH]"),
+        ("I'm on PrEP and the letter said so", "PrEP", "[HEALTH]"),
+        ("she's seeing the community mental health team weekly", "community", "[HEALTH]"),
+        ("he's being treated for hepatitis", "treated", "[HEALTH]"),
+        ("I'm on haemodialysis three days a week", "haemodialysis", "[HEALTH]"),
+        ("my sickness absence (stress) was shared", "stress", "[HEALTH]"),
+    ],
+    # gender identity and sexuality said without a trans or gay word
+    "gender_identity_or_sexuality": [
+        ("I'm a cis woman and the form says male", "cis", "[GENDER_IDENTITY]"),
+        ("as a cisgender man I was misfiled", "cisgender", "[GENDER_IDENTITY]"),
+        ("I'm a straight woman, take me off the list", "straight", "[SEXUALITY]"),
+        ("I was registered male at birth", "registered male", "[GENDER_IDENTITY]"),
+    ],
+    # a town after a home, where in the building in brackets after an address
+    "address_around_a_part": [
+        ("the letter went to our old house in Frodsham", "Frodsham", "[ADDRESS]"),
+        ("my home in Saighton has damp", "Saighton", "[ADDRESS]"),
+        ("send it to 4 Mill Lane (upstairs) please", "upstairs", "[ADDRESS]"),
+    ],
+    # a philosophical belief, special category with religion
+    "belief": [
+        ("I'm a pacifist and won't do the cadets event", "pacifist", "[RELIGION]"),
+        ("as an ethical vegan I object to the school menu note", "vegan", "[RELIGION]"),
+    ],
+}
+
+
+@pytest.mark.parametrize(("message", "secret", "placeholder"), [
+    pytest.param(*case, id=f"{kind}-{i}")
+    for kind, cases in SIXTH_CORPUS_CLASSES.items() for i, case in enumerate(cases)
+])
+def test_the_sixth_corpus_miss_classes_are_redacted(message: str, secret: str,
+                                                    placeholder: str) -> None:
+    # By the rules' word lists, not left to the learned recogniser: before these were added
+    # the CRF caught some of them, but under another category ("I'm a [ETHNICITY]" for "I'm
+    # a cis woman") or as two placeholders for one phrase.
+    by_rules = redact_by_rules(message)
+    assert secret.lower() not in by_rules.lower() and placeholder in by_rules, by_rules
+    assert secret.lower() not in redact(message).lower(), redact(message)

@@ -605,6 +605,25 @@ ORDINARY = [
     'my MP said to contact you',
     'my councillor said',
     "the Mayor's office",
+    # beside the sixth corpus's classes (tests/trainers/test_redaction.py): a question about
+    # a penalty, "caught", "committed", "treated", "seeing", "referred", "left" and "quit"
+    # in their everyday senses, "prep", "num", stress in general, an officer of a bank
+    'is there a fine for littering near the school?',
+    'I got a fine for a bus lane',
+    'he reported me for parking on the grass',
+    'I caught the bus to the office',
+    'the council committed to reply within a month',
+    'I was treated badly by the housing officer',
+    "I'm seeing the housing officer on Monday",
+    "I've been referred to the housing team",
+    'I left the council last year, can I see my file',
+    'I quit my job and want my HR file',
+    'I need to prep the documents tonight',
+    'my NHS num is wrong',
+    'the stress of waiting is awful',
+    'our branch officer at the bank sent it',
+    'thanks for dealing with this, the court date is soon',
+    "yeah that'd be handy",
 ]
 
 
@@ -618,12 +637,14 @@ def test_personal_data_in_varied_phrasings_is_replaced(
 
 # What the learned recogniser costs (docs/trainers.md, "The learned recogniser"): the rules
 # keep these, the CRF takes a word or two of each for a special category ("faith" beside
-# "have", "self employed" as in "self-harm", "on the waiting list" as for an operation).
-# Left at the threshold cross-validation chose, since raising it to keep them lost a third
-# of what the CRF finds alone; each may cost no more than this.
+# "have", "self employed" as in "self-harm"; "on the waiting list" as for an operation until
+# the model trained on six corpora). Left at the threshold cross-validation chose, since
+# raising it to keep them lost a third of what the CRF finds alone; each may cost no more
+# than this.
 LEARNED_COSTS = {
     "I'm self employed": "I'm [HEALTH]",
-    "I'm on the waiting list for housing": "I'm [HEALTH] for housing",
+    # data/nlu's, since the model trained on six corpora ("Handy" is a surname)
+    "yeah that'd be handy": "yeah that'd be [NAME]",
 }
 
 
