@@ -5,9 +5,15 @@
 Each example is appended to the block of its intent in whichever data/nlu/ file holds that
 intent, unless it equals (ignoring case, spacing and end punctuation) an example already in
 the training data or a message of a held-out set (tests/nlu/held_out*.yml): those would
-no longer be held out. Dropped held-out matches are counted, never printed, so a trainer
-does not learn the held-out wording from this script. Intents not in the training data are
-refused (intent names are an interface: shared/intents.md).
+no longer be held out (compared as tests/nlu/test_held_out.py compares them, with
+bot.trainers.nlu_files.normalise). Dropped held-out matches are counted, never printed, so a
+trainer does not learn the held-out wording from this script. Intents not in the training
+data are refused (intent names are an interface: shared/intents.md).
+
+Entity annotations (``[son]{"entity": "relationship", "value": "child"}``,
+``[child](relationship)``) are carried into data/nlu as written and left out of the comparison,
+so an annotated phrasing still counts as equal to the same words in the training data or a
+held-out set.
 """
 from __future__ import annotations
 
@@ -20,14 +26,14 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's bot package, not an installed one
+
+from bot.trainers.nlu_files import normalise  # noqa: E402  (the comparison tests/nlu uses)
+
 DATA = ROOT / "data" / "nlu"
 HELD_OUT = sorted((ROOT / "tests" / "nlu").glob("held_out*.yml"))
 INTENT_LINE = re.compile(r"^- intent: *(\S+) *$")
 EXAMPLE_LINE = re.compile(r"^ {4}- (.*)$")
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().rstrip(".!?").strip().lower()
 
 
 def examples(path: Path) -> dict[str, list[str]]:

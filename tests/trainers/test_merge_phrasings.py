@@ -78,3 +78,29 @@ def test_a_dry_run_changes_nothing_and_an_unknown_intent_is_refused(tmp_path):
                    'version: "3.1"\nnlu:\n- intent: greet_warmly\n  examples: |\n    - hiya\n')
     assert unknown.returncode == 2 and "greet_warmly" in unknown.stdout
     assert _examples(tmp_path)["affirm"] == ["yes", "that's right"]
+
+
+ANNOTATED = """version: "3.1"
+nlu:
+- intent: deny
+  examples: |
+    - not for my [son]{"entity": "relationship", "value": "child"}
+    - [Go on then](relationship)
+- intent: affirm
+  examples: |
+    - yes for my [partner](relationship)
+    - [Yes](relationship)!
+"""
+
+
+def test_entity_annotations_are_carried_and_ignored_when_comparing(tmp_path):
+    result = _run(tmp_path, ANNOTATED)
+    assert result.returncode == 0, result.stderr
+    merged = _examples(tmp_path)
+    # carried into the data exactly as written, so Rasa reads the entity
+    assert merged["deny"] == ["no", 'not for my [son]{"entity": "relationship", "value": "child"}']
+    assert merged["affirm"] == ["yes", "that's right", "yes for my [partner](relationship)"]
+    # the markup does not hide a held-out message or a known example
+    assert "1  dropped: equal to a held-out message" in result.stdout
+    assert "1  dropped: already in the training data" in result.stdout
+    assert "go on then" not in result.stdout.lower()
