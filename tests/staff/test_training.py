@@ -20,6 +20,7 @@ from bot.rasa.events import create_events_table
 from bot.staff.services import STAFF_KEY, TRAINERS_KEY
 from tests.staff.conftest import Console
 from tests.trainers.support import Conversation
+from tests.trainers.written import added_lines
 
 RESIDENT = "resident-conversation-4f2a9c"
 PERSONAL = ("jane.doe@example.com", "07700 900123", "Jane", "Doe")
@@ -120,15 +121,17 @@ async def test_sort_switch_orders_newest_first(trainer: Console):
 async def test_labelling_adds_the_redacted_example_to_the_right_nlu_file(trainer: Console):
     html = await trainer.page("/staff/training")
     item = item_for(html, "wot do u hold")
+    requests_file = project(trainer) / "data" / "nlu" / "requests.yml"
+    before = requests_file.read_text(encoding="utf-8")
     response = await trainer.post(f"/staff/training/items/{item}/label",
                                   {"intent": "request_access", "sort": "newest"})
     assert response.status == 303
     assert response.headers["Location"].startswith("/staff/training?sort=newest&done=labelled")
-    requests_file = project(trainer) / "data" / "nlu" / "requests.yml"
     written = requests_file.read_text(encoding="utf-8")
-    assert "my name is [NAME]" in written and "[EMAIL]" in written
+    added = added_lines(before, written)
+    assert "my name is [NAME]" in added and "[EMAIL]" in added
     for secret in PERSONAL:
-        assert secret not in written
+        assert secret not in added
     examples = yaml.safe_load(written)["nlu"]
     access = next(e for e in examples if e.get("intent") == "request_access")
     assert any("wot do u hold" in line for line in access["examples"].splitlines())

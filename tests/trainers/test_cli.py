@@ -18,6 +18,7 @@ from bot.config import PROJECT_ROOT
 from bot.db.engine import dispose_engine, get_engine
 from bot.rasa.events import create_events_table
 from tests.trainers.support import Conversation
+from tests.trainers.written import added_lines
 
 NOW = time.time()
 
@@ -96,11 +97,13 @@ def test_list_shows_redacted_items_with_the_models_guess(engine, project, capsys
 def test_label_adds_the_example_and_the_item_leaves_the_inbox(engine, project, capsys) -> None:
     fill(engine)
     item = next(i for i in items(capsys) if i["text"] == "wot do u hold on [NAME]")
+    requests_file = project / "data" / "nlu" / "requests.yml"
+    before = requests_file.read_text(encoding="utf-8")
     code, out, err = dpa(capsys, "inbox", "label", item["id"][:6], "request_access")
     assert code == 0, err
     assert "Added to" in out and "request_access" in out
-    requests = (project / "data" / "nlu" / "requests.yml").read_text(encoding="utf-8")
-    assert "    - wot do u hold on [NAME]\n" in requests and "Jane" not in requests
+    added = added_lines(before, requests_file.read_text(encoding="utf-8"))
+    assert added == "    - wot do u hold on [NAME]" and "Jane" not in added
     assert [i["text"] for i in items(capsys)] == ["pls gimme the thing"]
     code, _, err = dpa(capsys, "inbox", "label", item["id"], "request_access")
     assert code == 1 and "no inbox item" in err
