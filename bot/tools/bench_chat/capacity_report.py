@@ -83,24 +83,29 @@ def _levels_table(run: WorkerRun, scale: float) -> list[str]:
     return lines
 
 
+def _outside_stack(level: Level | None) -> tuple[float, float, float] | None:
+    """Per turn, the CPU of the benchmark's residents and of everything else on the machine,
+    and the share of the machine busy (None: not measured)."""
+    if not (level and level.turns and level.machine_seconds):
+        return None
+    stack = sum(level.cpu_seconds.values())
+    return (level.residents_seconds / level.turns,
+            (level.machine_seconds - level.residents_seconds - stack) / level.turns,
+            level.machine_busy)
+
+
 def _cpu_table(runs: Sequence[WorkerRun]) -> list[str]:
     lines = ["| process | " + " | ".join(f"{r.workers} worker(s)" for r in runs) + " |",
              "|---|" + "---|" * len(runs)]
-    per_run = []
-    for run in runs:
-        best = run.capacity or (run.levels[0] if run.levels else None)
-        per_run.append(best.cpu_per_turn() if best else {})
+    bests = [run.capacity or (run.levels[0] if run.levels else None) for run in runs]
+    per_run = [best.cpu_per_turn() if best else {} for best in bests]
     names = sorted({name for cpu in per_run for name in cpu})
     for name in names:
         lines.append(f"| {name} | " + " | ".join(
             f"{cpu[name] * 1000:.1f} ms" if name in cpu else "-" for cpu in per_run) + " |")
     lines.append("| **all** | " + " | ".join(
         f"**{sum(cpu.values()) * 1000:.1f} ms**" for cpu in per_run) + " |")
-    bests = [run.capacity or (run.levels[0] if run.levels else None) for run in runs]
-    outside = [(best.residents_seconds / best.turns,
-                (best.machine_seconds - best.residents_seconds - sum(best.cpu_seconds.values()))
-                / best.turns, best.machine_busy) if best and best.turns and best.machine_seconds
-               else None for best in bests]
+    outside = [_outside_stack(best) for best in bests]
     for label, index in (("the benchmark's residents (not the stack)", 0),
                          ("everything else on the machine (PostgreSQL, the system)", 1)):
         lines.append(f"| {label} | " + " | ".join(
